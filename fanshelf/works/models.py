@@ -1,0 +1,213 @@
+"""Works, chapters and who made them. Who may see a work is decided here, in WorkQuerySet, and nowhere else."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+
+from fanshelf.accounts.models import Pseud, User
+from fanshelf.tags.models import ADULT_RATINGS, RATINGS, Tag, TagType
+from fanshelf.works.languages import LANGUAGE_NAMES, LANGUAGES
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    Viewer = User | AnonymousUser
+
+
+def _is_moderator(user: Viewer) -> bool:
+    return bool(user.is_authenticated and (user.is_staff or user.is_superuser))
+
+
+class WorkQuerySet(models.QuerySet["Work"]):
+    def _created_by(self, user: Viewer) -> Q:
+        if not user.is_authenticated:
+            return Q(pk__in=[])
+        return Q(Exists(Creatorship.objects.filter(work=OuterRef("pk"), pseud__user=user)))
+
+    def visible_to(self, user: Viewer) -> WorkQuerySet:
+        """Works this user may open: their own (drafts too); posted works; hidden ones for moderators only;
+        restricted works for registered users only."""
+        if not user.is_authenticated:
+            return self.filter(posted=True, hidden_by_moderator=False, unrevealed=False, restricted=False)
+        if _is_moderator(user):
+            return self.filter(Q(posted=True) | self._created_by(user))
+        return self.filter(Q(posted=True, hidden_by_moderator=False, unrevealed=False) | self._created_by(user))
+
+    def listed_for(self, user: Viewer) -> WorkQuerySet:
+        """Works that appear in listings and counts: posted, not hidden, not unrevealed, restricted to users."""
+        listed = self.filter(posted=True, hidden_by_moderator=False, unrevealed=False)
+        return listed if user.is_authenticated else listed.filter(restricted=False)
+
+    def by_pseuds(self, pseuds: models.QuerySet[Pseud], viewer: Viewer) -> WorkQuerySet:
+        """Works credited to these pseuds; anonymous ones only when the viewer made them or moderates."""
+        credited = self.filter(Exists(Creatorship.objects.filter(work=OuterRef("pk"), pseud__in=pseuds)))
+        if _is_moderator(viewer):
+            return credited
+        return credited.filter(Q(anonymous=False) | self._created_by(viewer))
+
+    def drafts_of(self, user: User) -> WorkQuerySet:
+        return self.filter(self._created_by(user), posted=False)
+
+    def for_blurbs(self) -> WorkQuerySet:
+        """Everything a blurb shows, in a fixed number of queries."""
+        return self.prefetch_related(
+            "tags",
+            models.Prefetch("creatorships", queryset=Creatorship.objects.select_related("pseud__user")),
+        )
+
+    def newest_first(self) -> WorkQuerySet:
+        return self.order_by("-revised_at", "-pk")
+
+
+class Work(models.Model):
+    title = models.CharField(max_length=255)
+    summary = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+    end_notes = models.TextField(blank=True)
+    language = models.CharField(max_length=16, choices=LANGUAGES, default="en")
+    restricted = models.BooleanField(default=False, help_text="Only registered users may see it.")
+    anonymous = models.BooleanField(default=False, help_text="Creators are shown as Anonymous.")
+    hidden_by_moderator = models.BooleanField(default=False)
+    unrevealed = models.BooleanField(default=False)
+    posted = models.BooleanField(default=False, help_text="False while the work is a draft.")
+    expected_chapters = models.PositiveIntegerField(null=True, blank=True, help_text="Empty when unknown.")
+    posted_chapter_count = models.PositiveIntegerField(default=0)
+    word_count = models.PositiveIntegerField(default=0)
+    published_on = models.DateField(null=True, blank=True)
+    revised_at = models.DateTimeField(null=True, blank=True, help_text="When a chapter was last posted.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    edited_at = models.DateTimeField(auto_now=True)
+    # Derived counts, rebuilt from their tables by `fanshelf reindex`.
+    kudos_count = models.PositiveIntegerField(default=0)
+    hit_count = models.PositiveIntegerField(default=0)
+    comment_count = models.PositiveIntegerField(default=0)
+    bookmark_count = models.PositiveIntegerField(default=0)
+    tags = models.ManyToManyField(Tag, related_name="works", blank=True)
+
+    objects = WorkQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["posted", "hidden_by_moderator", "restricted", "-revised_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("works:detail", args=[self.pk])
+
+    @property
+    def is_complete(self) -> bool:
+        return self.expected_chapters is not None and self.posted_chapter_count >= self.expected_chapters
+
+    @property
+    def chapter_display(self) -> str:
+        expected = "?" if self.expected_chapters is None else str(self.expected_chapters)
+        return f"{self.posted_chapter_count}/{expected}"
+
+    @property
+    def language_name(self) -> str:
+        return LANGUAGE_NAMES.get(self.language, self.language)
+
+    @cached_property
+    def tags_by_type(self) -> dict[str, list[Tag]]:
+        groups: dict[str, list[Tag]] = defaultdict(list)
+        for tag in self.tags.all():
+            groups[tag.type].append(tag)
+        for tags in groups.values():
+            tags.sort(key=lambda tag: tag.name.lower())
+        return groups
+
+    @property
+    def rating(self) -> Tag | None:
+        ratings = self.tags_by_type.get(TagType.RATING, [])
+        return ratings[0] if ratings else None
+
+    @property
+    def rating_code(self) -> str:
+        return RATINGS.get(self.rating.name, "NR") if self.rating else "NR"
+
+    @property
+    def is_adult(self) -> bool:
+        return self.rating is None or self.rating.name in ADULT_RATINGS
+
+    @cached_property
+    def creator_pseuds(self) -> list[Pseud]:
+        return [c.pseud for c in sorted(self.creatorships.all(), key=lambda c: c.position)]
+
+    def is_created_by(self, user: Viewer) -> bool:
+        return user.is_authenticated and any(p.user_id == user.pk for p in self.creator_pseuds)
+
+    def shows_creators_to(self, user: Viewer) -> bool:
+        return not self.anonymous or self.is_created_by(user) or _is_moderator(user)
+
+
+class Creatorship(models.Model):
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="creatorships")
+    pseud = models.ForeignKey(Pseud, on_delete=models.CASCADE, related_name="creatorships")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["work", "pseud"], name="one_creatorship_per_pseud")]
+
+
+class ChapterQuerySet(models.QuerySet["Chapter"]):
+    def posted(self) -> ChapterQuerySet:
+        return self.filter(posted=True)
+
+
+class Chapter(models.Model):
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="chapters")
+    position = models.PositiveIntegerField()
+    title = models.CharField(max_length=255, blank=True)
+    summary = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+    end_notes = models.TextField(blank=True)
+    content = models.TextField()
+    posted = models.BooleanField(default=False)
+    published_on = models.DateField(null=True, blank=True)
+    word_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    edited_at = models.DateTimeField(auto_now=True)
+
+    objects = ChapterQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position"]
+        indexes = [models.Index(fields=["work", "position"])]
+
+    def __str__(self) -> str:
+        return self.heading
+
+    @property
+    def heading(self) -> str:
+        return f"Chapter {self.position}: {self.title}" if self.title else f"Chapter {self.position}"
+
+
+class Hit(models.Model):
+    """One visit per visitor per work per day; the work's hit_count is derived from these rows."""
+
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="hits")
+    visitor = models.CharField(max_length=64)
+    day = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["work", "visitor", "day"], name="one_hit_per_visitor_day")]
+
+
+class WorkChange(models.Model):
+    """The outbox: one row per change to a work, written in the same transaction, read by derived indexes."""
+
+    work_id = models.BigIntegerField(db_index=True)
+    kind = models.CharField(max_length=32)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.kind} work {self.work_id}"
+

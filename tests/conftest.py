@@ -1,0 +1,60 @@
+"""One persona set shared by all tests: author, reader, wrangler, moderator, and a guest client."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from fanshelf.accounts.models import User
+from tests.factories import make_user
+
+
+@pytest.fixture
+def author(db: None) -> User:
+    return make_user("Quillfeather")
+
+
+@pytest.fixture
+def reader(db: None) -> User:
+    return make_user("Pageturner")
+
+
+@pytest.fixture
+def wrangler(db: None) -> User:
+    return make_user("Tagtender")
+
+
+@pytest.fixture
+def moderator(db: None) -> User:
+    return make_user("Lamplighter", is_staff=True)
+
+
+@pytest.fixture
+def guest(db: None) -> Client:
+    return Client()
+
+
+@pytest.fixture
+def author_client(author: User) -> Client:
+    client = Client()
+    client.force_login(author)
+    return client
+
+
+@pytest.fixture
+def reader_client(reader: User) -> Client:
+    client = Client()
+    client.force_login(reader)
+    return client
+
+
+@pytest.fixture
+def moderator_client(moderator: User) -> Client:
+    client = Client()
+    client.force_login(moderator)
+    return client
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings: object) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
