@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "fanshelf.tags",
     "fanshelf.works",
     "fanshelf.community",
+    "fanshelf.discovery",
+    "fanshelf.downloads",
+    "fanshelf.audio",
     "fanshelf.imports",
 ]
 
@@ -68,6 +71,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "fanshelf.accounts.middleware.UserTimezoneMiddleware",
+    "fanshelf.core.middleware.LoginNeededMiddleware",
 ]
 
 ROOT_URLCONF = "fanshelf.urls"

@@ -13,5 +13,8 @@ urlpatterns = [
     path("works/", include("fanshelf.works.urls")),
     path("", include("fanshelf.community.urls")),
     path("import/", include("fanshelf.imports.urls")),
+    path("", include("fanshelf.discovery.urls")),
+    path("downloads/", include("fanshelf.downloads.urls")),
+    path("audio/", include("fanshelf.audio.urls")),
     path("admin/", admin.site.urls),
 ]

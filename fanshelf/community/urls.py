@@ -1,6 +1,10 @@
 from __future__ import annotations
 
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import path
+
+from fanshelf.community import views
 
 app_name = "community"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("works/<int:work_id>/kudos/", views.kudos, name="kudos"),
+]

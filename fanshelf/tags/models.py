@@ -42,6 +42,22 @@ TAG_NAME_VALIDATOR = RegexValidator(
 )
 
 
+# Tag names cannot contain "*", so these stand-ins for characters that break URLs are unambiguous (as on AO3).
+_URL_ESCAPES = [("/", "*s*"), ("&", "*a*"), (".", "*d*"), ("?", "*q*"), ("#", "*h*")]
+
+
+def tag_to_url_part(name: str) -> str:
+    for char, escape in _URL_ESCAPES:
+        name = name.replace(char, escape)
+    return name
+
+
+def tag_from_url_part(part: str) -> str:
+    for char, escape in _URL_ESCAPES:
+        part = part.replace(escape, char)
+    return part
+
+
 class TagQuerySet(models.QuerySet["Tag"]):
     def named(self, name: str) -> TagQuerySet:
         return self.annotate(lower_name=Lower("name")).filter(lower_name=name.strip().lower())
@@ -75,6 +91,11 @@ class Tag(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("tags:works", args=[tag_to_url_part(self.name)])
 
     @property
     def filterable(self) -> Tag:

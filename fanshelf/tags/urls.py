@@ -1,6 +1,10 @@
 from __future__ import annotations
 
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import path
+
+from fanshelf.tags import views
 
 app_name = "tags"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("<str:tag_name>/works/", views.tag_works, name="works"),
+]

@@ -38,9 +38,12 @@ class WorkQuerySet(models.QuerySet["Work"]):
             return self.filter(Q(posted=True) | self._created_by(user))
         return self.filter(Q(posted=True, hidden_by_moderator=False, unrevealed=False) | self._created_by(user))
 
+    def listed_for_users(self) -> WorkQuerySet:
+        return self.filter(posted=True, hidden_by_moderator=False, unrevealed=False)
+
     def listed_for(self, user: Viewer) -> WorkQuerySet:
         """Works that appear in listings and counts: posted, not hidden, not unrevealed, restricted to users."""
-        listed = self.filter(posted=True, hidden_by_moderator=False, unrevealed=False)
+        listed = self.listed_for_users()
         return listed if user.is_authenticated else listed.filter(restricted=False)
 
     def by_pseuds(self, pseuds: models.QuerySet[Pseud], viewer: Viewer) -> WorkQuerySet:

@@ -6,5 +6,20 @@ from fanshelf.works import views
 
 app_name = "works"
 urlpatterns = [
+    path("", views.work_index, name="index"),
+    path("new/", views.new_work, name="new"),
+    path("drafts/", views.my_drafts, name="drafts"),
     path("<int:work_id>/", views.work_detail, name="detail"),
+    path("<int:work_id>/entire/", views.work_entire, name="entire"),
+    path("<int:work_id>/adult/", views.confirm_adult, name="confirm_adult"),
+    path("<int:work_id>/chapters/<int:chapter_id>/", views.chapter_detail, name="chapter"),
+    path("<int:work_id>/edit/", views.edit_work, name="edit"),
+    path("<int:work_id>/preview/", views.preview_work, name="preview"),
+    path("<int:work_id>/post/", views.post_draft, name="post"),
+    path("<int:work_id>/delete/", views.delete_work_view, name="delete"),
+    path("<int:work_id>/chapters/new/", views.new_chapter, name="chapter_new"),
+    path("<int:work_id>/chapters/<int:chapter_id>/edit/", views.edit_chapter, name="chapter_edit"),
+    path("<int:work_id>/chapters/<int:chapter_id>/post/", views.post_chapter_view, name="chapter_post"),
+    path("<int:work_id>/chapters/<int:chapter_id>/delete/", views.delete_chapter_view, name="chapter_delete"),
+    path("<int:work_id>/chapters/manage/", views.manage_chapters, name="chapters_manage"),
 ]

@@ -1,0 +1,35 @@
+"""Fetch-with-permission helpers. Every route that shows or changes one work starts here."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest
+
+from fanshelf.core.middleware import LoginNeeded
+from fanshelf.works.models import Chapter, Work
+
+
+def get_work_for_reading(request: HttpRequest, work_id: int) -> Work:
+    """The work if this reader may see it; guests asking for a restricted work are sent to log in and back."""
+    work = Work.objects.visible_to(request.user).for_blurbs().filter(pk=work_id).first()
+    if work is not None:
+        return work
+    if not request.user.is_authenticated and Work.objects.listed_for_users().filter(pk=work_id).exists():
+        raise LoginNeeded
+    raise Http404("No such work.")
+
+
+def get_work_for_editing(request: HttpRequest, work_id: int) -> Work:
+    """The work if the requester is one of its creators; anyone else gets a 404 (no hint it exists)."""
+    work = get_work_for_reading(request, work_id)
+    if not work.is_created_by(request.user):
+        raise Http404("No such work.")
+    return work
+
+
+def get_chapter_for_reading(request: HttpRequest, work: Work, chapter_id: int) -> Chapter:
+    """A chapter of a readable work: posted chapters for readers, drafts too for the creators."""
+    chapters = work.chapters.all() if work.is_created_by(request.user) else work.chapters.posted()
+    chapter = chapters.filter(pk=chapter_id).first()
+    if chapter is None:
+        raise Http404("No such chapter.")
+    return chapter

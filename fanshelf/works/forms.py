@@ -1,0 +1,155 @@
+"""Forms for posting and editing. They only shape input; rules and limits live in works.actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from fanshelf.accounts.models import Pseud, User
+from fanshelf.tags.models import CATEGORIES, RATINGS, WARNINGS
+from fanshelf.works.actions import ChapterFields, WorkFields
+from fanshelf.works.languages import LANGUAGES
+from fanshelf.works.models import Chapter, Work
+
+_TAG_HELP = "Separate tags with commas."
+
+
+def split_tags(value: str) -> list[str]:
+    return [name.strip() for name in value.split(",") if name.strip()]
+
+
+def join_tags(work: Work, tag_type: str) -> str:
+    return ", ".join(tag.name for tag in work.tags_by_type.get(tag_type, []))
+
+
+class WorkForm(forms.Form):
+    title = forms.CharField(max_length=255)
+    pseuds = forms.ModelMultipleChoiceField(
+        queryset=Pseud.objects.none(), widget=forms.CheckboxSelectMultiple, label="Creator/Pseud(s)"
+    )
+    rating = forms.ChoiceField(choices=[("", "Choose a rating"), *((name, name) for name in RATINGS)])
+    warnings = forms.MultipleChoiceField(
+        choices=[(name, name) for name in WARNINGS], widget=forms.CheckboxSelectMultiple, label="Archive warnings"
+    )
+    categories = forms.MultipleChoiceField(
+        choices=[(name, name) for name in CATEGORIES], widget=forms.CheckboxSelectMultiple, required=False
+    )
+    fandoms = forms.CharField(max_length=20_000, help_text=_TAG_HELP)
+    relationships = forms.CharField(max_length=20_000, required=False, help_text=_TAG_HELP)
+    characters = forms.CharField(max_length=20_000, required=False, help_text=_TAG_HELP)
+    freeforms = forms.CharField(max_length=20_000, required=False, label="Additional tags", help_text=_TAG_HELP)
+    summary = forms.CharField(widget=forms.Textarea, required=False, help_text="Up to 1,250 characters.")
+    notes = forms.CharField(widget=forms.Textarea, required=False, label="Beginning notes")
+    end_notes = forms.CharField(widget=forms.Textarea, required=False, label="End notes")
+    language = forms.ChoiceField(choices=LANGUAGES, initial="en")
+    expected_chapters = forms.CharField(
+        max_length=6, initial="1", label="Chapters expected", help_text="A number, or ? if you don't know yet."
+    )
+    published_on = forms.DateField(
+        required=False, label="Published date", help_text="Leave empty for today; backdating is allowed.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    restricted = forms.BooleanField(required=False, label="Only show this work to registered users")
+    anonymous = forms.BooleanField(required=False, label="Post anonymously (shown as Anonymous to others)")
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        pseuds = self.fields["pseuds"]
+        assert isinstance(pseuds, forms.ModelMultipleChoiceField)
+        pseuds.queryset = user.pseuds.all()
+        if not self.is_bound and "pseuds" not in self.initial:
+            self.initial["pseuds"] = [user.default_pseud().pk]
+
+    def clean_expected_chapters(self) -> int | None:
+        raw = self.cleaned_data["expected_chapters"].strip()
+        if raw == "?":
+            return None
+        if not raw.isdigit() or int(raw) < 1:
+            raise ValidationError("Enter a number of chapters, or ? if you don't know yet.")
+        return int(raw)
+
+    def work_fields(self) -> WorkFields:
+        data = self.cleaned_data
+        return WorkFields(
+            title=data["title"], pseuds=list(data["pseuds"]), rating=data["rating"], warnings=data["warnings"],
+            categories=data["categories"], fandoms=split_tags(data["fandoms"]),
+            relationships=split_tags(data["relationships"]), characters=split_tags(data["characters"]),
+            freeforms=split_tags(data["freeforms"]), summary=data["summary"], notes=data["notes"],
+            end_notes=data["end_notes"], language=data["language"], restricted=data["restricted"],
+            anonymous=data["anonymous"], expected_chapters=data["expected_chapters"],
+            published_on=data["published_on"],
+        )
+
+    @staticmethod
+    def initial_for(work: Work) -> dict[str, object]:
+        return {
+            "title": work.title, "pseuds": [p.pk for p in work.creator_pseuds],
+            "rating": work.rating.name if work.rating else "",
+            "warnings": [t.name for t in work.tags_by_type.get("warning", [])],
+            "categories": [t.name for t in work.tags_by_type.get("category", [])],
+            "fandoms": join_tags(work, "fandom"), "relationships": join_tags(work, "relationship"),
+            "characters": join_tags(work, "character"), "freeforms": join_tags(work, "freeform"),
+            "summary": work.summary, "notes": work.notes, "end_notes": work.end_notes, "language": work.language,
+            "expected_chapters": "?" if work.expected_chapters is None else work.expected_chapters,
+            "published_on": work.published_on, "restricted": work.restricted, "anonymous": work.anonymous,
+        }
+
+
+class ChapterForm(forms.Form):
+    chapter_title = forms.CharField(max_length=255, required=False, label="Chapter title")
+    chapter_summary = forms.CharField(widget=forms.Textarea, required=False, label="Chapter summary")
+    chapter_notes = forms.CharField(widget=forms.Textarea, required=False, label="Chapter beginning notes")
+    content = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 20}), label="Chapter text",
+        help_text="Paste HTML or plain text; in plain text each line becomes a paragraph.", strip=False,
+    )
+    chapter_end_notes = forms.CharField(widget=forms.Textarea, required=False, label="Chapter end notes")
+    chapter_published_on = forms.DateField(
+        required=False, label="Chapter published date", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def chapter_fields(self) -> ChapterFields:
+        data = self.cleaned_data
+        return ChapterFields(
+            content=data["content"], title=data["chapter_title"], summary=data["chapter_summary"],
+            notes=data["chapter_notes"], end_notes=data["chapter_end_notes"],
+            published_on=data["chapter_published_on"],
+        )
+
+    @staticmethod
+    def initial_for(chapter: Chapter) -> dict[str, object]:
+        return {
+            "chapter_title": chapter.title, "chapter_summary": chapter.summary, "chapter_notes": chapter.notes,
+            "content": chapter.content, "chapter_end_notes": chapter.end_notes,
+            "chapter_published_on": chapter.published_on,
+        }
+
+
+class ChapterOrderForm(forms.Form):
+    """One position box per chapter; works without JavaScript."""
+
+    def __init__(self, *args: Any, chapters: list[Chapter], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.chapters = chapters
+        for chapter in chapters:
+            self.fields[f"position_{chapter.pk}"] = forms.IntegerField(
+                min_value=1, max_value=len(chapters), initial=chapter.position, label=chapter.heading
+            )
+
+    def ordered_ids(self) -> list[int]:
+        keyed = sorted(self.chapters, key=lambda c: (self.cleaned_data[f"position_{c.pk}"], c.position))
+        return [chapter.pk for chapter in keyed]
+
+
+def add_action_errors(error: ValidationError, *forms_: forms.Form) -> None:
+    """Show an action's errors next to the fields they concern, keeping everything typed."""
+    for field, messages in error.message_dict.items() if hasattr(error, "error_dict") else [("", error.messages)]:
+        target = next((f for f in forms_ if field in f.fields), None)
+        for message in messages:
+            if target is None:
+                forms_[0].add_error(None, message)
+            else:
+                target.add_error(field, message)
