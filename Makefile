@@ -31,8 +31,7 @@ demo: migrate
 # The real thing: gunicorn with the app preloaded, DEBUG off, static files from whitenoise.
 run: demo
 	$(BIN)/fanshelf collectstatic --noinput -v0
-	@echo "Fanshelf is serving on http://$(HOST):$(PORT)/"
-	$(BIN)/gunicorn fanshelf.wsgi --preload --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile -
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/fanshelf serve --bind $(HOST):$(PORT) --workers $(WORKERS)
 
 dev: demo
 	FANSHELF_DEBUG=1 $(BIN)/fanshelf runserver $(HOST):$(PORT)

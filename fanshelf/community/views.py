@@ -16,7 +16,7 @@ def kudos(request: HttpRequest, work_id: int) -> HttpResponse:
     work = get_work_for_reading(request, work_id)
     user = request.user if request.user.is_authenticated else None
     try:
-        leave_kudos(work, user, visitor_key(request))  # type: ignore[arg-type]
+        leave_kudos(work, user, visitor_key(request))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

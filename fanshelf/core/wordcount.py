@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-_PER_CHARACTER = "\u0e00-\u0e7f\u3040-\u309f\u30a0-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
+_PER_CHARACTER = (
+    "\u0e00-\u0e7f\u3040-\u309f\u30a0-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
+)
 _WORD_CHAR = rf"[^\W{_PER_CHARACTER}]"
 _JOINERS = "'\u2019\u02bc\\-\u2010\u2011"
 _WORD = re.compile(rf"[{_PER_CHARACTER}]|{_WORD_CHAR}+(?:[{_JOINERS}]{_WORD_CHAR}+)*")

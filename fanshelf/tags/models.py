@@ -76,7 +76,11 @@ class Tag(models.Model):
     type = models.CharField(max_length=16, choices=TagType.choices)
     canonical = models.BooleanField(default=False)
     merger = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="synonyms",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="synonyms",
         help_text="The canonical tag this one is a synonym of.",
     )
     parents = models.ManyToManyField("self", symmetrical=False, related_name="children", blank=True)
@@ -100,4 +104,4 @@ class Tag(models.Model):
     @property
     def filterable(self) -> Tag:
         """The tag whose listing holds this tag's works: its canonical when it is a synonym."""
-        return self.merger if self.merger_id else self
+        return self.merger if self.merger is not None else self

@@ -99,8 +99,13 @@ def _clean_work(fields: WorkFields, user: User) -> _CleanWork:
     if errors:
         raise ValidationError(errors)
     values: dict[str, object] = {
-        "title": title, "summary": summary, "notes": notes, "end_notes": end_notes,
-        "language": fields.language, "restricted": fields.restricted, "anonymous": fields.anonymous,
+        "title": title,
+        "summary": summary,
+        "notes": notes,
+        "end_notes": end_notes,
+        "language": fields.language,
+        "restricted": fields.restricted,
+        "anonymous": fields.anonymous,
         "expected_chapters": fields.expected_chapters,
     }
     return _CleanWork(values=values, tags=tags)
@@ -124,8 +129,10 @@ def _clean_tags(fields: WorkFields, errors: dict[str, list[str]]) -> list[Tag]:
         errors["warnings"] = ["Choose at least one archive warning."]
     user_tag_count = 0
     for tag_type, key, names in zip(
-        USER_TYPES, ("fandoms", "relationships", "characters", "freeforms"),
-        (fields.fandoms, fields.relationships, fields.characters, fields.freeforms), strict=True,
+        USER_TYPES,
+        ("fandoms", "relationships", "characters", "freeforms"),
+        (fields.fandoms, fields.relationships, fields.characters, fields.freeforms),
+        strict=True,
     ):
         for name in names:
             if not name.strip():
@@ -163,8 +170,13 @@ def _clean_chapter(fields: ChapterFields) -> dict[str, object]:
     if errors:
         raise ValidationError(errors)
     return {
-        "title": title, "summary": summary, "notes": notes, "end_notes": end_notes, "content": content,
-        "published_on": fields.published_on, "word_count": count_words(content),
+        "title": title,
+        "summary": summary,
+        "notes": notes,
+        "end_notes": end_notes,
+        "content": content,
+        "published_on": fields.published_on,
+        "word_count": count_words(content),
     }
 
 
@@ -203,10 +215,10 @@ def create_work(user: User, fields: WorkFields, chapter: ChapterFields, post: bo
     """A new work with its first chapter, posted at once or saved as a draft."""
     clean = _clean_work(fields, user)
     chapter_values = _clean_chapter(chapter)
-    work = Work.objects.create(**clean.values)  # type: ignore[arg-type]
+    work = Work.objects.create(**clean.values)
     work.tags.set(clean.tags)
     _set_creators(work, fields.pseuds)
-    Chapter.objects.create(work=work, position=1, **chapter_values)  # type: ignore[arg-type]
+    Chapter.objects.create(work=work, position=1, **chapter_values)
     if post:
         _mark_posted(work, fields.published_on)
         work.save()
@@ -253,7 +265,7 @@ def add_chapter(work: Work, fields: ChapterFields, post: bool) -> Chapter:
     """Append a chapter. Posting it moves the work's updated date; saving a draft chapter does not."""
     values = _clean_chapter(fields)
     last = work.chapters.order_by("-position").values_list("position", flat=True).first() or 0
-    chapter = Chapter.objects.create(work=work, position=last + 1, **values)  # type: ignore[arg-type]
+    chapter = Chapter.objects.create(work=work, position=last + 1, **values)
     if post and work.posted:
         _post_chapter(work, chapter)
     _refresh_totals(work)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -48,7 +48,9 @@ class WorkForm(forms.Form):
         max_length=6, initial="1", label="Chapters expected", help_text="A number, or ? if you don't know yet."
     )
     published_on = forms.DateField(
-        required=False, label="Published date", help_text="Leave empty for today; backdating is allowed.",
+        required=False,
+        label="Published date",
+        help_text="Leave empty for today; backdating is allowed.",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     restricted = forms.BooleanField(required=False, label="Only show this work to registered users")
@@ -57,8 +59,7 @@ class WorkForm(forms.Form):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        pseuds = self.fields["pseuds"]
-        assert isinstance(pseuds, forms.ModelMultipleChoiceField)
+        pseuds = cast(forms.ModelMultipleChoiceField, self.fields["pseuds"])  # type: ignore[type-arg]
         pseuds.queryset = user.pseuds.all()
         if not self.is_bound and "pseuds" not in self.initial:
             self.initial["pseuds"] = [user.default_pseud().pk]
@@ -74,27 +75,45 @@ class WorkForm(forms.Form):
     def work_fields(self) -> WorkFields:
         data = self.cleaned_data
         return WorkFields(
-            title=data["title"], pseuds=list(data["pseuds"]), rating=data["rating"], warnings=data["warnings"],
-            categories=data["categories"], fandoms=split_tags(data["fandoms"]),
-            relationships=split_tags(data["relationships"]), characters=split_tags(data["characters"]),
-            freeforms=split_tags(data["freeforms"]), summary=data["summary"], notes=data["notes"],
-            end_notes=data["end_notes"], language=data["language"], restricted=data["restricted"],
-            anonymous=data["anonymous"], expected_chapters=data["expected_chapters"],
+            title=data["title"],
+            pseuds=list(data["pseuds"]),
+            rating=data["rating"],
+            warnings=data["warnings"],
+            categories=data["categories"],
+            fandoms=split_tags(data["fandoms"]),
+            relationships=split_tags(data["relationships"]),
+            characters=split_tags(data["characters"]),
+            freeforms=split_tags(data["freeforms"]),
+            summary=data["summary"],
+            notes=data["notes"],
+            end_notes=data["end_notes"],
+            language=data["language"],
+            restricted=data["restricted"],
+            anonymous=data["anonymous"],
+            expected_chapters=data["expected_chapters"],
             published_on=data["published_on"],
         )
 
     @staticmethod
     def initial_for(work: Work) -> dict[str, object]:
         return {
-            "title": work.title, "pseuds": [p.pk for p in work.creator_pseuds],
+            "title": work.title,
+            "pseuds": [p.pk for p in work.creator_pseuds],
             "rating": work.rating.name if work.rating else "",
             "warnings": [t.name for t in work.tags_by_type.get("warning", [])],
             "categories": [t.name for t in work.tags_by_type.get("category", [])],
-            "fandoms": join_tags(work, "fandom"), "relationships": join_tags(work, "relationship"),
-            "characters": join_tags(work, "character"), "freeforms": join_tags(work, "freeform"),
-            "summary": work.summary, "notes": work.notes, "end_notes": work.end_notes, "language": work.language,
+            "fandoms": join_tags(work, "fandom"),
+            "relationships": join_tags(work, "relationship"),
+            "characters": join_tags(work, "character"),
+            "freeforms": join_tags(work, "freeform"),
+            "summary": work.summary,
+            "notes": work.notes,
+            "end_notes": work.end_notes,
+            "language": work.language,
             "expected_chapters": "?" if work.expected_chapters is None else work.expected_chapters,
-            "published_on": work.published_on, "restricted": work.restricted, "anonymous": work.anonymous,
+            "published_on": work.published_on,
+            "restricted": work.restricted,
+            "anonymous": work.anonymous,
         }
 
 
@@ -103,8 +122,10 @@ class ChapterForm(forms.Form):
     chapter_summary = forms.CharField(widget=forms.Textarea, required=False, label="Chapter summary")
     chapter_notes = forms.CharField(widget=forms.Textarea, required=False, label="Chapter beginning notes")
     content = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 20}), label="Chapter text",
-        help_text="Paste HTML or plain text; in plain text each line becomes a paragraph.", strip=False,
+        widget=forms.Textarea(attrs={"rows": 20}),
+        label="Chapter text",
+        help_text="Paste HTML or plain text; in plain text each line becomes a paragraph.",
+        strip=False,
     )
     chapter_end_notes = forms.CharField(widget=forms.Textarea, required=False, label="Chapter end notes")
     chapter_published_on = forms.DateField(
@@ -114,16 +135,22 @@ class ChapterForm(forms.Form):
     def chapter_fields(self) -> ChapterFields:
         data = self.cleaned_data
         return ChapterFields(
-            content=data["content"], title=data["chapter_title"], summary=data["chapter_summary"],
-            notes=data["chapter_notes"], end_notes=data["chapter_end_notes"],
+            content=data["content"],
+            title=data["chapter_title"],
+            summary=data["chapter_summary"],
+            notes=data["chapter_notes"],
+            end_notes=data["chapter_end_notes"],
             published_on=data["chapter_published_on"],
         )
 
     @staticmethod
     def initial_for(chapter: Chapter) -> dict[str, object]:
         return {
-            "chapter_title": chapter.title, "chapter_summary": chapter.summary, "chapter_notes": chapter.notes,
-            "content": chapter.content, "chapter_end_notes": chapter.end_notes,
+            "chapter_title": chapter.title,
+            "chapter_summary": chapter.summary,
+            "chapter_notes": chapter.notes,
+            "content": chapter.content,
+            "chapter_end_notes": chapter.end_notes,
             "chapter_published_on": chapter.published_on,
         }
 

@@ -159,6 +159,9 @@ class Creatorship(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["work", "pseud"], name="one_creatorship_per_pseud")]
 
+    def __str__(self) -> str:
+        return f"{self.pseud_id} on {self.work_id}"
+
 
 class ChapterQuerySet(models.QuerySet["Chapter"]):
     def posted(self) -> ChapterQuerySet:
@@ -203,6 +206,9 @@ class Hit(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["work", "visitor", "day"], name="one_hit_per_visitor_day")]
 
+    def __str__(self) -> str:
+        return f"{self.visitor} on {self.work_id} ({self.day})"
+
 
 class WorkChange(models.Model):
     """The outbox: one row per change to a work, written in the same transaction, read by derived indexes."""
@@ -213,4 +219,3 @@ class WorkChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} work {self.work_id}"
-

@@ -18,7 +18,6 @@ from fanshelf.works.models import Work
 from fanshelf.works.reading import ADULT_SESSION_KEY, render_work_page
 
 
-
 def home(request: HttpRequest) -> HttpResponse:
     works = Work.objects.listed_for(request.user).for_blurbs().newest_first()[:20]
     return render(request, "home.html", {"works": works})
@@ -73,7 +72,9 @@ def new_work(request: HttpRequest) -> HttpResponse:
         try:
             work = actions.create_work(
                 request.user,  # type: ignore[arg-type]
-                work_form.work_fields(), chapter_form.chapter_fields(), post=intent == "post",
+                work_form.work_fields(),
+                chapter_form.chapter_fields(),
+                post=intent == "post",
             )
         except ValidationError as error:
             add_action_errors(error, work_form, chapter_form)
