@@ -20,6 +20,7 @@ from fanshelf.core.wordcount import count_words
 from fanshelf.tags.actions import find_or_create_tag, fixed_tag
 from fanshelf.tags.models import USER_TYPES, Tag, TagType
 from fanshelf.works.models import Chapter, Creatorship, Hit, Work, WorkChange
+from fanshelf.works.related import notify_parent_creators
 
 MAX_TITLE = 255
 MAX_SUMMARY = 1250
@@ -244,6 +245,7 @@ def update_work(work: Work, user: User, fields: WorkFields, post: bool = False) 
     if post and not work.posted:
         _mark_posted(work, fields.published_on)
         work.save()
+        notify_parent_creators(work)
     _refresh_totals(work)
     _record_change(work, "edited")
     return work
@@ -257,6 +259,7 @@ def post_work(work: Work) -> Work:
         work.save()
         _refresh_totals(work)
         _record_change(work, "posted")
+        notify_parent_creators(work)
     return work
 
 

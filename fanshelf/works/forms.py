@@ -11,7 +11,8 @@ from fanshelf.accounts.models import Pseud, User
 from fanshelf.tags.models import CATEGORIES, RATINGS, WARNINGS
 from fanshelf.works.actions import ChapterFields, WorkFields
 from fanshelf.works.languages import LANGUAGES
-from fanshelf.works.models import Chapter, Work
+from fanshelf.works.models import Chapter, RelationKind, Work
+from fanshelf.works.related import ParentReference
 
 _TAG_HELP = "Separate tags with commas."
 
@@ -55,6 +56,20 @@ class WorkForm(forms.Form):
     )
     restricted = forms.BooleanField(required=False, label="Only show this work to registered users")
     anonymous = forms.BooleanField(required=False, label="Post anonymously (shown as Anonymous to others)")
+    parent_kind = forms.ChoiceField(
+        choices=RelationKind.choices, required=False, label="This work is", initial=RelationKind.INSPIRED
+    )
+    parent_url = forms.CharField(
+        max_length=500,
+        required=False,
+        label="Parent work address",
+        help_text="Optional: the address of the work this one derives from, here or elsewhere.",
+    )
+    parent_title = forms.CharField(max_length=255, required=False, label="Parent title (if not on this archive)")
+    parent_creator = forms.CharField(max_length=255, required=False, label="Parent creator (if not on this archive)")
+    parent_language = forms.ChoiceField(
+        choices=[("", "Unknown"), *LANGUAGES], required=False, label="Parent language (if not on this archive)"
+    )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -94,6 +109,9 @@ class WorkForm(forms.Form):
             published_on=data["published_on"],
         )
 
+    def parent_reference(self) -> ParentReference | None:
+        return parent_reference_from(self.cleaned_data)
+
     @staticmethod
     def initial_for(work: Work) -> dict[str, object]:
         return {
@@ -115,6 +133,19 @@ class WorkForm(forms.Form):
             "restricted": work.restricted,
             "anonymous": work.anonymous,
         }
+
+
+def parent_reference_from(data: dict[str, Any]) -> ParentReference | None:
+    """The parent a creator cited in the form's parent fields, if any."""
+    if not data.get("parent_url", "").strip():
+        return None
+    return ParentReference(
+        url=data["parent_url"],
+        kind=data["parent_kind"] or RelationKind.INSPIRED,
+        title=data["parent_title"],
+        creator=data["parent_creator"],
+        language=data["parent_language"],
+    )
 
 
 class ChapterForm(forms.Form):

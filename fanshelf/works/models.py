@@ -219,3 +219,43 @@ class WorkChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} work {self.work_id}"
+
+
+class RelationKind(models.TextChoices):
+    INSPIRED = "inspired", "Inspired by"
+    TRANSLATION = "translation", "Translation of"
+    PODFIC = "podfic", "Podfic of"
+
+
+class RelatedWork(models.Model):
+    """A child work citing a parent: a work on this archive (needs its creators' approval) or an external one."""
+
+    child = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="parent_links")
+    parent = models.ForeignKey(Work, null=True, blank=True, on_delete=models.CASCADE, related_name="child_links")
+    external_url = models.URLField(max_length=500, blank=True)
+    external_title = models.CharField(max_length=255, blank=True)
+    external_creator = models.CharField(max_length=255, blank=True)
+    external_language = models.CharField(max_length=16, choices=LANGUAGES, blank=True)
+    kind = models.CharField(max_length=16, choices=RelationKind.choices, default=RelationKind.INSPIRED)
+    approved = models.BooleanField(default=False, help_text="The parent's creators agreed to show the link.")
+    rejected = models.BooleanField(default=False, help_text="The parent's creators removed the link.")
+    notified_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "parent"], condition=Q(parent__isnull=False), name="one_link_per_parent"
+            ),
+            models.CheckConstraint(
+                condition=Q(parent__isnull=False) | ~Q(external_url=""), name="related_work_has_a_parent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child_id} {self.kind} {self.parent_id or self.external_url}"
+
+    @property
+    def is_external(self) -> bool:
+        return self.parent_id is None

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from fanshelf.core.visitors import visitor_key
 from fanshelf.works.actions import record_hit
 from fanshelf.works.models import Chapter, Work
+from fanshelf.works.related import children_for_display, parents_for_display
 
 ADULT_SESSION_KEY = "adult_ok"
 
@@ -44,6 +45,8 @@ def render_work_page(
         "is_last": entire or index == len(chapters) - 1,
         "is_creator": is_creator,
         "preview": preview,
+        "parents": parents_for_display(work, request.user),
+        "children": children_for_display(work, request.user),
         "kudos_givers": work.kudos.select_related("user").order_by("created_at")[:50],
     }
     return render(request, "works/work_page.html", context)

@@ -2,13 +2,17 @@ from __future__ import annotations
 
 from django.urls import path
 
-from fanshelf.works import views
+from fanshelf.works import related_views, views
 
 app_name = "works"
 urlpatterns = [
     path("", views.work_index, name="index"),
     path("new/", views.new_work, name="new"),
     path("drafts/", views.my_drafts, name="drafts"),
+    path("related/", related_views.links_to_my_works, name="related_links"),
+    path("related/<int:link_id>/<str:decision>/", related_views.decide_link, name="related_decide"),
+    path("<int:work_id>/parents/", related_views.manage_parents, name="related_manage"),
+    path("<int:work_id>/parents/<int:link_id>/remove/", related_views.remove_parent, name="related_remove"),
     path("<int:work_id>/", views.work_detail, name="detail"),
     path("<int:work_id>/entire/", views.work_entire, name="entire"),
     path("<int:work_id>/adult/", views.confirm_adult, name="confirm_adult"),

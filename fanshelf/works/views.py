@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,6 +17,7 @@ from fanshelf.works.access import get_chapter_for_reading, get_work_for_editing,
 from fanshelf.works.forms import ChapterForm, ChapterOrderForm, WorkForm, add_action_errors
 from fanshelf.works.models import Work
 from fanshelf.works.reading import ADULT_SESSION_KEY, render_work_page
+from fanshelf.works.related import cite_parent
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -70,18 +72,26 @@ def new_work(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and work_form.is_valid() and chapter_form.is_valid():
         intent = request.POST.get("intent", "post")
         try:
-            work = actions.create_work(
-                request.user,  # type: ignore[arg-type]
-                work_form.work_fields(),
-                chapter_form.chapter_fields(),
-                post=intent == "post",
-            )
+            with transaction.atomic():
+                work = actions.create_work(
+                    request.user,  # type: ignore[arg-type]
+                    work_form.work_fields(),
+                    chapter_form.chapter_fields(),
+                    post=intent == "post",
+                )
+                _cite_parent_from_form(work, request, work_form)
         except ValidationError as error:
             add_action_errors(error, work_form, chapter_form)
         else:
             return _after_save(request, work, intent)
     context = {"work_form": work_form, "chapter_form": chapter_form, "heading": "Post New Work"}
     return render(request, "works/work_form.html", context)
+
+
+def _cite_parent_from_form(work: Work, request: HttpRequest, form: WorkForm) -> None:
+    reference = form.parent_reference()
+    if reference is not None:
+        cite_parent(work, request.user, reference)  # type: ignore[arg-type]
 
 
 def _after_save(request: HttpRequest, work: Work, intent: str) -> HttpResponse:
@@ -101,7 +111,9 @@ def edit_work(request: HttpRequest, work_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         intent = request.POST.get("intent", "save")
         try:
-            actions.update_work(work, request.user, form.work_fields(), post=intent == "post")  # type: ignore[arg-type]
+            with transaction.atomic():
+                actions.update_work(work, request.user, form.work_fields(), post=intent == "post")  # type: ignore[arg-type]
+                _cite_parent_from_form(work, request, form)
         except ValidationError as error:
             add_action_errors(error, form)
         else:
