@@ -56,6 +56,12 @@ class WorkForm(forms.Form):
     )
     restricted = forms.BooleanField(required=False, label="Only show this work to registered users")
     anonymous = forms.BooleanField(required=False, label="Post anonymously (shown as Anonymous to others)")
+    series_title = forms.CharField(
+        max_length=255,
+        required=False,
+        label="Add to series",
+        help_text="Optional: the title of one of your series, or a new title to start one.",
+    )
     parent_kind = forms.ChoiceField(
         choices=RelationKind.choices, required=False, label="This work is", initial=RelationKind.INSPIRED
     )

@@ -49,9 +49,14 @@ class WorkQuerySet(models.QuerySet["Work"]):
     def by_pseuds(self, pseuds: models.QuerySet[Pseud], viewer: Viewer) -> WorkQuerySet:
         """Works credited to these pseuds; anonymous ones only when the viewer made them or moderates."""
         credited = self.filter(Exists(Creatorship.objects.filter(work=OuterRef("pk"), pseud__in=pseuds)))
+        return credited.naming_creators_to(viewer)
+
+    def naming_creators_to(self, viewer: Viewer) -> WorkQuerySet:
+        """Leave out anonymous works unless the viewer made them or moderates: listings tied to a creator
+        (their pages, their series) would otherwise reveal who wrote them."""
         if _is_moderator(viewer):
-            return credited
-        return credited.filter(Q(anonymous=False) | self._created_by(viewer))
+            return self
+        return self.filter(Q(anonymous=False) | self._created_by(viewer))
 
     def drafts_of(self, user: User) -> WorkQuerySet:
         return self.filter(self._created_by(user), posted=False)
@@ -259,3 +264,47 @@ class RelatedWork(models.Model):
     @property
     def is_external(self) -> bool:
         return self.parent_id is None
+
+
+class Series(models.Model):
+    """An ordered set of works with its own title, summary and notes; a work may be in several series."""
+
+    title = models.CharField(max_length=255)
+    summary = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+    complete = models.BooleanField(default=False)
+    creators = models.ManyToManyField(Pseud, related_name="series")
+    created_at = models.DateTimeField(auto_now_add=True)
+    edited_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "series"
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("works:series", args=[self.pk])
+
+    def is_created_by(self, user: Viewer) -> bool:
+        return user.is_authenticated and self.creators.filter(user=user).exists()
+
+    def works_visible_to(self, user: Viewer) -> WorkQuerySet:
+        """The series' works this reader may see, in series order (drafts and hidden works never)."""
+        listed = Work.objects.listed_for(user).naming_creators_to(user).filter(series_entries__series=self)
+        return listed.order_by("series_entries__position").for_blurbs()
+
+
+class SeriesEntry(models.Model):
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="entries")
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="series_entries")
+    position = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["series", "work"], name="work_once_per_series")]
+
+    def __str__(self) -> str:
+        return f"{self.work_id} in {self.series_id} at {self.position}"

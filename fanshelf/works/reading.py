@@ -9,6 +9,7 @@ from fanshelf.core.visitors import visitor_key
 from fanshelf.works.actions import record_hit
 from fanshelf.works.models import Chapter, Work
 from fanshelf.works.related import children_for_display, parents_for_display
+from fanshelf.works.series import series_places
 
 ADULT_SESSION_KEY = "adult_ok"
 
@@ -46,6 +47,7 @@ def render_work_page(
         "is_creator": is_creator,
         "preview": preview,
         "parents": parents_for_display(work, request.user),
+        "series_places": series_places(work, request.user),
         "children": children_for_display(work, request.user),
         "kudos_givers": work.kudos.select_related("user").order_by("created_at")[:50],
     }

@@ -2,13 +2,15 @@ from __future__ import annotations
 
 from django.urls import path
 
-from fanshelf.works import related_views, views
+from fanshelf.works import related_views, series_views, views
 
 app_name = "works"
 urlpatterns = [
     path("", views.work_index, name="index"),
     path("new/", views.new_work, name="new"),
     path("drafts/", views.my_drafts, name="drafts"),
+    path("series/<int:series_id>/", series_views.series_detail, name="series"),
+    path("series/<int:series_id>/edit/", series_views.edit_series, name="series_edit"),
     path("related/", related_views.links_to_my_works, name="related_links"),
     path("related/<int:link_id>/<str:decision>/", related_views.decide_link, name="related_decide"),
     path("<int:work_id>/parents/", related_views.manage_parents, name="related_manage"),

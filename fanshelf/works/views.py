@@ -18,6 +18,7 @@ from fanshelf.works.forms import ChapterForm, ChapterOrderForm, WorkForm, add_ac
 from fanshelf.works.models import Work
 from fanshelf.works.reading import ADULT_SESSION_KEY, render_work_page
 from fanshelf.works.related import cite_parent
+from fanshelf.works.series import add_to_series
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -89,9 +90,12 @@ def new_work(request: HttpRequest) -> HttpResponse:
 
 
 def _cite_parent_from_form(work: Work, request: HttpRequest, form: WorkForm) -> None:
+    """The optional parts of the work form: a cited parent work and a series."""
     reference = form.parent_reference()
     if reference is not None:
         cite_parent(work, request.user, reference)  # type: ignore[arg-type]
+    if form.cleaned_data.get("series_title", "").strip():
+        add_to_series(work, request.user, form.cleaned_data["series_title"])  # type: ignore[arg-type]
 
 
 def _after_save(request: HttpRequest, work: Work, intent: str) -> HttpResponse:

@@ -1,0 +1,78 @@
+"""Series: writes, and the previous/next navigation a reader may see (never revealing works they may not see)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+
+from fanshelf.accounts.models import User
+from fanshelf.core.sanitize import sanitize_notes
+from fanshelf.works.models import Series, SeriesEntry, Work, WorkChange
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+
+@dataclass(frozen=True)
+class SeriesPlace:
+    series: Series
+    part: int
+    previous: Work | None
+    next: Work | None
+
+
+@transaction.atomic
+def add_to_series(work: Work, user: User, series_title: str) -> Series:
+    """Add the work to the user's series of that title, creating the series when the user has none by that name."""
+    title = " ".join(series_title.split())
+    if not title or len(title) > 255:
+        raise ValidationError({"series_title": ["A series title needs 1 to 255 characters."]})
+    series = Series.objects.filter(creators__user=user, title__iexact=title).first()
+    if series is None:
+        series = Series.objects.create(title=title)
+        series.creators.set([p for p in work.creator_pseuds if p.user_id == user.pk])
+    if not series.entries.filter(work=work).exists():
+        last = series.entries.aggregate(last=Max("position"))["last"] or 0
+        SeriesEntry.objects.create(series=series, work=work, position=last + 1)
+        WorkChange.objects.create(work_id=work.pk, kind="series")
+    return series
+
+
+@transaction.atomic
+def remove_from_series(series: Series, work: Work, user: User) -> None:
+    if not series.is_created_by(user) and not work.is_created_by(user):
+        raise ValidationError("Only the series' or the work's creators can do that.")
+    series.entries.filter(work=work).delete()
+    WorkChange.objects.create(work_id=work.pk, kind="series")
+
+
+@transaction.atomic
+def update_series(series: Series, user: User, title: str, summary: str, notes: str, complete: bool) -> Series:
+    if not series.is_created_by(user):
+        raise ValidationError("Only the series' creators can edit it.")
+    clean_title = " ".join(title.split())
+    if not clean_title:
+        raise ValidationError({"title": ["A series needs a title."]})
+    series.title, series.complete = clean_title[:255], complete
+    series.summary, series.notes = sanitize_notes(summary)[:1250], sanitize_notes(notes)[:5000]
+    series.save()
+    return series
+
+
+def series_places(work: Work, viewer: User | AnonymousUser) -> list[SeriesPlace]:
+    """Where the work stands in each of its series, counting only the works this reader may see."""
+    places = []
+    for series in Series.objects.filter(entries__work=work).distinct():
+        visible = list(series.works_visible_to(viewer).only("pk", "title"))
+        ids = [w.pk for w in visible]
+        if work.pk not in ids:
+            continue
+        index = ids.index(work.pk)
+        previous = visible[index - 1] if index > 0 else None
+        following = visible[index + 1] if index + 1 < len(visible) else None
+        places.append(SeriesPlace(series, index + 1, previous, following))
+    return places
