@@ -1,0 +1,136 @@
+"""Every write to accounts and pseuds. Views, admin actions and the API call these rather than saving models."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from fanshelf.accounts.models import PSEUD_VALIDATOR, Pseud, User
+
+PSEUD_NAME_MAX = 40
+PREFERENCE_FIELDS = (
+    "show_warnings",
+    "show_freeforms",
+    "skip_adult_gate",
+    "keep_history",
+    "allow_cocreators",
+    "allow_gifts",
+    "time_zone",
+)
+# Names for things attached to a pseud, keyed by the reverse accessor; others use the model's verbose name.
+_ATTACHED_NAMES = {"creatorships": ("work", "works")}
+
+
+@dataclass(frozen=True)
+class PseudFields:
+    name: str
+    description: str = ""
+
+
+def _name_taken_error(name: str) -> ValidationError:
+    return ValidationError({"name": f"You already have a pseud named “{name}”."})
+
+
+def _clean_pseud_name(user: User, name: str, pseud: Pseud | None) -> str:
+    """1-40 characters, at least one letter or digit (so it can sit in a URL), unique per user ignoring case."""
+    name = name.strip()
+    if not 1 <= len(name) <= PSEUD_NAME_MAX:
+        raise ValidationError({"name": f"Pseud names are 1 to {PSEUD_NAME_MAX} characters."})
+    PSEUD_VALIDATOR(name)
+    if not any(char.isalnum() for char in name):
+        raise ValidationError({"name": "A pseud name needs at least one letter or number."})
+    taken = user.pseuds.filter(name__iexact=name)
+    if pseud is not None:
+        taken = taken.exclude(pk=pseud.pk)
+    if taken.exists():
+        raise _name_taken_error(name)
+    return name
+
+
+def _clean_description(description: str) -> str:
+    limit = Pseud._meta.get_field("description").max_length or 0
+    if len(description) > limit:
+        raise ValidationError({"description": f"Descriptions are at most {limit:,} characters."})
+    return description
+
+
+def create_pseud(user: User, fields: PseudFields) -> Pseud:
+    """Add a pen name to the user's account."""
+    name = _clean_pseud_name(user, fields.name, None)
+    description = _clean_description(fields.description)
+    try:
+        with transaction.atomic():
+            return Pseud.objects.create(user=user, name=name, description=description)
+    except IntegrityError as error:  # another request took the name between our check and the insert
+        raise _name_taken_error(name) from error
+
+
+def update_pseud(pseud: Pseud, fields: PseudFields) -> Pseud:
+    """Rename a pseud or change its description. The default pseud keeps the username as its name."""
+    if pseud.is_default and fields.name.strip() != pseud.name:
+        raise ValidationError({"name": "Your default pseud is named after your username and cannot be renamed."})
+    name = _clean_pseud_name(pseud.user, fields.name, pseud)
+    pseud.name, pseud.description = name, _clean_description(fields.description)
+    try:
+        with transaction.atomic():
+            pseud.save(update_fields=["name", "description"])
+    except IntegrityError as error:
+        raise _name_taken_error(name) from error
+    return pseud
+
+
+def attached_items(pseud: Pseud) -> list[str]:
+    """What is made under this pseud, as phrases ("2 works", "1 bookmark"); empty when nothing is.
+
+    Accounts sits below the apps that credit pseuds, so it asks Django's relation registry instead of importing them.
+    """
+    phrases = []
+    for relation in Pseud._meta.related_objects:
+        accessor = relation.get_accessor_name()
+        if accessor is None:
+            continue
+        count = getattr(pseud, accessor).count() if relation.multiple else int(hasattr(pseud, accessor))
+        if count:
+            meta = relation.related_model._meta
+            singular, plural = _ATTACHED_NAMES.get(accessor, (str(meta.verbose_name), str(meta.verbose_name_plural)))
+            phrases.append(f"{count} {singular if count == 1 else plural}")
+    return phrases
+
+
+def delete_pseud(pseud: Pseud) -> None:
+    """Delete a pseud that has nothing made under it. The default pseud cannot be deleted.
+
+    Works keep the pseud they were credited to, so a pseud with works must first have them credited elsewhere
+    (by editing each work's creators): deleting silently would uncredit the works.
+    """
+    if pseud.is_default:
+        raise ValidationError("Your default pseud cannot be deleted.")
+    attached = attached_items(pseud)
+    if attached:
+        things = ", ".join(attached)
+        raise ValidationError(f"“{pseud.name}” still has {things}. Credit them to another pseud first, then delete it.")
+    pseud.delete()
+
+
+def update_preferences(user: User, changes: Mapping[str, object]) -> User:
+    """Save the user's preferences; unknown keys are refused rather than silently written."""
+    unknown = set(changes) - set(PREFERENCE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not preferences: {', '.join(sorted(unknown))}")
+    for field, value in changes.items():
+        setattr(user, field, value)
+    user.full_clean(exclude=[f.name for f in User._meta.fields if f.name not in changes])
+    user.save(update_fields=list(changes))
+    return user
+
+
+def set_users_active(users: Iterable[User], active: bool, *, acting: User | None = None) -> int:
+    """Suspend (active=False) or reinstate accounts; a suspended account cannot log in and its sessions end.
+
+    A moderator cannot suspend their own account from here, so the admin never locks out the person using it.
+    """
+    ids = [user.pk for user in users if acting is None or user.pk != acting.pk]
+    return User.objects.filter(pk__in=ids).exclude(is_active=active).update(is_active=active)

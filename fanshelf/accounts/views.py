@@ -1,0 +1,70 @@
+"""Thin views for managing one's account: pseuds and preferences. Access helper, form, one action, redirect."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from fanshelf.accounts import actions
+from fanshelf.accounts.access import get_pseud, get_user_for_managing, get_user_for_profile
+from fanshelf.accounts.forms import PreferencesForm, PseudForm, add_action_errors
+
+
+def pseud_list(request: HttpRequest, username: str) -> HttpResponse:
+    """Everyone sees a user's pseuds; the owner also gets the form to add one (posted back here)."""
+    user = get_user_for_managing(request, username) if request.method == "POST" else get_user_for_profile(username)
+    is_owner = request.user.pk == user.pk
+    form = PseudForm(request.POST or None) if is_owner else None
+    if form is not None and form.is_bound and form.is_valid():
+        try:
+            pseud = actions.create_pseud(user, form.pseud_fields())
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, f"Pseud “{pseud.name}” was created.")
+            return redirect("accounts:pseuds", user.username)
+    context = {"profile_user": user, "pseuds": user.pseuds.all(), "form": form, "is_owner": is_owner}
+    return render(request, "accounts/pseuds.html", context)
+
+
+def pseud_edit(request: HttpRequest, username: str, pseud: str) -> HttpResponse:
+    user = get_user_for_managing(request, username)
+    target = get_pseud(user, pseud)
+    form = PseudForm(request.POST or None, pseud=target)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_pseud(target, form.pseud_fields())
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, f"Pseud “{target.name}” was saved.")
+            return redirect("accounts:pseuds", user.username)
+    return render(request, "accounts/pseud_form.html", {"profile_user": user, "pseud": target, "form": form})
+
+
+def pseud_delete(request: HttpRequest, username: str, pseud: str) -> HttpResponse:
+    """GET asks for confirmation; POST deletes, or explains why it cannot."""
+    user = get_user_for_managing(request, username)
+    target = get_pseud(user, pseud)
+    if request.method == "POST":
+        try:
+            actions.delete_pseud(target)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"Pseud “{target.name}” was deleted.")
+        return redirect("accounts:pseuds", user.username)
+    context = {"profile_user": user, "pseud": target, "attached": actions.attached_items(target)}
+    return render(request, "accounts/pseud_confirm_delete.html", context)
+
+
+def preferences(request: HttpRequest, username: str) -> HttpResponse:
+    user = get_user_for_managing(request, username)
+    form = PreferencesForm(request.POST or None, instance=user)
+    if request.method == "POST" and form.is_valid():
+        actions.update_preferences(user, form.changes())
+        messages.success(request, "Your preferences were saved.")
+        return redirect("accounts:preferences", user.username)
+    return render(request, "accounts/preferences.html", {"profile_user": user, "form": form})
