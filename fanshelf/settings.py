@@ -109,12 +109,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Rate-limit counters must be shared by every worker: Redis when configured, else files under var/.
 _cache_url = env_str("FANSHELF_CACHE_URL")
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
         if _cache_url
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(VAR_DIR / "cache")}
     )
 }
 
@@ -140,6 +141,8 @@ ACCOUNT_USERNAME_MIN_LENGTH = 3
 ACCOUNT_PRESERVE_USERNAME_CASING = True
 ACCOUNT_ADAPTER = "fanshelf.accounts.adapter.AccountAdapter"
 _login_limit = env_str("FANSHELF_LOGIN_RATE", "5/20s")
+# Behind a reverse proxy, the client address is the Nth from the right of X-Forwarded-For.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("FANSHELF_TRUSTED_PROXY_COUNT", 0)
 ACCOUNT_RATE_LIMITS = {
     "login": f"{_login_limit}/ip",
     "login_failed": f"{_login_limit}/ip,{_login_limit}/key",
