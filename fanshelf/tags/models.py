@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+from typing import ClassVar
+
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.urls import reverse
 
 
 class TagType(models.TextChoices):
@@ -36,9 +40,19 @@ WARNINGS = [
 CATEGORIES = ["F/F", "F/M", "Gen", "M/M", "Multi", "Other"]
 FIXED_TYPES = {TagType.RATING, TagType.WARNING, TagType.CATEGORY}
 USER_TYPES = [TagType.FANDOM, TagType.RELATIONSHIP, TagType.CHARACTER, TagType.FREEFORM]
+# The tag types wranglers sort out of per-fandom bins, in the order the wrangling pages show them.
+BIN_TYPES = [TagType.CHARACTER, TagType.RELATIONSHIP, TagType.FREEFORM]
+# Which types a canonical parent of each type may have as children: media → fandom → character, relationship
+# and freeform; a relationship also links to its characters. Parent and child types never loop back, so parent
+# links cannot form cycles.
+CHILD_TYPES: dict[str, frozenset[str]] = {
+    TagType.MEDIA: frozenset({TagType.FANDOM}),
+    TagType.FANDOM: frozenset({TagType.CHARACTER, TagType.RELATIONSHIP, TagType.FREEFORM}),
+    TagType.CHARACTER: frozenset({TagType.RELATIONSHIP}),
+}
 
 TAG_NAME_VALIDATOR = RegexValidator(
-    r"^[^,^*<>{}=%\\`]+$", "Tags may not contain , ^ * < > { } = % \\ or `.", code="invalid_tag"
+    r"^[^,^*<>{}=%\\`]+$", "Tags may not contain , ^ * < > { } = %% \\ or `.", code="invalid_tag"
 )
 
 
@@ -47,6 +61,7 @@ _URL_ESCAPES = [("/", "*s*"), ("&", "*a*"), (".", "*d*"), ("?", "*q*"), ("#", "*
 
 
 def tag_to_url_part(name: str) -> str:
+    """The tag name as one URL path segment (reversible with tag_from_url_part)."""
     for char, escape in _URL_ESCAPES:
         name = name.replace(char, escape)
     return name
@@ -60,6 +75,7 @@ def tag_from_url_part(part: str) -> str:
 
 class TagQuerySet(models.QuerySet["Tag"]):
     def named(self, name: str) -> TagQuerySet:
+        """The tag of that name, ignoring case and surrounding spaces (names are unique that way)."""
         return self.annotate(lower_name=Lower("name")).filter(lower_name=name.strip().lower())
 
     def of_type(self, tag_type: str) -> TagQuerySet:
@@ -67,6 +83,18 @@ class TagQuerySet(models.QuerySet["Tag"]):
 
     def canonical(self) -> TagQuerySet:
         return self.filter(canonical=True)
+
+    def unwrangled(self) -> TagQuerySet:
+        """Tags no wrangler has dealt with yet: not canonical, not a synonym, and not filed under any fandom.
+
+        A non-canonical tag with a fandom parent counts as wrangled ("unfilterable" on AO3): it was looked at and
+        left as it is.
+        """
+        return self.filter(canonical=False, merger__isnull=True).exclude(parents__type=TagType.FANDOM)
+
+    def uncategorized_fandoms(self) -> TagQuerySet:
+        """Fandoms, canonical or new, that are not synonyms and have no media parent yet."""
+        return self.filter(type=TagType.FANDOM, merger__isnull=True).exclude(parents__type=TagType.MEDIA)
 
 
 class Tag(models.Model):
@@ -84,24 +112,64 @@ class Tag(models.Model):
         help_text="The canonical tag this one is a synonym of.",
     )
     parents = models.ManyToManyField("self", symmetrical=False, related_name="children", blank=True)
+    metatags = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        related_name="subtags",
+        blank=True,
+        help_text="Broader canonical tags of the same type whose listings include this tag's works.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = TagQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name"]
-        constraints = [models.UniqueConstraint(Lower("name"), name="tag_name_unique_ignoring_case")]
-        indexes = [models.Index(fields=["type", "canonical"])]
+        ordering: ClassVar[list[str]] = ["name"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(Lower("name"), name="tag_name_unique_ignoring_case")
+        ]
+        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["type", "canonical"])]
 
     def __str__(self) -> str:
         return self.name
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
+        return reverse("tags:works", args=[self.url_part])
 
-        return reverse("tags:works", args=[tag_to_url_part(self.name)])
+    @property
+    def url_part(self) -> str:
+        return tag_to_url_part(self.name)
 
     @property
     def filterable(self) -> Tag:
         """The tag whose listing holds this tag's works: its canonical when it is a synonym."""
         return self.merger if self.merger is not None else self
+
+    @property
+    def is_fixed(self) -> bool:
+        """Ratings, archive warnings and categories: a fixed set nobody wrangles."""
+        return self.type in FIXED_TYPES
+
+
+class WranglingAssignment(models.Model):
+    """A wrangler's fandom: they may wrangle the fandom, its synonyms, the tags filed under it and the unwrangled
+    tags used on its works. Admins (staff) may wrangle everything without assignments."""
+
+    wrangler = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="wrangling_assignments"
+    )
+    fandom = models.ForeignKey(
+        Tag,
+        on_delete=models.CASCADE,
+        related_name="wrangling_assignments",
+        limit_choices_to={"type": TagType.FANDOM},
+    )
+    assigned_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["wrangler", "fandom"], name="one_assignment_per_wrangler_fandom")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.wrangler} wrangles {self.fandom}"

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from fanshelf.accounts.models import Pseud, User
 from fanshelf.core.sanitize import sanitize_notes, sanitize_text
-from fanshelf.core.wordcount import count_words
+from fanshelf.core.wordcount import count_words, html_to_text
 from fanshelf.tags.actions import find_or_create_tag, fixed_tag
 from fanshelf.tags.models import USER_TYPES, Tag, TagType
 from fanshelf.works.models import Chapter, Creatorship, Hit, Work, WorkChange
@@ -157,7 +157,7 @@ def _clean_tags(fields: WorkFields, errors: dict[str, list[str]]) -> list[Tag]:
 def _clean_chapter(fields: ChapterFields) -> dict[str, object]:
     errors: dict[str, list[str]] = {}
     content = sanitize_text(fields.content)
-    text_length = len(" ".join(content.split())) if content else 0
+    text_length = len(" ".join(html_to_text(content).split()))
     if text_length < MIN_CHAPTER:
         errors["content"] = [f"Chapter text must be at least {MIN_CHAPTER} characters long."]
     _check_length(errors, "content", content, MAX_CHAPTER, "Chapter text")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import cast
 
 from django import forms
@@ -27,7 +28,7 @@ class CiteParentForm(forms.Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         for name in _PARENT_FIELDS:
-            self.fields[name] = WorkForm.base_fields[name]
+            self.fields[name] = copy.deepcopy(WorkForm.base_fields[name])
         self.fields["parent_url"].required = True
 
 

@@ -1,0 +1,110 @@
+"""Tags as used on works: listings, unwrangled bins and their counts, uncategorized fandoms.
+
+Tags sits below works and never imports it (ARCHITECTURE.md). Works declares `Work.tags` (related name "works"),
+so the Work model and its through table are reached through that relation at run time, and which works are
+listed is still decided by WorkQuerySet (`listed_for`, `listed_for_users`) alone.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+
+from fanshelf.tags.models import BIN_TYPES, Tag, TagQuerySet
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from fanshelf.accounts.models import User
+
+
+def _works_relation() -> Any:
+    return Tag._meta.get_field("works")
+
+
+def listed_works(viewer: User | AnonymousUser | None = None) -> Any:
+    """The WorkQuerySet of works shown in listings: to `viewer` if given, else to any registered user (which
+    is what wrangling uses: drafts, hidden and unrevealed works never count)."""
+    works = _works_relation().related_model.objects
+    return works.listed_for_users() if viewer is None else works.listed_for(viewer)
+
+
+def taggings() -> QuerySet[Any]:
+    """Rows of the work–tag join table (fields: work_id, tag_id)."""
+    through: Any = _works_relation().through
+    queryset: QuerySet[Any] = through.objects.all()
+    return queryset
+
+
+def works_under(tag_ids: Iterable[int], viewer: User | AnonymousUser) -> Any:
+    """Works listed to `viewer` that carry any of these tags (a tag page passes graph.filed_under(...))."""
+    carrying = taggings().filter(work_id=OuterRef("pk"), tag_id__in=list(tag_ids))
+    return listed_works(viewer).filter(Exists(carrying))
+
+
+def fandom_family(fandom_ids: Iterable[int]) -> dict[int, int]:
+    """Each of these fandoms and their synonyms, mapped to the fandom they belong to."""
+    wanted = set(fandom_ids)
+    rows = Tag.objects.filter(Q(pk__in=wanted) | Q(merger_id__in=wanted)).values_list("pk", "merger_id")
+    return {pk: pk if pk in wanted or merger_id is None else merger_id for pk, merger_id in rows}
+
+
+def used_in_fandoms(fandom_ids: Iterable[int]) -> Exists:
+    """True for tags used on a listed work that also carries one of these fandoms or their synonyms."""
+    in_fandom = listed_works().filter(tags__in=list(fandom_family(fandom_ids)))
+    return Exists(taggings().filter(tag_id=OuterRef("pk"), work_id__in=in_fandom.values("pk")))
+
+
+def bin_tags(fandom: Tag, tag_type: str) -> TagQuerySet:
+    """The fandom's bin: unwrangled tags of this type used on its listed works, each annotated with `uses`
+    (how many listed works carry it), most used first."""
+    uses = (
+        taggings()
+        .filter(tag_id=OuterRef("pk"), work_id__in=listed_works().values("pk"))
+        .order_by()
+        .values("tag_id")
+        .annotate(count=Count("*"))
+        .values("count")
+    )
+    return (
+        Tag.objects.unwrangled()
+        .filter(used_in_fandoms([fandom.pk]), type=tag_type)
+        .annotate(uses=Subquery(uses, output_field=IntegerField()))
+        .order_by("-uses", "name")
+    )
+
+
+def bin_counts(fandom_ids: Iterable[int]) -> dict[int, dict[str, int]]:
+    """For each fandom, how many tags of each bin type wait in its bin: one query for all fandoms."""
+    family = fandom_family(fandom_ids)
+    rows = (
+        taggings()
+        .filter(
+            tag__in=Tag.objects.unwrangled().filter(type__in=BIN_TYPES),
+            work_id__in=listed_works().values("pk"),
+            work__tags__in=list(family),
+        )
+        .values_list("work__tags", "tag__type", "tag_id")
+        .distinct()
+    )
+    members: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+    for fandom_member, tag_type, tag_id in rows:
+        members[family[fandom_member]][tag_type].add(tag_id)
+    return {
+        fandom_id: {str(tag_type): len(members[fandom_id][tag_type]) for tag_type in BIN_TYPES}
+        for fandom_id in set(family.values())
+    }
+
+
+def uncategorized_fandoms(viewer: User | AnonymousUser) -> TagQuerySet:
+    """Fandoms with no media parent yet, used on works listed to `viewer`, with `work_count`: the
+    "Uncategorized Fandoms" page. Fandoms used only on drafts or hidden works stay out."""
+    return (
+        Tag.objects.uncategorized_fandoms()
+        .filter(works__in=listed_works(viewer).values("pk"))
+        .annotate(work_count=Count("works", distinct=True))
+        .order_by("name")
+    )
