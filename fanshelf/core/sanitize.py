@@ -14,13 +14,13 @@ from urllib.parse import urlsplit
 import nh3
 from django.conf import settings
 
-_BASE_TAGS = set(  # noqa: SIM905 - one readable line per row of the allowlist
-    (
-        "a abbr acronym address b big blockquote br caption center cite code col colgroup details dd del dfn div "
-        "dl dt em figcaption figure h1 h2 h3 h4 h5 h6 hr i img ins kbd li ol p pre q rp rt ruby s samp small span "
-        "strike strong sub summary sup table tbody td tfoot th thead tr tt u ul var"
-    ).split()
+# PRODUCT.md "Text": the allowlist close to AO3's, one readable row at a time.
+_ALLOWED_TAG_NAMES = (
+    "a abbr acronym address b big blockquote br caption center cite code col colgroup details dd del dfn div "
+    "dl dt em figcaption figure h1 h2 h3 h4 h5 h6 hr i img ins kbd li ol p pre q rp rt ruby s samp small span "
+    "strike strong sub summary sup table tbody td tfoot th thead tr tt u ul var"
 )
+_BASE_TAGS = set(_ALLOWED_TAG_NAMES.split())
 _MEDIA_TAGS = {"audio", "video", "source", "track"}
 _GENERIC_ATTRIBUTES = {"align", "dir", "lang", "title", "class"}
 _ELEMENT_ATTRIBUTES: dict[str, set[str]] = {
@@ -67,24 +67,63 @@ _DROP_WITH_CONTENT = {
 }
 _SIMPLE_CLASS = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
 _LOOKS_LIKE_HTML = re.compile(r"<\s*/?\s*[A-Za-z][A-Za-z0-9]*(\s[^<>]*)?/?>")
+# Markup that lays out its own paragraphs; text without any of these still gets one paragraph per line.
+_BLOCK_MARKUP = re.compile(
+    r"<\s*(?:p|div|br|blockquote|h[1-6]|ul|ol|dl|table|pre|hr|address|center|details|figure|audio|video)\b",
+    re.IGNORECASE,
+)
 _MEDIA_SRC_ATTRIBUTES = {"src", "poster"}
 
 
+_URL_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
+_LINK_SCHEMES = {"http", "https", "mailto"}
+# Attributes holding an address that nh3 does not check itself.
+_CHECKED_URL_ATTRIBUTES = {"cite"}
+
+
+def _scheme(value: str) -> str | None:
+    """The scheme a browser would read: it trims controls and spaces and skips tabs and newlines inside."""
+    cleaned = re.sub(r"[\t\n\r]", "", value.strip("".join(chr(code) for code in range(0x21))))
+    match = _URL_SCHEME.match(cleaned)
+    return match.group(1).lower() if match else None
+
+
 def _is_http_url(value: str) -> bool:
-    return urlsplit(value.strip()).scheme.lower() in {"http", "https"}
+    return _scheme(value) in {"http", "https"}
+
+
+def _is_safe_link(value: str) -> bool:
+    scheme = _scheme(value)
+    return scheme is None or scheme in _LINK_SCHEMES
+
+
+def _allowed_media_hosts() -> set[str]:
+    """FANSHELF_MEDIA_HOSTS also feeds CSP media-src, so an entry may be written as a host or as an origin."""
+    hosts: set[str] = set()
+    for entry in settings.FANSHELF_MEDIA_HOSTS:
+        host = urlsplit(entry if "//" in entry else f"//{entry}").hostname
+        if host:
+            hosts.add(host)
+    return hosts
 
 
 def _is_local_or_allowed_media(value: str) -> bool:
-    parts = urlsplit(value.strip())
+    value = value.strip()
+    # Browsers read "\\" as "/" and drop tabs and newlines, so "/\\evil.example" would load from another host.
+    if "\\" in value or any(ord(char) < 0x20 for char in value):
+        return False
+    parts = urlsplit(value)
     if not parts.scheme and not parts.netloc:
-        return value.strip().startswith("/")
-    return parts.scheme.lower() == "https" and (parts.hostname or "") in set(settings.FANSHELF_MEDIA_HOSTS)
+        return value.startswith("/")
+    return parts.scheme.lower() == "https" and (parts.hostname or "") in _allowed_media_hosts()
 
 
 def _filter_attribute(element: str, attribute: str, value: str) -> str | None:
     if attribute == "class":
         kept = [name for name in value.split() if _SIMPLE_CLASS.match(name)]
         return " ".join(kept) or None
+    if attribute in _CHECKED_URL_ATTRIBUTES:
+        return value if _is_safe_link(value) else None
     if element == "img" and attribute == "src":
         return value if _is_http_url(value) else None
     if element in _MEDIA_TAGS and attribute in _MEDIA_SRC_ATTRIBUTES:
@@ -102,7 +141,7 @@ def _cleaner(allow_media: bool) -> nh3.Cleaner:
         clean_content_tags=_DROP_WITH_CONTENT,
         attributes=attributes,
         attribute_filter=_filter_attribute,
-        url_schemes={"http", "https", "mailto"},
+        url_schemes=_LINK_SCHEMES,
         link_rel="nofollow",
         strip_comments=True,
     )
@@ -112,17 +151,30 @@ def looks_like_html(text: str) -> bool:
     return bool(_LOOKS_LIKE_HTML.search(text))
 
 
+def _lines_to_paragraphs(text: str, escape: bool) -> str:
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n".join(
+        f"<p>{html.escape(line.strip(), quote=False) if escape else line.strip()}</p>" for line in lines if line.strip()
+    )
+
+
 def plain_text_to_html(text: str) -> str:
     """Each non-empty line becomes a paragraph, as in the typical pasted story; every character is kept."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return "\n".join(f"<p>{html.escape(line.strip(), quote=False)}</p>" for line in lines if line.strip())
+    return _lines_to_paragraphs(text, escape=True)
 
 
 def _clean(text: str, allow_media: bool) -> str:
     if not text.strip():
         return ""
-    source = text if looks_like_html(text) else plain_text_to_html(text)
-    return _cleaner(allow_media).clean(source).strip()
+    if not looks_like_html(text):
+        source = plain_text_to_html(text)
+    elif _BLOCK_MARKUP.search(text):
+        source = text
+    else:
+        # A pasted story with only inline markup (<em>, <b>, ...) still means its line breaks, as on AO3.
+        source = _lines_to_paragraphs(text, escape=False)
+    # html5ever writes U+00A0 as "&nbsp;"; keep the character itself, as typed (it means the same in HTML).
+    return _cleaner(allow_media).clean(source).strip().replace("&nbsp;", "\u00a0")
 
 
 def sanitize_text(text: str) -> str:

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import path
+
+from fanshelf.imports import views
 
 app_name = "imports"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [path("", views.upload, name="upload")]
