@@ -1,0 +1,147 @@
+"""What a downloaded work contains, gathered once and shared by the EPUB, PDF and HTML builders.
+
+A download is cached and shared by every reader of the work, so it never depends on who asked for it: an
+anonymous work is credited to "Anonymous" in the text and in the file's metadata, even for its creators.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.utils.safestring import SafeString, mark_safe
+
+from fanshelf.downloads.xhtml import to_xhtml, xml_text
+from fanshelf.tags.models import TagType
+from fanshelf.works.models import Chapter, Work
+
+ANONYMOUS = "Anonymous"
+RIGHT_TO_LEFT_LANGUAGES = frozenset({"ar", "he", "fa", "ur", "yi"})
+# Title page order and labels, as on a work's page.
+TAG_GROUPS = [
+    (TagType.RATING, "Rating"),
+    (TagType.WARNING, "Archive Warnings"),
+    (TagType.CATEGORY, "Categories"),
+    (TagType.FANDOM, "Fandoms"),
+    (TagType.RELATIONSHIP, "Relationships"),
+    (TagType.CHARACTER, "Characters"),
+    (TagType.FREEFORM, "Additional Tags"),
+]
+
+
+@dataclass(frozen=True)
+class TagGroup:
+    label: str
+    names: list[str]
+
+
+@dataclass(frozen=True)
+class ChapterSection:
+    number: int
+    heading: str
+    summary: SafeString
+    notes: SafeString
+    text: SafeString
+    end_notes: SafeString
+
+    @property
+    def anchor(self) -> str:
+        return f"chapter-{self.number}"
+
+    @property
+    def file_name(self) -> str:
+        return f"chapter-{self.number:04d}.xhtml"
+
+
+@dataclass(frozen=True)
+class WorkDocument:
+    """A work as a download shows it. Every HTML field is a well-formed XHTML fragment."""
+
+    work_id: int
+    title: str
+    creators: list[str]
+    language: str
+    language_name: str
+    tag_groups: list[TagGroup]
+    summary: SafeString
+    notes: SafeString
+    end_notes: SafeString
+    stats: list[tuple[str, str]]
+    source_url: str
+    published: datetime.date | None
+    chapters: list[ChapterSection]
+
+    @property
+    def byline(self) -> str:
+        return ", ".join(self.creators)
+
+    @property
+    def direction(self) -> str:
+        return "rtl" if self.language.split("-")[0] in RIGHT_TO_LEFT_LANGUAGES else "ltr"
+
+    @property
+    def subjects(self) -> list[str]:
+        return [name for group in self.tag_groups for name in group.names]
+
+
+def source_url(work: Work) -> str:
+    return f"{settings.SITE_URL}{work.get_absolute_url()}"
+
+
+def _stats(work: Work) -> list[tuple[str, str]]:
+    stats: list[tuple[str, str]] = []
+    if work.published_on:
+        stats.append(("Published", work.published_on.isoformat()))
+    if work.revised_at and (work.published_on is None or work.revised_at.date() > work.published_on):
+        stats.append(("Completed" if work.is_complete else "Updated", work.revised_at.date().isoformat()))
+    stats += [
+        ("Words", intcomma(work.word_count)),
+        ("Chapters", work.chapter_display),
+        ("Kudos", intcomma(work.kudos_count)),
+        ("Hits", intcomma(work.hit_count)),
+    ]
+    return stats
+
+
+def _fragment(markup: str, *, base_url: str, offline: bool) -> SafeString:
+    # Safe: the markup passed the archive's sanitizer on save and the rewrite escapes every text and attribute.
+    return mark_safe(to_xhtml(markup, base_url=base_url, offline=offline))
+
+
+def _section(chapter: Chapter, *, base_url: str, offline: bool) -> ChapterSection:
+    return ChapterSection(
+        number=chapter.position,
+        heading=xml_text(chapter.heading),
+        summary=_fragment(chapter.summary, base_url=base_url, offline=offline),
+        notes=_fragment(chapter.notes, base_url=base_url, offline=offline),
+        text=_fragment(chapter.content, base_url=base_url, offline=offline),
+        end_notes=_fragment(chapter.end_notes, base_url=base_url, offline=offline),
+    )
+
+
+def work_document(work: Work, *, offline: bool) -> WorkDocument:
+    """Everything a download of `work` shows. `offline` leaves out images and media (EPUB and PDF)."""
+    url = source_url(work)
+    creators = [ANONYMOUS] if work.anonymous else [xml_text(str(pseud)) for pseud in work.creator_pseuds]
+    groups = [
+        TagGroup(label, [xml_text(tag.name) for tag in work.tags_by_type.get(tag_type, [])])
+        for tag_type, label in TAG_GROUPS
+    ]
+    chapters = [_section(chapter, base_url=url, offline=offline) for chapter in work.chapters.posted()]
+    return WorkDocument(
+        work_id=work.pk,
+        title=xml_text(work.title),
+        creators=creators or [ANONYMOUS],
+        language=work.language,
+        language_name=work.language_name,
+        tag_groups=[group for group in groups if group.names],
+        summary=_fragment(work.summary, base_url=url, offline=offline),
+        notes=_fragment(work.notes, base_url=url, offline=offline),
+        end_notes=_fragment(work.end_notes, base_url=url, offline=offline),
+        stats=_stats(work),
+        source_url=url,
+        published=work.published_on,
+        chapters=chapters,
+    )

@@ -1,0 +1,121 @@
+"""Download, feed and catalogue routes. Each one: access check, one call that builds the answer, a response."""
+
+from __future__ import annotations
+
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect
+from django.utils.cache import patch_cache_control
+from django.utils.feedgenerator import Atom1Feed
+from django.views.decorators.http import require_GET
+
+from fanshelf.core.pagination import paginate
+from fanshelf.downloads import opds
+from fanshelf.downloads.access import get_work_for_download
+from fanshelf.downloads.auth import accepts_basic_auth, challenge
+from fanshelf.downloads.builders import FORMATS
+from fanshelf.downloads.cache import build_download
+from fanshelf.downloads.feeds import tag_feed, works_tagged
+from fanshelf.downloads.filenames import content_disposition, safe_file_stem
+from fanshelf.tags.models import Tag, tag_from_url_part, tag_to_url_part
+from fanshelf.works.models import Work
+
+
+def _feed_response(feed: Atom1Feed, request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(feed.writeString("utf-8"), content_type=feed.content_type)
+    if request.user.is_authenticated:
+        patch_cache_control(response, private=True)
+    return response
+
+
+def _find_tag(tag_name: str) -> Tag:
+    tag = Tag.objects.named(tag_from_url_part(tag_name)).select_related("merger").first()
+    if tag is None or (tag.merger is None and not tag.canonical):
+        raise Http404("No such tag.")
+    return tag
+
+
+@require_GET
+@accepts_basic_auth
+def download(request: HttpRequest, work_id: int, format_name: str) -> HttpResponseBase:
+    """The work as an EPUB, PDF or HTML file, built once per version of the work."""
+    download_format = FORMATS.get(format_name)
+    if download_format is None:
+        raise Http404("No such format.")
+    work = get_work_for_download(request, work_id)
+    stored = build_download(work, format_name)
+    response = FileResponse(default_storage.open(stored, "rb"), content_type=download_format.content_type)
+    response["Content-Disposition"] = content_disposition(
+        safe_file_stem(work.title, work.pk), download_format.extension, work.pk
+    )
+    patch_cache_control(response, private=work.restricted, max_age=0 if work.restricted else 300)
+    return response
+
+
+@require_GET
+def tag_works_feed(request: HttpRequest, tag_name: str) -> HttpResponse:
+    """The latest public works in a canonical tag; a synonym's feed moves to its canonical's."""
+    tag = _find_tag(tag_name)
+    if tag.merger is not None:
+        return redirect("downloads:tag_feed", tag_to_url_part(tag.merger.name), permanent=True)
+    return _feed_response(tag_feed(tag), request)
+
+
+@require_GET
+@accepts_basic_auth
+def opds_root(request: HttpRequest) -> HttpResponse:
+    feed = opds.navigation_feed("Catalogue", request, opds.root_sections())
+    return _feed_response(feed, request)
+
+
+@require_GET
+@accepts_basic_auth
+def opds_login(request: HttpRequest) -> HttpResponseBase:
+    """Where an e-reader app is sent to log in: a Basic challenge until it does, then the catalogue."""
+    if not request.user.is_authenticated:
+        return challenge()
+    return opds_root(request)
+
+
+@require_GET
+@accepts_basic_auth
+def opds_new(request: HttpRequest) -> HttpResponse:
+    works = Work.objects.listed_for(request.user).for_blurbs().newest_first()
+    page = paginate(request, works, per_page=opds.PER_PAGE)
+    return _feed_response(opds.acquisition_feed("New works", request, page), request)
+
+
+@require_GET
+@accepts_basic_auth
+def opds_fandoms(request: HttpRequest) -> HttpResponse:
+    fandoms = opds.fandom_counts(Work.objects.listed_for(request.user))
+    page = Paginator(fandoms, opds.PER_PAGE * 4).get_page(request.GET.get("page"))
+    sections = opds.fandom_sections(list(page.object_list))
+    return _feed_response(opds.navigation_feed("Fandoms", request, sections, page), request)
+
+
+@require_GET
+@accepts_basic_auth
+def opds_tag(request: HttpRequest, tag_name: str) -> HttpResponse:
+    tag = _find_tag(tag_name)
+    if tag.merger is not None:
+        return redirect("downloads:opds_tag", tag_to_url_part(tag.merger.name), permanent=True)
+    works = works_tagged(tag, Work.objects.listed_for(request.user))
+    page = paginate(request, works, per_page=opds.PER_PAGE)
+    return _feed_response(opds.acquisition_feed(tag.name, request, page), request)
+
+
+@require_GET
+@accepts_basic_auth
+def opds_search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")
+    works = opds.search_works(Work.objects.listed_for(request.user), query)
+    page = paginate(request, works, per_page=opds.PER_PAGE)
+    return _feed_response(opds.acquisition_feed(f"Search: {query}", request, page), request)
+
+
+@require_GET
+def opensearch(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(opds.opensearch_description(), content_type=f"{opds.OPENSEARCH};charset=utf-8")
