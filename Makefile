@@ -7,6 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
 SIZE ?= 100000
+TEST_PACKAGES := chromium epubcheck poppler-utils
 PG_TEST_URL ?= $(or $(FANSHELF_TEST_POSTGRES),postgres://postgres@127.0.0.1:5432/fanshelf_test)
 
 .PHONY: install run dev test test-deps check lint fmt bench migrate demo
@@ -38,9 +39,9 @@ dev: demo
 
 # Debian packages the browser and EPUB tests drive; installed when missing and we are root.
 test-deps:
-	@if ! command -v chromium >/dev/null || ! command -v epubcheck >/dev/null; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium epubcheck >/dev/null; \
-	  else echo "chromium and epubcheck are missing and this is not root: install them with apt-get"; fi; \
+	@if ! command -v chromium >/dev/null || ! command -v epubcheck >/dev/null || ! command -v pdftotext >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(TEST_PACKAGES) >/dev/null; \
+	  else echo "Missing test tools and this is not root: apt-get install $(TEST_PACKAGES)"; fi; \
 	fi
 
 # The whole suite on SQLite, then again on PostgreSQL when a server answers.

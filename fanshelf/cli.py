@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
-ALIASES = {"import": "import_work", "demo": "load_demo", "serve": "serve"}
+ALIASES = {"import": "import_work", "demo": "load_demo", "worker": "db_worker"}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -6,6 +6,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from fanshelf.core.env import env_bool, env_int, env_list, env_str
 
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "csp",
     "django_tasks",
+    "django_tasks_db",
     "fanshelf.core",
     "fanshelf.accounts",
     "fanshelf.tags",
@@ -180,7 +182,15 @@ STORAGES = {
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 
-TASKS = {"default": {"BACKEND": env_str("FANSHELF_TASK_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}
+# Immediate by default (work runs in the request); "database" queues it for `fanshelf worker`.
+_TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+_task_backend = env_str("FANSHELF_TASK_BACKEND", "immediate")
+if _task_backend not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(f"FANSHELF_TASK_BACKEND must be one of {', '.join(_TASK_BACKENDS)}, not {_task_backend!r}")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend]}}
 
 # Security baseline: the deploy check passes when FANSHELF_HTTPS is on.
 SESSION_COOKIE_SECURE = HTTPS

@@ -237,7 +237,7 @@ def update_work(work: Work, user: User, fields: WorkFields, post: bool = False) 
     clean = _clean_work(fields, user)
     for name, value in clean.values.items():
         setattr(work, name, value)
-    if fields.published_on is not None and work.posted:
+    if fields.published_on is not None:
         work.published_on = fields.published_on
     work.save()
     work.tags.set(clean.tags)

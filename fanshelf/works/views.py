@@ -101,10 +101,12 @@ def _cite_parent_from_form(work: Work, request: HttpRequest, form: WorkForm) -> 
 def _after_save(request: HttpRequest, work: Work, intent: str) -> HttpResponse:
     if intent == "preview":
         return redirect("works:preview", work.pk)
-    if intent == "draft":
-        messages.success(request, "Draft saved. It is visible to you only until you post it.")
-    else:
+    if intent == "post":
         messages.success(request, "Work was successfully posted.")
+    elif work.posted:
+        messages.success(request, "Work was successfully updated.")
+    else:
+        messages.success(request, "Draft saved. It is visible to you only until you post it.")
     return redirect(work)
 
 
@@ -121,7 +123,7 @@ def edit_work(request: HttpRequest, work_id: int) -> HttpResponse:
         except ValidationError as error:
             add_action_errors(error, form)
         else:
-            return _after_save(request, work, intent if intent != "save" else "saved")
+            return _after_save(request, work, intent)
     return render(request, "works/work_form.html", {"work_form": form, "work": work, "heading": "Edit Work"})
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 import subprocess
 import zipfile
 from html.parser import HTMLParser
@@ -17,6 +16,7 @@ from django.core.cache import cache
 from fanshelf.accounts.models import User
 from fanshelf.works.actions import ChapterFields, WorkFields, add_chapter, create_work
 from fanshelf.works.models import Work
+from tests.tools import require_tool
 
 TYPOGRAPHY = (
     "<p>“Curly quotes,” she said — with an em dash – an en dash, and an ellipsis… ‘Single’ too.</p>\n"
@@ -136,8 +136,7 @@ def html_chapter_texts(content: bytes) -> list[str]:
 
 
 def pdf_text(content: bytes, tmp_path: Path) -> str:
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext is missing: install Debian's poppler-utils to check PDF text")
+    require_tool("pdftotext", "`make test-deps` installs Debian's poppler-utils")
     path = tmp_path / "work.pdf"
     path.write_bytes(content)
     result = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True)
@@ -146,9 +145,7 @@ def pdf_text(content: bytes, tmp_path: Path) -> str:
 
 def epubcheck(content: bytes, tmp_path: Path) -> str:
     """Run Debian's epubcheck on the file; fail with its report when it finds any error."""
-    found = shutil.which("epubcheck")
-    if found is None:
-        pytest.skip("epubcheck is missing: `make test-deps` installs it")
+    found = require_tool("epubcheck", "`make test-deps` installs it")
     # Debian's epubcheck is a bare jar that needs binfmt support to run directly; java runs it anywhere. A short
     # run gains nothing from the optimizing compiler: stopping at the first tier halves its time.
     real = Path(found).resolve()
