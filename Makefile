@@ -26,8 +26,9 @@ install: $(INSTALLED)
 migrate: install
 	$(BIN)/fanshelf migrate --noinput -v0
 
+# FANSHELF_DEMO=0 skips the demo archive (its accounts have a published password).
 demo: migrate
-	$(BIN)/fanshelf demo
+	@if [ "$(FANSHELF_DEMO)" != "0" ]; then $(BIN)/fanshelf demo; fi
 
 # The real thing: gunicorn with the app preloaded, DEBUG off, static files from whitenoise.
 run: demo
