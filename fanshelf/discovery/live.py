@@ -1,0 +1,180 @@
+"""The process's shared discovery index, kept current from the outbox.
+
+`current_index()` loads the index on first use and, at most every DISCOVERY_REFRESH_SECONDS (default 1), applies
+new outbox rows before returning it. `ensure_fresh()` applies them now: call it after a write (or before a query
+that must show the viewer's own write). Both are one cheap query when nothing changed.
+
+Refreshing happens inline in the reading thread, not in a background thread: gunicorn forks preloaded workers and
+threads do not survive a fork, while an inline check works in every worker and in tests alike.
+
+Outbox ids are allocated when a transaction inserts, not when it commits, so on PostgreSQL a lower id can become
+visible after a higher one. Ids skipped over are kept as *gaps* and re-checked for GAP_SECONDS; a gap that fills
+is applied then (a rolled-back transaction leaves a gap that never fills and simply expires).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass, field, replace
+
+from django.conf import settings
+from django.db import DatabaseError
+from django.db.models import Max
+
+from fanshelf.discovery import text
+from fanshelf.discovery.closure import tag_changes_since
+from fanshelf.discovery.index import DiscoveryIndex
+from fanshelf.works.models import WorkChange
+
+logger = logging.getLogger(__name__)
+GAP_SECONDS = 120.0
+REINDEXED = "reindexed"  # an outbox kind: `fanshelf reindex` ran; every process rebuilds its index
+MAX_GAPS = 1_000
+
+
+@dataclass
+class OutboxCursor:
+    """Where this process is in the outbox: a watermark plus recently skipped ids."""
+
+    watermark: int = 0
+    gaps: dict[int, float] = field(default_factory=dict)
+    tag_watermark: int = 0
+
+    def start_at_end(self) -> None:
+        self.watermark = outbox_top()
+        self.tag_watermark, _ = tag_changes_since(0)
+
+    def poll(self, top: int) -> tuple[dict[int, int], bool]:
+        """New outbox rows as {work id: latest outbox id}, given the outbox's current top id, and whether a full
+        reindex was announced."""
+        rows: list[tuple[int, int, str]] = []
+        if top > self.watermark:
+            rows = list(WorkChange.objects.filter(pk__gt=self.watermark).values_list("pk", "work_id", "kind"))
+        if self.gaps:
+            rows += WorkChange.objects.filter(pk__in=list(self.gaps)).values_list("pk", "work_id", "kind")
+        now = time.monotonic()
+        seen = {pk for pk, _, _ in rows}
+        for pk in seen:
+            self.gaps.pop(pk, None)
+        if rows:
+            highest = max(pk for pk, _, _ in rows)
+            for missing in range(max(self.watermark + 1, highest - MAX_GAPS), highest):
+                if missing not in seen:
+                    self.gaps[missing] = now
+            self.watermark = max(self.watermark, highest)
+        self.gaps = {pk: since for pk, since in self.gaps.items() if now - since < GAP_SECONDS}
+        changes: dict[int, int] = {}
+        for pk, work_id, kind in rows:
+            if kind != REINDEXED:
+                changes[work_id] = max(pk, changes.get(work_id, 0))
+        return changes, any(kind == REINDEXED for _, _, kind in rows)
+
+
+def outbox_top() -> int:
+    """The highest outbox id (one index lookup)."""
+    return int(WorkChange.objects.aggregate(top=Max("pk"))["top"] or 0)
+
+
+class LiveIndex:
+    """A DiscoveryIndex plus the outbox cursor that keeps it (and the text table) current."""
+
+    def __init__(self) -> None:
+        self._refresh_lock = threading.Lock()
+        self.cursor = OutboxCursor()
+        self.index = DiscoveryIndex()
+        self.last_refresh = 0.0
+        self._load()
+
+    def _load(self) -> None:
+        # Read the watermark first: changes committed while we build are applied again, which is harmless.
+        cursor = OutboxCursor()
+        cursor.start_at_end()
+        text.catch_up()
+        self.index = DiscoveryIndex.build()
+        self.cursor = cursor
+        self.last_refresh = time.monotonic()
+
+    def refresh(self) -> int:
+        """Apply new outbox rows (and wrangling changes); returns how many works were re-read."""
+        with self._refresh_lock:
+            self.last_refresh = time.monotonic()
+            top = outbox_top()
+            if top < self.cursor.watermark:
+                logger.warning("discovery: the outbox went backwards (a restored database?); rebuilding the index")
+                self._load()
+                return len(self.index)
+            saved = replace(self.cursor, gaps=dict(self.cursor.gaps))
+            try:
+                return self._apply(top)
+            except Exception:
+                self.cursor = saved  # try these rows again next time
+                raise
+
+    def _apply(self, top: int) -> int:
+        """Poll the outbox and apply what it names (the caller holds the refresh lock)."""
+        changes, reindexed = self.cursor.poll(top)
+        if reindexed:
+            self._load()
+            return len(self.index)
+        tag_watermark, changed_tags = tag_changes_since(self.cursor.tag_watermark)
+        self.cursor.tag_watermark = tag_watermark
+        work_ids = set(changes)
+        if changed_tags:
+            rewrangled = self.index.reload_graph(changed_tags)
+            work_ids.update(rewrangled)
+            for work_id in rewrangled:
+                changes.setdefault(work_id, self.cursor.watermark)
+        if not work_ids:
+            return 0
+        try:
+            text.apply_changes(changes)
+        except DatabaseError:
+            # A read-only database (or a busy one) must not break listings; filters stay current.
+            logger.exception("discovery: could not update the text index; it catches up on the next start")
+        return self.index.apply_works(work_ids)
+
+
+_shared: LiveIndex | None = None
+_shared_lock = threading.Lock()
+
+
+def refresh_seconds() -> float:
+    return float(getattr(settings, "DISCOVERY_REFRESH_SECONDS", 1.0))
+
+
+def _live() -> LiveIndex:
+    global _shared
+    if _shared is None:
+        with _shared_lock:
+            if _shared is None:
+                _shared = LiveIndex()
+    return _shared
+
+
+def current_index() -> DiscoveryIndex:
+    """The shared index, refreshed from the outbox if the last refresh is older than the interval."""
+    live = _live()
+    if time.monotonic() - live.last_refresh >= refresh_seconds():
+        live.refresh()
+    return live.index
+
+
+def ensure_fresh() -> DiscoveryIndex:
+    """The shared index with every committed outbox row applied (a viewer sees their own write)."""
+    live = _live()
+    live.refresh()
+    return live.index
+
+
+def preload() -> DiscoveryIndex:
+    """Build the shared index now (call from the WSGI module so preloaded gunicorn workers share its memory)."""
+    return _live().index
+
+
+def reset_shared_index() -> None:
+    """Forget the shared index; the next use rebuilds it (tests, and after `fanshelf reindex`)."""
+    global _shared
+    with _shared_lock:
+        _shared = None

@@ -1,0 +1,75 @@
+"""`fanshelf reindex`: rebuild derived data from the database: counts, the text index, the discovery index."""
+
+from __future__ import annotations
+
+import time
+from argparse import ArgumentParser
+from typing import Any
+
+from django.apps import apps
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from fanshelf.discovery import text
+from fanshelf.discovery.index import DiscoveryIndex
+from fanshelf.discovery.live import REINDEXED, outbox_top
+from fanshelf.works.models import Work, WorkChange
+
+BATCH = 5_000
+# (count field on Work, app label, model, foreign key to Work): sources that exist are counted.
+COUNT_SOURCES = (
+    ("hit_count", "works", "Hit", "work"),
+    ("kudos_count", "community", "Kudos", "work"),
+    ("comment_count", "community", "Comment", "work"),
+    ("bookmark_count", "community", "Bookmark", "work"),
+)
+
+
+def _count_updates() -> dict[str, Any]:
+    updates: dict[str, Any] = {}
+    for field, app_label, model_name, key in COUNT_SOURCES:
+        try:
+            model = apps.get_model(app_label, model_name)
+        except LookupError:
+            continue
+        counted = model.objects.filter(**{key: OuterRef("pk")}).order_by().values(key).annotate(n=Count("pk"))
+        updates[field] = Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), Value(0))
+    return updates
+
+
+class Command(BaseCommand):
+    help = "Rebuild counts, the text index and the discovery index from the database. Resumable with --from-id."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("--from-id", type=int, default=0, help="Resume at this work id.")
+        parser.add_argument("--skip-counts", action="store_true", help="Keep stored kudos/hits/... counts.")
+        parser.add_argument("--skip-text", action="store_true", help="Keep the text index as it is.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        ids = list(Work.objects.filter(pk__gte=options["from_id"]).order_by("pk").values_list("pk", flat=True))
+        updates = {} if options["skip_counts"] else _count_updates()
+        change = outbox_top()
+        columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn()]
+        with Progress(*columns) as progress:
+            task = progress.add_task("Counts and text", total=len(ids))
+            for begin in range(0, len(ids), BATCH):
+                batch = ids[begin : begin + BATCH]
+                with transaction.atomic():
+                    if updates:
+                        Work.objects.filter(pk__in=batch).update(**updates)
+                    if not options["skip_text"]:
+                        text.rebuild(batch, change)
+                progress.update(task, advance=len(batch), description=f"Counts and text (up to work {batch[-1]})")
+        # Running processes rebuild their in-memory index when they read this row.
+        WorkChange.objects.create(work_id=0, kind=REINDEXED)
+        started = time.perf_counter()
+        index = DiscoveryIndex.build()
+        seconds = time.perf_counter() - started
+        rate = len(index) / seconds if seconds else 0.0
+        self.stdout.write(
+            f"Discovery index: {len(index):,} listed works in {seconds:.2f} s ({rate:,.0f} works/s), "
+            f"{index.memory_bytes() / 1e6:.1f} MB."
+        )

@@ -1,0 +1,218 @@
+"""Text search through the database's own engine: SQLite FTS5, or PostgreSQL tsvector with a GIN index.
+
+The table `discovery_worktext` (made by this app's migration) holds one row per work with title, creators (never
+for anonymous works), summary and notes, tag names and posted chapter text, plus `change_id`: the outbox id it
+reflects, so several processes applying the same outbox rewrite each work at most once per change.
+Hits are work ids; the caller intersects them with the filter bitmaps, so drafts and hidden works never show.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from django.db import connection, transaction
+
+from fanshelf.discovery.columns import IdArray
+from fanshelf.works.models import Chapter, Creatorship, Work
+
+TABLE = "discovery_worktext"
+_LOCK_KEY = 7_331_001  # PostgreSQL advisory lock serialising text index writers
+_TAG = re.compile(r"<[^>]*>")
+FIELDS = ("title", "creators", "summary", "notes", "tags", "body")
+SQLITE_WEIGHTS = (10.0, 6.0, 3.0, 1.0, 4.0, 1.0)
+POSTGRES_WEIGHTS = ("A", "B", "C", "D", "B", "D")
+CHUNK = 500
+
+
+def plain_text(markup: str) -> str:
+    """Sanitized HTML as plain words for indexing."""
+    return " ".join(html.unescape(_TAG.sub(" ", markup)).split())
+
+
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def create_table_sql(vendor: str) -> list[str]:
+    """DDL for the text table on this database vendor (used by the migration)."""
+    if vendor == "postgresql":
+        return [
+            f"CREATE TABLE IF NOT EXISTS {TABLE} (work_id bigint PRIMARY KEY, change_id bigint NOT NULL, "
+            "document tsvector NOT NULL)",
+            f"CREATE INDEX IF NOT EXISTS {TABLE}_document ON {TABLE} USING gin (document)",
+        ]
+    columns = ", ".join(FIELDS)
+    return [
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5({columns}, change_id UNINDEXED, "
+        "tokenize = 'unicode61 remove_diacritics 2')"
+    ]
+
+
+def drop_table_sql(vendor: str) -> list[str]:
+    return [f"DROP TABLE IF EXISTS {TABLE}"]
+
+
+@dataclass
+class WorkText:
+    work_id: int
+    fields: tuple[str, str, str, str, str, str]
+
+
+def _documents(work_ids: Sequence[int]) -> list[WorkText]:
+    works = Work.objects.filter(pk__in=work_ids).values_list(
+        "pk", "title", "summary", "notes", "end_notes", "anonymous"
+    )
+    tags: dict[int, list[str]] = {}
+    for work_id, name, merger_name in Work.tags.through.objects.filter(work_id__in=work_ids).values_list(
+        "work_id", "tag__name", "tag__merger__name"
+    ):
+        tags.setdefault(work_id, []).extend(n for n in (name, merger_name) if n)
+    creators: dict[int, list[str]] = {}
+    for work_id, pseud in Creatorship.objects.filter(work_id__in=work_ids).values_list("work_id", "pseud__name"):
+        creators.setdefault(work_id, []).append(pseud)
+    bodies: dict[int, list[str]] = {}
+    chapters = Chapter.objects.filter(work_id__in=work_ids, posted=True).order_by("work_id", "position")
+    for work_id, title, summary, notes, end_notes, content in chapters.values_list(
+        "work_id", "title", "summary", "notes", "end_notes", "content"
+    ):
+        bodies.setdefault(work_id, []).extend([title, plain_text(summary), plain_text(notes), plain_text(end_notes)])
+        bodies[work_id].append(plain_text(content))
+    return [
+        WorkText(
+            work_id=pk,
+            fields=(
+                title,
+                "" if anonymous else " ".join(creators.get(pk, [])),
+                plain_text(summary),
+                plain_text(notes + " " + end_notes),
+                " ".join(tags.get(pk, [])),
+                " ".join(bodies.get(pk, [])),
+            ),
+        )
+        for pk, title, summary, notes, end_notes, anonymous in works
+    ]
+
+
+def _write(cursor: object, changes: Mapping[int, int]) -> None:
+    ids = list(changes)
+    found = _documents(ids)
+    run = cursor.execute  # type: ignore[attr-defined]
+    placeholders = ", ".join(["%s"] * len(ids))
+    key = "work_id" if is_postgres() else "rowid"
+    run(f"DELETE FROM {TABLE} WHERE {key} IN ({placeholders})", ids)  # noqa: S608 - fixed names
+    for doc in found:
+        change = changes[doc.work_id]
+        if is_postgres():
+            vector = " || ".join(f"setweight(to_tsvector('simple', %s), '{weight}')" for weight in POSTGRES_WEIGHTS)
+            sql = f"INSERT INTO {TABLE} (work_id, change_id, document) VALUES (%s, %s, {vector})"  # noqa: S608
+            run(sql, [doc.work_id, change, *doc.fields])
+        else:
+            columns = ", ".join(FIELDS)
+            sql = f"INSERT INTO {TABLE} (rowid, {columns}, change_id) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"  # noqa: S608
+            run(sql, [doc.work_id, *doc.fields, change])
+
+
+def apply_changes(changes: Mapping[int, int]) -> int:
+    """Rewrite the text rows of works whose latest outbox id (value) is newer than their row; returns how many."""
+    if not changes:
+        return 0
+    written = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        if is_postgres():
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
+        ids = list(changes)
+        for begin in range(0, len(ids), CHUNK):
+            chunk = ids[begin : begin + CHUNK]
+            key = "work_id" if is_postgres() else "rowid"
+            placeholders = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"SELECT {key}, change_id FROM {TABLE} WHERE {key} IN ({placeholders})", chunk)  # noqa: S608
+            current = {int(pk): int(change) for pk, change in cursor.fetchall()}
+            stale = {pk: changes[pk] for pk in chunk if current.get(pk, -1) < changes[pk]}
+            if stale:
+                _write(cursor, stale)
+                written += len(stale)
+    return written
+
+
+def rebuild(work_ids: Iterable[int], change_id: int) -> int:
+    """Rewrite the text rows of these works (a full reindex passes every work)."""
+    batch: dict[int, int] = {}
+    total = 0
+    for work_id in work_ids:
+        batch[work_id] = change_id
+        if len(batch) >= CHUNK:
+            total += _rewrite(batch)
+            batch = {}
+    return total + _rewrite(batch)
+
+
+def _rewrite(batch: dict[int, int]) -> int:
+    if not batch:
+        return 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        if is_postgres():
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
+        _write(cursor, batch)
+    return len(batch)
+
+
+def clear() -> None:
+    """Empty the text table (before a full rebuild)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608 - fixed name
+
+
+@dataclass
+class TextHits:
+    """Works matching a text query, with relevance scores (higher is better) when positives were given."""
+
+    ids: IdArray
+    scores: np.ndarray[tuple[int], np.dtype[np.float64]]
+
+
+def _fts5_phrase(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def search(phrases: Sequence[str]) -> TextHits:
+    """Works containing every phrase (each a word or a quoted phrase), with scores."""
+    with connection.cursor() as cursor:
+        if is_postgres():
+            query = " && ".join(["phraseto_tsquery('simple', %s)"] * len(phrases))
+            cursor.execute(
+                f"SELECT work_id, ts_rank(document, q) FROM {TABLE}, ({'SELECT ' + query}) AS t(q) "  # noqa: S608
+                "WHERE document @@ q",
+                list(phrases),
+            )
+        else:
+            match = " AND ".join(_fts5_phrase(p) for p in phrases)
+            weights = ", ".join(str(w) for w in SQLITE_WEIGHTS)
+            # bm25 gives lower numbers for better matches; negate so higher is better everywhere.
+            cursor.execute(
+                f"SELECT rowid, -bm25({TABLE}, {weights}, 0.0) FROM {TABLE} WHERE {TABLE} MATCH %s",  # noqa: S608
+                [match],
+            )
+        rows = cursor.fetchall()
+    if not rows:
+        return TextHits(ids=np.zeros(0, np.int64), scores=np.zeros(0, np.float64))
+    pairs = np.asarray(rows, dtype=np.float64)
+    return TextHits(ids=pairs[:, 0].astype(np.int64), scores=pairs[:, 1].copy())
+
+
+def catch_up() -> int:
+    """Rewrite text rows older than their work's latest outbox row (changes made while no process applied them)."""
+    from fanshelf.works.models import WorkChange
+
+    outbox = connection.ops.quote_name(WorkChange._meta.db_table)
+    key = "work_id" if is_postgres() else "rowid"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT c.work_id, MAX(c.id) FROM {outbox} c LEFT JOIN {TABLE} t ON t.{key} = c.work_id "  # noqa: S608
+            "GROUP BY c.work_id HAVING MAX(c.id) > COALESCE(MAX(t.change_id), -1)"
+        )
+        stale = {int(work_id): int(change) for work_id, change in cursor.fetchall()}
+    return apply_changes(stale)

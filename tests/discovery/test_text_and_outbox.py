@@ -1,0 +1,133 @@
+"""Text search through the database's engine, visibility in text results, and changes arriving via the outbox."""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from fanshelf.accounts.models import User
+from fanshelf.discovery.index import DiscoveryIndex
+from fanshelf.discovery.live import current_index, ensure_fresh
+from fanshelf.discovery.query import WorkQuery, with_text
+from fanshelf.discovery.search import execute
+from fanshelf.works.actions import (
+    ChapterFields,
+    WorkFields,
+    add_chapter,
+    delete_work,
+    set_hidden_by_moderator,
+    update_work,
+)
+from fanshelf.works.models import Work
+from tests.factories import make_user, make_work
+
+if TYPE_CHECKING:
+    from fanshelf.works.models import Viewer
+
+pytestmark = pytest.mark.django_db
+
+
+def found(text: str, viewer: Viewer | None = None, **filters: object) -> list[int]:
+    query = with_text(WorkQuery(**filters), text)  # type: ignore[arg-type]
+    return execute(query, viewer or AnonymousUser(), ensure_fresh()).work_ids
+
+
+def test_text_search_covers_title_summary_notes_tags_creators_and_chapter_text(author: User) -> None:
+    work = make_work(
+        author,
+        title="Lanterns over Brightwater",
+        summary="<p>A <em>ferrywoman</em> waits.</p>",
+        notes="Written for the cartographers exchange.",
+        freeforms=["Marzipan"],
+        chapters=["The heron stood in the shallows all morning, unbothered by the boats."],
+    )
+    make_work(make_user("Inkwell"), title="Something else entirely")
+    for text in ("brightwater", "ferrywoman", "cartographers", "marzipan", "quillfeather", "heron", '"heron stood"'):
+        assert found(text) == [work.pk], text
+
+
+def test_anonymous_works_are_never_found_by_their_creators_name(author: User) -> None:
+    shown = make_work(author, title="Signed harbour")
+    make_work(author, title="Unsigned harbour", anonymous=True)
+    assert found("quillfeather") == [shown.pk]
+    assert len(found("harbour")) == 2
+
+
+def test_drafts_hidden_and_restricted_works_stay_out_of_text_results(author: User, reader: User) -> None:
+    make_work(author, title="Draft tern", post=False)
+    hidden = make_work(author, title="Hidden tern")
+    set_hidden_by_moderator(hidden, True)
+    locked = make_work(author, title="Locked tern", restricted=True)
+    assert found("tern") == []
+    assert found("tern", reader) == [locked.pk]
+
+
+def test_minus_words_and_phrases_exclude_and_filters_combine_with_text(author: User) -> None:
+    calm = make_work(author, title="Calm sea", chapters=["A calm sea, a long walk, a pier."])
+    stormy = make_work(author, title="Stormy sea", chapters=["The storm broke the pier in two and nobody slept."])
+    assert found("sea -storm") == [calm.pk]
+    assert found('sea -"long walk"') == [stormy.pk]
+    assert found("sea complete:true words<9") == [calm.pk]
+
+
+def test_best_match_puts_title_hits_above_passing_mentions(author: User) -> None:
+    mention = make_work(author, title="Ordinary day", chapters=["Somewhere a gull cried; otherwise, nothing."])
+    titled = make_work(author, title="Gull")
+    assert found("gull") == [titled.pk, mention.pk]
+
+
+def test_edits_reach_filters_and_text_through_the_outbox(author: User) -> None:
+    index = ensure_fresh()
+    work = make_work(author, title="First light", freeforms=["Fluff"])
+    assert execute(WorkQuery(include=("Fluff",)), AnonymousUser(), ensure_fresh()).work_ids == [work.pk]
+    fields = WorkFields(
+        title="Last light", pseuds=[author.default_pseud()], rating="Explicit",
+        warnings=["No Archive Warnings Apply"], fandoms=["Tidewater Chronicles"], freeforms=["Angst"],
+    )  # fmt: skip
+    update_work(work, author, fields)
+    assert ensure_fresh() is index, "applied in place, not rebuilt"
+    assert execute(WorkQuery(include=("Fluff",)), AnonymousUser(), index).total == 0
+    assert execute(WorkQuery(include=("Angst",), ratings=("Explicit",)), AnonymousUser(), index).total == 1
+    assert found("last") == [work.pk]
+    assert found("first") == []
+    add_chapter(work, ChapterFields(content="More words arrive with the evening tide here."), post=True)
+    assert execute(WorkQuery(words=WorkQuery().words.narrowed(20)), AnonymousUser(), ensure_fresh()).total == 1
+    delete_work(Work.objects.get(pk=work.pk))
+    assert execute(WorkQuery(), AnonymousUser(), ensure_fresh()).total == 0
+
+
+def test_an_index_applied_change_by_change_equals_a_fresh_build(author: User) -> None:
+    ensure_fresh()
+    other = make_user("Inkwell")
+    works = [make_work(u, title=f"Tide {i}", freeforms=[f"Mood {i % 3}"]) for i, u in enumerate([author, other] * 4)]
+    set_hidden_by_moderator(works[0], True)
+    delete_work(works[1])
+    live = ensure_fresh()
+    fresh = DiscoveryIndex.build()
+    assert live.listed == fresh.listed
+    assert {k: v for k, v in live.tag_bitmaps.items() if v} == {k: v for k, v in fresh.tag_bitmaps.items() if v}
+    ids = list(fresh.listed)
+    assert list(live.title_rank.rank[ids].argsort()) == list(fresh.title_rank.rank[ids].argsort())
+
+
+def test_current_index_refreshes_once_the_interval_has_passed(author: User, settings: object) -> None:
+    settings.DISCOVERY_REFRESH_SECONDS = 3600  # type: ignore[attr-defined]
+    index = current_index()
+    make_work(author)
+    assert len(current_index()) == 0, "within the interval the index is not re-checked"
+    assert len(ensure_fresh()) == 1
+    assert index is current_index()
+
+
+def test_dates_and_counts_in_the_index_equal_the_database(author: User) -> None:
+    from fanshelf.discovery.loader import day_number, micros
+
+    works = [make_work(author, title=f"Tide {i}", published_on=datetime.date(2024, 5, i + 1)) for i in range(3)]
+    index = DiscoveryIndex.build()
+    for work in works:
+        assert index.columns["revised"][work.pk] == micros(work.revised_at)
+        assert index.columns["published"][work.pk] == day_number(work.published_on)
+        assert index.columns["words"][work.pk] == work.word_count
