@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models.functions import Lower
 
 from fanshelf.tags.graph import filed_under, metatag_closure
 from fanshelf.tags.models import CHILD_TYPES, FIXED_TYPES, TAG_NAME_VALIDATOR, Tag, TagType
@@ -39,22 +40,48 @@ def find_or_create_tag(name: str, tag_type: str) -> Tag:
 
     A name already used by a tag of another type is still that tag: names are unique across types, as on AO3.
     """
-    cleaned = clean_tag_name(name)
-    existing = Tag.objects.named(cleaned).first()
-    if existing is not None:
-        if existing.type in FIXED_TYPES and existing.type != tag_type:
-            raise ValidationError(f"“{existing.name}” is a {existing.get_type_display().lower()}; choose it there.")
-        return existing
-    if tag_type in FIXED_TYPES:
-        raise ValidationError(f"“{cleaned}” is not a {TagType(tag_type).label.lower()}.")
-    return Tag.objects.create(name=cleaned, type=tag_type)
+    [result] = find_or_create_tags([(name, tag_type)])
+    if isinstance(result, ValidationError):
+        raise result
+    return result
 
 
-def fixed_tag(name: str, tag_type: str) -> Tag:
-    tag = Tag.objects.named(name).filter(type=tag_type).first()
-    if tag is None:
-        raise ValidationError(f"“{name}” is not a {TagType(tag_type).label.lower()}.")
-    return tag
+def find_or_create_tags(requests: Sequence[tuple[str, str]]) -> list[Tag | ValidationError]:
+    """For each (name, type) asked for: the tag, found ignoring case or made new, or why it can't be used.
+
+    One query finds every existing tag; only new tags cost an insert each. Fixed types (rating, warning,
+    category) must already exist with that type; a typed name that is a fixed tag of another type is refused.
+    """
+    cleaned: list[str | ValidationError] = []
+    for name, _ in requests:
+        try:
+            cleaned.append(clean_tag_name(name))
+        except ValidationError as error:
+            cleaned.append(error)
+    names = [name for name in cleaned if isinstance(name, str)]
+    matches = Tag.objects.annotate(lower_name=Lower("name"))
+    matches = matches.filter(models.Q(lower_name__in={n.lower() for n in names}) | models.Q(name__in=names))
+    found = {tag.name.lower(): tag for tag in matches}
+    results: list[Tag | ValidationError] = []
+    for (_, tag_type), clean in zip(requests, cleaned, strict=True):
+        if isinstance(clean, ValidationError):
+            results.append(clean)
+            continue
+        name = clean
+        tag = found.get(name.lower())
+        if tag is None and tag_type not in FIXED_TYPES:
+            tag = found[name.lower()] = Tag.objects.create(name=name, type=tag_type)
+        if tag is None or (tag.type != tag_type and (tag_type in FIXED_TYPES or tag.type in FIXED_TYPES)):
+            results.append(_wrong_type(name, tag_type, tag))
+        else:
+            results.append(tag)
+    return results
+
+
+def _wrong_type(name: str, tag_type: str, existing: Tag | None) -> ValidationError:
+    if existing is not None and existing.type in FIXED_TYPES:
+        return ValidationError(f"“{existing.name}” is a {existing.get_type_display().lower()}; choose it there.")
+    return ValidationError(f"“{name}” is not a {TagType(tag_type).label.lower()}.")
 
 
 # Wrangling. Every action below is atomic, re-reads the tags it changes under a row lock, checks the user may

@@ -17,7 +17,7 @@ from django.utils import timezone
 from fanshelf.accounts.models import Pseud, User
 from fanshelf.core.sanitize import sanitize_notes, sanitize_text
 from fanshelf.core.wordcount import count_words, html_to_text
-from fanshelf.tags.actions import find_or_create_tag, fixed_tag
+from fanshelf.tags.actions import find_or_create_tags
 from fanshelf.tags.models import USER_TYPES, Tag, TagType
 from fanshelf.works.models import Chapter, Creatorship, Hit, Work, WorkChange
 from fanshelf.works.related import notify_parent_creators
@@ -113,36 +113,29 @@ def _clean_work(fields: WorkFields, user: User) -> _CleanWork:
 
 
 def _clean_tags(fields: WorkFields, errors: dict[str, list[str]]) -> list[Tag]:
-    tags: list[Tag] = []
+    """Every tag the form names, found or made in one batch; errors keyed by the field that named them."""
+    requests: list[tuple[str, str, str]] = []  # (name, type, form field)
     for tag_type, key, names in (
         (TagType.RATING, "rating", [fields.rating] if fields.rating else []),
         (TagType.WARNING, "warnings", fields.warnings),
         (TagType.CATEGORY, "categories", fields.categories),
+        (TagType.FANDOM, "fandoms", fields.fandoms),
+        (TagType.RELATIONSHIP, "relationships", fields.relationships),
+        (TagType.CHARACTER, "characters", fields.characters),
+        (TagType.FREEFORM, "freeforms", fields.freeforms),
     ):
-        for name in names:
-            try:
-                tags.append(fixed_tag(name, tag_type))
-            except ValidationError as error:
-                errors.setdefault(key, []).extend(error.messages)
+        requests.extend((name, tag_type, key) for name in names if name.strip())
+    tags: list[Tag] = []
+    for (_, _, key), result in zip(requests, find_or_create_tags([(n, t) for n, t, _ in requests]), strict=True):
+        if isinstance(result, ValidationError):
+            errors.setdefault(key, []).extend(result.messages)
+        else:
+            tags.append(result)
     if not fields.rating:
         errors["rating"] = ["Choose a rating."]
     if not fields.warnings:
         errors["warnings"] = ["Choose at least one archive warning."]
-    user_tag_count = 0
-    for tag_type, key, names in zip(
-        USER_TYPES,
-        ("fandoms", "relationships", "characters", "freeforms"),
-        (fields.fandoms, fields.relationships, fields.characters, fields.freeforms),
-        strict=True,
-    ):
-        for name in names:
-            if not name.strip():
-                continue
-            user_tag_count += 1
-            try:
-                tags.append(find_or_create_tag(name, tag_type))
-            except ValidationError as error:
-                errors.setdefault(key, []).extend(error.messages)
+    user_tag_count = sum(1 for _, tag_type, _ in requests if tag_type in USER_TYPES)
     if not any(name.strip() for name in fields.fandoms):
         errors["fandoms"] = ["Add at least one fandom."]
     if user_tag_count > MAX_USER_TAGS:

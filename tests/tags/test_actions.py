@@ -12,7 +12,6 @@ from fanshelf.tags.actions import (
     add_parent,
     edit_tag,
     find_or_create_tag,
-    fixed_tag,
     make_canonical,
     make_noncanonical,
     make_synonym,
@@ -93,7 +92,7 @@ def test_a_canonical_with_synonyms_cannot_be_made_noncanonical(moderator: User) 
 
 
 def test_ratings_warnings_and_categories_cannot_be_wrangled(moderator: User) -> None:
-    rating = fixed_tag("Mature", TagType.RATING)
+    rating = Tag.objects.get(name="Mature", type=TagType.RATING)
     with pytest.raises(ValidationError, match="fixed set"):
         make_noncanonical(rating, by=moderator)
 
