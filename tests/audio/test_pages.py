@@ -1,0 +1,140 @@
+from __future__ import annotations
+
+import pytest
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.test import Client
+from django.urls import reverse
+from pytest_django import DjangoAssertNumQueries
+
+from fanshelf.accounts.models import User
+from fanshelf.audio.actions import upload_audio
+from fanshelf.audio.models import AudioFile, total_audio_seconds, with_audio_seconds
+from fanshelf.audio.templatetags.audio_display import duration, iso_duration
+from fanshelf.works.actions import ChapterFields, add_chapter
+from fanshelf.works.models import Work
+from tests.audio.conftest import MakeAudio, as_upload, first_chapter
+from tests.audio.samples import flac_bytes, mp3_bytes
+from tests.factories import make_work
+
+
+def chapter_page(client: Client, work: Work) -> str:
+    response = client.get(reverse("audio:chapter", args=[work.pk, first_chapter(work).pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("seconds", "shown", "iso"),
+    [
+        (0, "0:00:00", "PT0H0M0S"),
+        (59.6, "0:01:00", "PT0H1M0S"),
+        (3723.4, "1:02:03", "PT1H2M3S"),
+        (36000, "10:00:00", "PT10H0M0S"),
+    ],
+)
+def test_durations_are_shown_as_hours_minutes_seconds(seconds: float, shown: str, iso: str) -> None:
+    assert duration(seconds) == shown
+    assert iso_duration(seconds) == iso
+
+
+def test_the_chapter_audio_page_shows_a_player_with_duration_and_size(
+    reader_client: Client, podfic: Work, make_audio: MakeAudio
+) -> None:
+    audio = make_audio(podfic, data=flac_bytes(62.0))
+    page = chapter_page(reader_client, podfic)
+    assert f'<audio controls preload="metadata" src="{reverse("audio:stream", args=[audio.pk])}"' in page
+    assert 'aria-label="Chapter 1, audio 1 of 1"' in page
+    assert '<time datetime="PT0H1M2S">0:01:02</time>' in page
+    assert audio.size_bytes == 9266
+    assert '<span class="audio-size">9.0\xa0KB</span>' in page
+    assert "FLAC" in page
+    assert "<script" not in page  # the CSP allows no inline script, and the native player needs none
+
+
+def test_sizes_are_shown_in_human_units(reader_client: Client, podfic: Work, make_audio: MakeAudio) -> None:
+    make_audio(podfic, data=mp3_bytes(2.0))
+    assert "31.4\xa0KB" in chapter_page(reader_client, podfic)
+
+
+def test_creators_are_offered_upload_and_delete_and_readers_are_not(
+    author_client: Client, reader_client: Client, podfic: Work, make_audio: MakeAudio
+) -> None:
+    audio = make_audio(podfic)
+    upload_link = reverse("audio:upload", args=[podfic.pk, audio.chapter_id])
+    delete_link = reverse("audio:delete", args=[audio.pk])
+    creator_page = chapter_page(author_client, podfic)
+    assert upload_link in creator_page
+    assert delete_link in creator_page
+    reader_page = chapter_page(reader_client, podfic)
+    assert upload_link not in reader_page
+    assert delete_link not in reader_page
+
+
+def test_a_chapter_without_audio_says_so(reader_client: Client, podfic: Work) -> None:
+    assert "This chapter has no audio yet." in chapter_page(reader_client, podfic)
+
+
+def test_the_chapter_audio_page_follows_the_works_visibility(guest: Client, author: User) -> None:
+    restricted = make_work(author, restricted=True)
+    response = guest.get(reverse("audio:chapter", args=[restricted.pk, first_chapter(restricted).pk]))
+    assert response.status_code == 302
+    draft = make_work(author, post=False)
+    assert guest.get(reverse("audio:chapter", args=[draft.pk, first_chapter(draft).pk])).status_code == 404
+
+
+def test_an_adult_works_audio_page_asks_first(reader_client: Client, author: User) -> None:
+    work = make_work(author, rating="Explicit")
+    page = chapter_page(reader_client, work)
+    assert "This work could have adult content." in page
+    assert "<audio" not in page
+
+
+def test_the_chapter_audio_page_uses_a_fixed_number_of_queries(
+    reader_client: Client, podfic: Work, make_audio: MakeAudio, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
+    for _ in range(5):
+        make_audio(podfic)
+    with django_assert_max_num_queries(12):
+        chapter_page(reader_client, podfic)
+
+
+def test_the_snippet_renders_for_a_chapter_on_the_work_page(podfic: Work, make_audio: MakeAudio) -> None:
+    audio = make_audio(podfic)
+    html = render_to_string("audio/chapter_audio.html", {"chapter": first_chapter(podfic), "is_creator": False})
+    assert "<h3" in html
+    assert "Podfic audio" in html
+    assert reverse("audio:stream", args=[audio.pk]) in html
+
+
+def test_the_snippet_renders_nothing_for_readers_of_a_chapter_without_audio(podfic: Work) -> None:
+    assert render_to_string("audio/chapter_audio.html", {"chapter": first_chapter(podfic)}).strip() == ""
+
+
+def test_a_works_total_audio_counts_its_posted_chapters_only(podfic: Work, make_audio: MakeAudio) -> None:
+    assert total_audio_seconds(podfic) == 0.0
+    make_audio(podfic, data=flac_bytes(2.0))
+    make_audio(podfic, data=flac_bytes(3.0))
+    draft = add_chapter(podfic, ChapterFields(content="A draft chapter, not yet posted."), post=False)
+    upload_audio(draft, as_upload(flac_bytes(10.0)))
+    assert AudioFile.objects.count() == 3
+    assert total_audio_seconds(podfic) == pytest.approx(5.0)
+
+
+def test_works_can_be_annotated_filtered_and_sorted_by_total_audio(
+    author: User, make_audio: MakeAudio, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
+    short, long_, _silent = (make_work(author, title=title) for title in ("Short", "Long", "Silent"))
+    make_audio(short, data=flac_bytes(2.0))
+    make_audio(long_, data=flac_bytes(3.0))
+    make_audio(long_, data=flac_bytes(4.0))
+    # Q and F because django-stubs checks keyword lookups against model fields and cannot see annotations.
+    with django_assert_max_num_queries(1):
+        works = list(with_audio_seconds(Work.objects.all()).order_by(F("audio_seconds").desc()))
+    assert [(work.title, work.audio_seconds) for work in works] == [  # type: ignore[attr-defined]
+        ("Long", pytest.approx(7.0)),
+        ("Short", pytest.approx(2.0)),
+        ("Silent", 0.0),
+    ]
+    long_ones = with_audio_seconds(Work.objects.all()).filter(Q(audio_seconds__gte=3))
+    assert [work.title for work in long_ones] == ["Long"]
