@@ -223,6 +223,9 @@ FANSHELF_MEDIA_HOSTS = env_list("FANSHELF_MEDIA_HOSTS")
 FANSHELF_WORKS_PER_PAGE = env_int("FANSHELF_WORKS_PER_PAGE", 20, minimum=1)
 FANSHELF_MAX_UPLOAD_BYTES = env_int("FANSHELF_MAX_UPLOAD_BYTES", 5 * 1024 * 1024, minimum=1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = FANSHELF_MAX_UPLOAD_BYTES + 1024 * 1024
+FANSHELF_MAX_AUDIO_BYTES = env_int("FANSHELF_MAX_AUDIO_BYTES", 500 * 1024 * 1024, minimum=1024)
+# With nginx in front: the internal location that serves audio files after Django's permission check.
+FANSHELF_AUDIO_ACCEL_REDIRECT = env_str("FANSHELF_AUDIO_ACCEL_REDIRECT", "")
 
 LOGGING = {
     "version": 1,

@@ -62,6 +62,9 @@ def _test_settings(settings: Any) -> None:
     """Fast password hashing and static files without a collectstatic manifest."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Live-server threads must not keep PostgreSQL connections open past the test database's teardown.
+    for database in settings.DATABASES.values():
+        database["CONN_MAX_AGE"] = 0
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

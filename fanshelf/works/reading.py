@@ -29,7 +29,8 @@ def render_work_page(
     if not preview and needs_adult_gate(request, work):
         return render(request, "works/adult_gate.html", {"work": work}, status=200)
     is_creator = work.is_created_by(request.user)
-    chapters = list(work.chapters.all() if is_creator else work.chapters.posted())
+    readable = work.chapters.all() if is_creator else work.chapters.posted()
+    chapters = list(readable.prefetch_related("audio_files"))
     if chapter is None and not entire:
         chapter = chapters[0] if chapters else None
     shown = chapters if entire or chapter is None else [chapter]

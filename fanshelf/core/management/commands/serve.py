@@ -15,22 +15,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--bind", default="127.0.0.1:8000", help="address:port to listen on")
         parser.add_argument("--workers", type=int, default=2, help="worker processes (at least 1)")
+        parser.add_argument("--threads", type=int, default=8, help="threads per worker (an audio stream holds one)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        workers = options["workers"]
-        if workers < 1:
-            raise CommandError("--workers must be at least 1")
+        workers, threads = options["workers"], options["threads"]
+        if workers < 1 or threads < 1:
+            raise CommandError("--workers and --threads must be at least 1")
         argv = [
-            "gunicorn",
-            "fanshelf.wsgi",
-            "--preload",
-            "--workers",
-            str(workers),
-            "--bind",
-            options["bind"],
-            "--access-logfile",
-            "-",
-        ]
-        self.stdout.write(f"Fanshelf is serving on http://{options['bind']}/", ending="\n")
+            "gunicorn", "fanshelf.wsgi", "--preload", "--workers", str(workers), "--threads", str(threads),
+            "--bind", options["bind"], "--access-logfile", "-",
+        ]  # fmt: skip
+        self.stdout.write(f"Fanshelf is serving on http://{options['bind']}/")
         self.stdout.flush()
         os.execvp("gunicorn", argv)  # noqa: S606, S607 - replaces this process with gunicorn from the venv
