@@ -274,8 +274,9 @@ def _post_chapter(work: Work, chapter: Chapter) -> None:
     chapter.published_on = chapter.published_on or timezone.localdate()
     chapter.save(update_fields=["posted", "published_on", "edited_at"])
     work.revised_at = timezone.now()
-    if work.expected_chapters is not None and work.chapters.count() > work.expected_chapters:
-        work.expected_chapters = work.chapters.count()
+    posted_count = work.chapters.posted().count()
+    if work.expected_chapters is not None and posted_count > work.expected_chapters:
+        work.expected_chapters = posted_count
     work.save(update_fields=["revised_at", "expected_chapters", "edited_at"])
 
 

@@ -1,0 +1,235 @@
+"""Who sees what: every viewer against every kind of work, on every page that shows works today.
+
+Viewers: a guest, a reader (another registered user), the creator, and a moderator. Works: public, restricted
+(registered users only), a draft, anonymous, and hidden by a moderator. PRODUCT.md "Visibility" is the reference.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from fanshelf.accounts.models import User
+from fanshelf.community.models import Kudos
+from fanshelf.works.actions import ChapterFields, add_chapter, set_hidden_by_moderator
+from fanshelf.works.models import Work
+from tests.core.pages import page_title, parse, text_of
+from tests.factories import PASSWORD, make_work
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
+
+VIEWERS = ["guest", "reader", "creator", "moderator"]
+STATES = ["public", "restricted", "draft", "anonymous", "hidden"]
+CREATOR_NAME = "Quillfeather"  # the author persona's username and default pseud
+TITLE = "Lanterns Over Saltmarsh"
+FANDOM = "Saltmarsh Tales"
+
+# Who may open each kind of work by its address (guests asking for a restricted work are sent to log in).
+MAY_OPEN = {
+    "public": {"guest", "reader", "creator", "moderator"},
+    "restricted": {"reader", "creator", "moderator"},
+    "draft": {"creator"},
+    "anonymous": {"guest", "reader", "creator", "moderator"},
+    "hidden": {"creator", "moderator"},
+}
+# Who finds each kind of work in listings and counts.
+LISTED_FOR = {
+    "public": {"guest", "reader", "creator", "moderator"},
+    "restricted": {"reader", "creator", "moderator"},
+    "draft": set(),
+    "anonymous": {"guest", "reader", "creator", "moderator"},
+    "hidden": set(),
+}
+MAY_KNOW_CREATOR = {"creator", "moderator"}
+
+matrix = pytest.mark.parametrize(("viewer", "state"), [(v, s) for v in VIEWERS for s in STATES])
+
+
+def work_in_state(author: User, state: str) -> Work:
+    """One work of the given kind, by the author persona, rated General Audiences (so no adult gate)."""
+    work = make_work(
+        author,
+        title=TITLE,
+        fandoms=[FANDOM],
+        post=state != "draft",
+        restricted=state == "restricted",
+        anonymous=state == "anonymous",
+    )
+    if state == "hidden":
+        set_hidden_by_moderator(work, hidden=True)
+    return work
+
+
+@pytest.fixture
+def client_for(request: pytest.FixtureRequest) -> dict[str, Client]:
+    """The four viewers' clients, made lazily so each test only creates the accounts it uses."""
+
+    class Clients(dict[str, Client]):
+        def __missing__(self, viewer: str) -> Client:
+            name = {"guest": "guest", "reader": "reader_client", "creator": "author_client"}.get(
+                viewer, "moderator_client"
+            )
+            client: Client = request.getfixturevalue(name)
+            self[viewer] = client
+            return client
+
+    return Clients()
+
+
+def html(response: TestResponse) -> str:
+    return response.content.decode()
+
+
+def assert_sent_to_login_and_back(response: TestResponse, path: str) -> None:
+    assert response.status_code == 302
+    location = urlsplit(response["Location"])
+    assert location.path == reverse("account_login")
+    assert parse_qs(location.query)["next"] == [path]
+
+
+def assert_creator_shown_as_the_viewer_may_know(page: str, viewer: str, state: str, where: str) -> None:
+    if state == "anonymous" and viewer not in MAY_KNOW_CREATOR:
+        assert CREATOR_NAME not in page, f"{where} names the creator of an anonymous work to a {viewer}"
+        assert "Anonymous" in text_of(page), where
+    else:
+        assert CREATOR_NAME in text_of(page), where
+
+
+@matrix
+def test_work_pages_open_only_for_those_who_may_see_the_work(
+    viewer: str, state: str, author: User, client_for: dict[str, Client]
+) -> None:
+    work = work_in_state(author, state)
+    chapter = work.chapters.get()
+    client = client_for[viewer]
+    for path in (
+        reverse("works:detail", args=[work.pk]),
+        reverse("works:entire", args=[work.pk]),
+        reverse("works:chapter", args=[work.pk, chapter.pk]),
+    ):
+        response = client.get(path)
+        if viewer in MAY_OPEN[state]:
+            assert response.status_code == 200, path
+            page = html(response)
+            assert TITLE in page_title(page), path
+            assert "The lighthouse keeper counted the gulls" in text_of(page), path
+            assert_creator_shown_as_the_viewer_may_know(page, viewer, state, path)
+        elif viewer == "guest" and state == "restricted":
+            assert_sent_to_login_and_back(response, path)
+        else:
+            assert response.status_code == 404, path
+            assert TITLE not in html(response), path
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_the_page_title_of_an_anonymous_work_names_the_creator_only_to_those_who_may_know(
+    viewer: str, author: User, client_for: dict[str, Client]
+) -> None:
+    work = work_in_state(author, "anonymous")
+    title = page_title(html(client_for[viewer].get(work.get_absolute_url())))
+    if viewer in MAY_KNOW_CREATOR:
+        assert CREATOR_NAME in title
+    else:
+        assert "Anonymous" in title
+        assert CREATOR_NAME not in title
+
+
+@matrix
+def test_listings_show_and_count_only_works_listed_for_the_viewer(
+    viewer: str, state: str, author: User, client_for: dict[str, Client]
+) -> None:
+    work_in_state(author, state)
+    client = client_for[viewer]
+    listed = viewer in LISTED_FOR[state]
+    counted_listings = (reverse("works:index"), reverse("tags:works", args=[FANDOM]))
+    for path in (reverse("home"), *counted_listings):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        page = html(response)
+        blurb_titles = [a.get_text() for a in parse(page).select("li.blurb h3 a[href^='/works/']")]
+        assert blurb_titles == ([TITLE] if listed else []), path
+        if path in counted_listings:
+            assert ("1 Work" if listed else "0 Works") in text_of(page), path
+        if listed:
+            assert_creator_shown_as_the_viewer_may_know(page, viewer, state, path)
+
+
+@matrix
+def test_the_drafts_page_lists_a_draft_for_its_creator_only(
+    viewer: str, state: str, author: User, client_for: dict[str, Client]
+) -> None:
+    work_in_state(author, state)
+    path = reverse("works:drafts")
+    response = client_for[viewer].get(path)
+    if viewer == "guest":
+        assert_sent_to_login_and_back(response, path)
+        return
+    assert response.status_code == 200
+    assert (TITLE in html(response)) is (viewer == "creator" and state == "draft")
+
+
+@matrix
+def test_kudos_can_be_left_only_on_a_work_the_viewer_may_read_and_did_not_make(
+    viewer: str, state: str, author: User, client_for: dict[str, Client]
+) -> None:
+    work = work_in_state(author, state)
+    path = reverse("community:kudos", args=[work.pk])
+    response = client_for[viewer].post(path)
+    if viewer == "guest" and state == "restricted":
+        assert_sent_to_login_and_back(response, path)
+    elif viewer not in MAY_OPEN[state]:
+        assert response.status_code == 404
+    else:
+        assert response.status_code == 302
+        assert response["Location"] == f"{work.get_absolute_url()}#kudos"
+    expected = 0 if viewer == "creator" or viewer not in MAY_OPEN[state] or state == "draft" else 1
+    assert Kudos.objects.filter(work=work).count() == expected
+    work.refresh_from_db()
+    assert work.kudos_count == expected
+
+
+@matrix
+def test_creator_and_pseud_pages_list_only_what_the_viewer_may_see(
+    viewer: str, state: str, author: User, client_for: dict[str, Client]
+) -> None:
+    work_in_state(author, state)
+    # Anonymous works stay off the creator's own pages for anyone who may not know who made them.
+    listed = viewer in LISTED_FOR[state] and (state != "anonymous" or viewer in MAY_KNOW_CREATOR)
+    for path in (
+        reverse("accounts:dashboard", args=[CREATOR_NAME]),
+        reverse("accounts:works", args=[CREATOR_NAME]),
+        reverse("accounts:pseud", args=[CREATOR_NAME, CREATOR_NAME]),
+    ):
+        response = client_for[viewer].get(path)
+        assert response.status_code == 200, path
+        assert (TITLE in html(response)) is listed, path
+
+
+def test_a_draft_chapter_of_a_posted_work_is_only_for_its_creator(author: User, client_for: dict[str, Client]) -> None:
+    work = work_in_state(author, "public")
+    draft = add_chapter(work, ChapterFields(content="A chapter still being written by its creator."), post=False)
+    path = reverse("works:chapter", args=[work.pk, draft.pk])
+    for viewer in VIEWERS:
+        response = client_for[viewer].get(path)
+        assert response.status_code == (200 if viewer == "creator" else 404), viewer
+    entire = reverse("works:entire", args=[work.pk])
+    for viewer in VIEWERS:
+        shown = "still being written" in text_of(html(client_for[viewer].get(entire)))
+        assert shown is (viewer == "creator"), viewer
+
+
+def test_a_guest_who_logs_in_from_a_restricted_link_lands_on_the_work(
+    author: User, reader: User, client_for: dict[str, Client]
+) -> None:
+    work = work_in_state(author, "restricted")
+    guest = client_for["guest"]
+    redirect = guest.get(work.get_absolute_url())
+    response = guest.post(redirect["Location"], {"login": reader.username, "password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == work.get_absolute_url()
+    assert TITLE in page_title(html(guest.get(response["Location"])))
