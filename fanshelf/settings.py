@@ -169,6 +169,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]  # the site-wide stylesheet lives beside settings, not in an app
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -191,6 +192,19 @@ _task_backend = env_str("FANSHELF_TASK_BACKEND", "immediate")
 if _task_backend not in _TASK_BACKENDS:
     raise ImproperlyConfigured(f"FANSHELF_TASK_BACKEND must be one of {', '.join(_TASK_BACKENDS)}, not {_task_backend!r}")
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend]}}
+
+# How stale a listing may be: each process applies the outbox to its discovery index at most this often (seconds).
+_refresh = env_str("FANSHELF_DISCOVERY_REFRESH_SECONDS") or "1.0"
+try:
+    DISCOVERY_REFRESH_SECONDS = float(_refresh)
+except ValueError:
+    raise ImproperlyConfigured(
+        f"FANSHELF_DISCOVERY_REFRESH_SECONDS must be a number of seconds such as 1 or 0.5, not {_refresh!r}"
+    ) from None
+if not 0 <= DISCOVERY_REFRESH_SECONDS <= 3600:
+    raise ImproperlyConfigured(
+        f"FANSHELF_DISCOVERY_REFRESH_SECONDS must be between 0 and 3600, not {DISCOVERY_REFRESH_SECONDS}"
+    )
 
 # Security baseline: the deploy check passes when FANSHELF_HTTPS is on.
 SESSION_COOKIE_SECURE = HTTPS
