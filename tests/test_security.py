@@ -12,6 +12,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -204,9 +205,9 @@ def pages_to_check(author: User) -> list[str]:
     work = make_work(author, fandoms=[FANDOM])
     return [
         reverse("home"),
-        reverse("works:index"),
+        reverse("discovery:works"),
         work.get_absolute_url(),
-        reverse("tags:works", args=[FANDOM]),
+        reverse("discovery:tag_works", args=[FANDOM]),
         reverse("account_login"),
         reverse("works:new"),
     ]
@@ -354,3 +355,12 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(production: ProductionRepor
         pytest.skip("journal mode and busy timeout are SQLite settings; this pass runs on PostgreSQL")
     assert production.journal_mode == "wal"
     assert production.busy_timeout_ms >= 5000
+
+
+def test_guest_hits_behind_a_trusted_proxy_count_each_forwarded_address(settings: Any, author: User) -> None:
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    work = make_work(author)
+    for address in ("203.0.113.7", "203.0.113.8", "203.0.113.8"):
+        Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=address).get(f"/works/{work.pk}/")
+    work.refresh_from_db()
+    assert work.hit_count == 2

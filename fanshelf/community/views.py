@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from fanshelf.community.actions import leave_kudos
@@ -21,4 +22,7 @@ def kudos(request: HttpRequest, work_id: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, "Thank you for leaving kudos!")
-    return redirect(f"{work.get_absolute_url()}#kudos")
+    back = request.POST.get("next", "")
+    if not back.startswith(f"/works/{work.pk}/") or not url_has_allowed_host_and_scheme(back, allowed_hosts=None):
+        back = work.get_absolute_url()
+    return redirect(f"{back}#kudos")

@@ -189,7 +189,7 @@ def test_the_kudos_count_shows_on_the_work_and_in_blurbs(author: User, reader_cl
     summary = page.select_one(".kudos-summary")
     assert summary is not None
     assert "2 kudos from Pageturner, a guest" in summary.get_text()
-    for listing in (reverse("home"), reverse("works:index")):
+    for listing in (reverse("home"), reverse("discovery:works")):
         blurb = parse(client.get(listing).content.decode()).select_one(f"#work_{work.pk}")
         assert blurb is not None
         assert "Kudos: 2" in " ".join(blurb.get_text(" ").split())
@@ -296,8 +296,8 @@ def twenty_works(author: User) -> list[Work]:
 # metatags. One query per work would add twenty, far past these bounds.
 LISTING_QUERY_BOUNDS = {
     reverse("home"): 8,
-    reverse("works:index"): 8,
-    reverse("tags:works", args=[LISTING_FANDOM]): 16,
+    reverse("discovery:works"): 8,
+    reverse("discovery:tag_works", args=[LISTING_FANDOM]): 16,
 }
 
 
@@ -316,3 +316,17 @@ def test_listings_of_twenty_works_take_a_fixed_number_of_queries(
             response = browser.get(path)
         assert response.status_code == 200
         assert text_of(response.content.decode()).count("Listed Work") == 20, path
+
+
+def test_kudos_on_a_later_chapter_returns_the_reader_to_that_chapter(author: User, reader_client: Client) -> None:
+    work = make_work(author, chapters=["The first night was calm.", "The second night brought the storm."])
+    second = work.chapters.get(position=2)
+    chapter_path = f"/works/{work.pk}/chapters/{second.pk}/"
+    response = reader_client.post(f"/works/{work.pk}/kudos/", {"next": chapter_path})
+    assert response["Location"] == f"{chapter_path}#kudos"
+
+
+def test_kudos_never_redirects_off_the_work(author: User, reader_client: Client) -> None:
+    work = make_work(author)
+    response = reader_client.post(f"/works/{work.pk}/kudos/", {"next": "https://elsewhere.example/"})
+    assert response["Location"] == f"/works/{work.pk}/#kudos"
