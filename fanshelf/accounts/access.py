@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
-from fanshelf.accounts.models import Pseud, User
+from fanshelf.accounts.models import PersonalToken, Pseud, User
 from fanshelf.core.middleware import LoginNeeded
 
 
@@ -33,3 +33,11 @@ def get_pseud(user: User, name: str) -> Pseud:
     if pseud is None:
         raise Http404("No such pseud.")
     return pseud
+
+
+def get_token(user: User, token_id: int) -> PersonalToken:
+    """One of the user's personal tokens; another person's token is as unknown as a missing one."""
+    token = user.personal_tokens.filter(pk=token_id).first()
+    if token is None:
+        raise Http404("No such token.")
+    return token

@@ -1,14 +1,19 @@
-"""Every write to accounts and pseuds. Views, admin actions and the API call these rather than saving models."""
+"""Every write to accounts, pseuds and personal tokens. Views, admin actions and the API call these rather than
+saving models."""
 
 from __future__ import annotations
 
+import datetime
+import hashlib
+import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from fanshelf.accounts.models import PSEUD_VALIDATOR, Pseud, User
+from fanshelf.accounts.models import PSEUD_VALIDATOR, TOKEN_PREFIX, PersonalToken, Pseud, User
 
 PSEUD_NAME_MAX = 40
 PREFERENCE_FIELDS = (
@@ -134,3 +139,64 @@ def set_users_active(users: Iterable[User], active: bool, *, acting: User | None
     """
     ids = [user.pk for user in users if acting is None or user.pk != acting.pk]
     return User.objects.filter(pk__in=ids).exclude(is_active=active).update(is_active=active)
+
+
+@dataclass(frozen=True)
+class CreatedToken:
+    """A new token and its secret. The secret exists only here: show it to the owner once, never store it."""
+
+    token: PersonalToken
+    secret: str
+
+
+TOKEN_NAME_MAX = PersonalToken._meta.get_field("name").max_length or 100
+MAX_ACTIVE_TOKENS = 50
+_VISIBLE_PREFIX_LENGTH = len(TOKEN_PREFIX) + 8
+# A token used again within this time keeps its recorded last use: e-reader apps send many requests in a row.
+_LAST_USE_PRECISION = datetime.timedelta(minutes=1)
+
+
+def hash_token(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def create_token(user: User, name: str) -> CreatedToken:
+    """A new personal token for the user; the returned secret is the only copy of it there will ever be."""
+    name = " ".join(name.split())
+    if not 1 <= len(name) <= TOKEN_NAME_MAX:
+        raise ValidationError({"name": f"Token names are 1 to {TOKEN_NAME_MAX} characters."})
+    if user.personal_tokens.filter(revoked=False).count() >= MAX_ACTIVE_TOKENS:
+        raise ValidationError(f"You have {MAX_ACTIVE_TOKENS} active tokens; revoke one you no longer use first.")
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = PersonalToken.objects.create(
+        user=user, name=name, prefix=secret[:_VISIBLE_PREFIX_LENGTH], token_hash=hash_token(secret)
+    )
+    return CreatedToken(token, secret)
+
+
+def revoke_token(token: PersonalToken) -> PersonalToken:
+    """Refuse the token from now on. Revoked tokens stay listed, so the owner sees what was revoked."""
+    if not token.revoked:
+        token.revoked = True
+        token.save(update_fields=["revoked"])
+    return token
+
+
+def user_for_token(secret: str) -> User | None:
+    """The active user a personal token belongs to, or None for an unknown, revoked or malformed token.
+
+    Records when the token was last used (to the minute), so its owner can tell which tokens are in use.
+    """
+    if not secret.startswith(TOKEN_PREFIX):
+        return None  # a password or garbage: no need to ask the database
+    token = (
+        PersonalToken.objects.select_related("user")
+        .filter(token_hash=hash_token(secret), revoked=False, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= _LAST_USE_PRECISION:
+        PersonalToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

@@ -1,4 +1,4 @@
-"""Moderators find, suspend and delete accounts here, and see each account's pseuds."""
+"""Moderators find, suspend and delete accounts here, see each account's pseuds, and revoke leaked tokens."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from fanshelf.accounts import actions as account_actions
-from fanshelf.accounts.models import Pseud, User
+from fanshelf.accounts.models import PersonalToken, Pseud, User
 
 
 class AccountCreationForm(AdminUserCreationForm[User]):
@@ -73,3 +73,24 @@ class PseudAdmin(admin.ModelAdmin[Pseud]):
     list_select_related = ("user",)
     raw_id_fields = ("user",)
     readonly_fields = ("is_default", "created_at")
+
+
+@admin.register(PersonalToken)
+class PersonalTokenAdmin(admin.ModelAdmin[PersonalToken]):
+    list_display = ("name", "prefix", "user", "created_at", "last_used_at", "revoked")
+    list_filter = ("revoked",)
+    search_fields = ("name", "prefix", "user__username")
+    list_select_related = ("user",)
+    fields = ("user", "name", "prefix", "created_at", "last_used_at", "revoked")
+    readonly_fields = ("user", "name", "prefix", "created_at", "last_used_at", "revoked")
+    actions = ("revoke_tokens",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # tokens are made by their owners, who alone ever see the secret
+
+    @admin.action(description="Revoke selected tokens")
+    def revoke_tokens(self, request: HttpRequest, queryset: QuerySet[PersonalToken]) -> None:
+        tokens = list(queryset.filter(revoked=False))
+        for token in tokens:
+            account_actions.revoke_token(token)
+        self.message_user(request, f"Revoked {len(tokens)} token{'s' if len(tokens) != 1 else ''}.", messages.SUCCESS)

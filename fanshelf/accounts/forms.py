@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from fanshelf.accounts.actions import PREFERENCE_FIELDS, PSEUD_NAME_MAX, PseudFields
+from fanshelf.accounts.actions import PREFERENCE_FIELDS, PSEUD_NAME_MAX, TOKEN_NAME_MAX, PseudFields
 from fanshelf.accounts.models import Pseud, User
 
 
@@ -59,3 +59,10 @@ class PreferencesForm(forms.ModelForm[User]):
 
     def changes(self) -> dict[str, object]:
         return {field: self.cleaned_data[field] for field in PREFERENCE_FIELDS}
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        max_length=TOKEN_NAME_MAX,
+        help_text="What the token is for, such as “KOReader on my e-reader”.",
+    )

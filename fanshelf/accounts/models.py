@@ -79,3 +79,28 @@ class Pseud(models.Model):
 
 def is_moderator(user: User | AnonymousUser) -> bool:
     return bool(user.is_authenticated and (user.is_staff or user.is_superuser))
+
+
+TOKEN_PREFIX = "fsh_"  # noqa: S105 (not a secret) marks the secret as ours, so people and secret scanners recognise a leaked one
+
+
+class PersonalToken(models.Model):
+    """A secret a person's apps use instead of their password: the OPDS catalogue now, the public API later.
+
+    Only a SHA-256 hash of the secret is stored; the secret is shown once, when it is created. A plain hash is
+    enough (no slow password hash): the secret is 256 random bits, not something a person chose.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="personal_tokens")
+    name = models.CharField(max_length=100, help_text="What the token is for, such as the app that uses it.")
+    prefix = models.CharField(max_length=16, help_text="The first characters of the secret, to tell tokens apart.")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

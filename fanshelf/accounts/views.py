@@ -1,4 +1,4 @@
-"""Thin views for managing one's account: pseuds and preferences. Access helper, form, one action, redirect."""
+"""Thin views for one's account (pseuds, preferences, access tokens): access helper, form, one action, redirect."""
 
 from __future__ import annotations
 
@@ -6,10 +6,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.http import require_POST
 
 from fanshelf.accounts import actions
-from fanshelf.accounts.access import get_pseud, get_user_for_managing, get_user_for_profile
-from fanshelf.accounts.forms import PreferencesForm, PseudForm, add_action_errors
+from fanshelf.accounts.access import get_pseud, get_token, get_user_for_managing, get_user_for_profile
+from fanshelf.accounts.forms import PreferencesForm, PseudForm, TokenForm, add_action_errors
 
 
 def pseud_list(request: HttpRequest, username: str) -> HttpResponse:
@@ -68,3 +70,30 @@ def preferences(request: HttpRequest, username: str) -> HttpResponse:
         messages.success(request, "Your preferences were saved.")
         return redirect("accounts:preferences", user.username)
     return render(request, "accounts/preferences.html", {"profile_user": user, "form": form})
+
+
+def token_list(request: HttpRequest, username: str) -> HttpResponse:
+    """The owner's personal tokens. A POST creates one and answers with its secret, shown this once."""
+    user = get_user_for_managing(request, username)
+    form = TokenForm(request.POST or None)
+    created = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = actions.create_token(user, form.cleaned_data["name"])
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            form = TokenForm()
+    context = {"profile_user": user, "tokens": user.personal_tokens.all(), "form": form, "created": created}
+    response = render(request, "accounts/tokens.html", context)
+    # Rendered rather than redirected: the secret then never sits in the session. Nothing may keep this page.
+    add_never_cache_headers(response)
+    return response
+
+
+@require_POST
+def token_revoke(request: HttpRequest, username: str, token_id: int) -> HttpResponse:
+    user = get_user_for_managing(request, username)
+    token = actions.revoke_token(get_token(user, token_id))
+    messages.success(request, f"Token “{token.name}” was revoked; apps using it can no longer sign in with it.")
+    return redirect("accounts:tokens", user.username)

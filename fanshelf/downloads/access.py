@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest
 
 from fanshelf.works.access import get_work_for_reading
-from fanshelf.works.models import Work
+from fanshelf.works.models import Series, Work
 
 
 def get_work_for_download(request: HttpRequest, work_id: int) -> Work:
@@ -15,3 +15,15 @@ def get_work_for_download(request: HttpRequest, work_id: int) -> Work:
     if not Work.objects.listed_for(request.user).filter(pk=work.pk).exists():
         raise Http404("No such work.")
     return work
+
+
+def get_series_for_download(request: HttpRequest, series_id: int) -> tuple[Series, list[Work]]:
+    """The series and the works of it this reader may see, in series order (Series.works_visible_to decides).
+
+    A series with none is 404, whoever asks: there would be nothing in the file.
+    """
+    series = Series.objects.prefetch_related("creators__user").filter(pk=series_id).first()
+    works = list(series.works_visible_to(request.user)) if series is not None else []
+    if series is None or not works:
+        raise Http404("No such series.")
+    return series, works

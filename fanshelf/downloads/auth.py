@@ -1,8 +1,12 @@
-"""HTTP Basic authentication for e-reader apps (OPDS catalogues and their EPUB links), over the same accounts.
+"""Authentication for e-reader apps (OPDS catalogues and their EPUB links), over the same accounts.
 
 Browsers keep using the session; a request that carries an Authorization header and no session is
-authenticated with django.contrib.auth.authenticate, for that request only (no session is created). Failed
-attempts are counted per client address like logins are, so the header is no way around the login rate limit.
+authenticated for that request only (no session is created), with either
+- HTTP Basic: the archive username and password (django.contrib.auth.authenticate), or any username and a
+  personal token as the password (apps that only know Basic), or
+- `Authorization: Bearer <personal token>`.
+Failed attempts are counted per client address like logins are, so the header is no way around the login rate
+limit. Revoked tokens, and tokens of suspended accounts, are refused like wrong passwords.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils.cache import patch_vary_headers
 
+from fanshelf.accounts.actions import user_for_token
 from fanshelf.accounts.models import User
 
 View = Callable[..., HttpResponseBase]
@@ -35,19 +40,28 @@ def _credentials(header: str) -> tuple[str, str] | None:
     except (binascii.Error, UnicodeDecodeError):
         return None
     username, separator, password = decoded.partition(":")
-    return (username, password) if separator and username else None
+    return (username, password) if separator else None
 
 
 def _failure_key(request: HttpRequest) -> str:
     return f"downloads:basic-auth-failures:{request.META.get('REMOTE_ADDR', '')}"
 
 
-def basic_auth_user(request: HttpRequest) -> User | None:
-    """The active user named by the request's Basic credentials, or None."""
-    credentials = _credentials(request.META.get("HTTP_AUTHORIZATION", ""))
+def authorization_user(request: HttpRequest) -> User | None:
+    """The active user the request's Authorization header names (Basic or Bearer), or None."""
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer":
+        return user_for_token(value.strip())
+    credentials = _credentials(header)
     if credentials is None:
         return None
-    user = authenticate(request, username=credentials[0], password=credentials[1])
+    username, password = credentials
+    # A token is tried first: it needs no username, and a made-up username must not count as a failed login.
+    token_user = user_for_token(password)
+    if token_user is not None or not username:
+        return token_user
+    user = authenticate(request, username=username, password=password)
     return user if isinstance(user, User) and user.is_active else None
 
 
@@ -60,13 +74,17 @@ def _count_failure(key: str) -> None:
 
 
 def challenge(status: int = 401) -> HttpResponse:
-    response = HttpResponse("Log in with your archive username and password.", status=status, content_type="text/plain")
+    response = HttpResponse(
+        "Log in with your archive username and password, or a personal access token as the password.",
+        status=status,
+        content_type="text/plain",
+    )
     response["WWW-Authenticate"] = f'Basic realm="{settings.SITE_NAME}", charset="UTF-8"'
     return response
 
 
 def accepts_basic_auth(view: View) -> View:
-    """Let the view see the user named by HTTP Basic credentials; wrong credentials get a fresh challenge."""
+    """Let the view see the user named by HTTP Basic credentials or a bearer token; wrong ones get a challenge."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponseBase:
@@ -74,7 +92,7 @@ def accepts_basic_auth(view: View) -> View:
             key = _failure_key(request)
             if cache.get(key, 0) >= MAX_FAILURES:
                 return HttpResponse("Too many failed logins; wait a little.", status=429, content_type="text/plain")
-            user = basic_auth_user(request)
+            user = authorization_user(request)
             if user is None:
                 _count_failure(key)
                 return challenge()

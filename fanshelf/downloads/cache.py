@@ -1,32 +1,47 @@
-"""Built downloads, kept on the default storage per work version: downloads/<work id>/<version>.<extension>.
+"""Built downloads, kept on the default storage per version: downloads/<work id>/<version>.<extension> for a work,
+downloads/series/<series id>/<readers>-<version>.epub for a series.
 
-The version is a hash of everything a download shows that an edit can change: the work's edited time, each
+A work's version is a hash of everything a download shows that an edit can change: the work's edited time, each
 posted chapter's id, position and edited time, its tags and creators, plus the format and BUILD_VERSION. Any
 edit, a new or deleted chapter, a reorder or a retag gives a new name, so a stale file is never served, and old
 versions of the same format are deleted when a new one is stored. Kudos and hit counts move without an edit;
 they are shown as of the last build.
+
+A series' file holds the works its reader may see, so a guest's and a logged-in reader's files differ. `<readers>`
+names the set of works included; the version hashes the series (edited time, creators) and the version of each
+included work in order. Storing a new version deletes the older ones for the same readers; files for other sets
+of readers are deleted once they have not been rebuilt for a day (a set that no longer occurs, after a work left
+the series or changed its visibility), and are rebuilt on demand if they were still wanted.
 """
 
 from __future__ import annotations
 
+import datetime
 import hashlib
+from collections import defaultdict
+from collections.abc import Iterable
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils import timezone
 
 from fanshelf.downloads.builders import FORMATS
-from fanshelf.downloads.document import work_document
-from fanshelf.works.models import Work
+from fanshelf.downloads.builders.epub import build_series_epub
+from fanshelf.downloads.document import series_document, work_document
+from fanshelf.works.models import Chapter, Series, Work
 
 # Raise when the builders change what they produce, so files built by older code are rebuilt.
 BUILD_VERSION = "1"
+SERIES_READERS_RETENTION = datetime.timedelta(days=1)
+ChapterVersion = tuple[int, int, datetime.datetime]  # id, position, edited time
 
 
-def version_hash(work: Work, format_name: str) -> str:
-    chapters = work.chapters.posted().order_by("position").values_list("pk", "position", "edited_at")
-    parts = [
-        BUILD_VERSION,
-        format_name,
+def _digest(parts: Iterable[str], length: int = 24) -> str:
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:length]
+
+
+def _work_parts(work: Work, chapters: Iterable[ChapterVersion]) -> list[str]:
+    return [
         str(work.pk),
         work.edited_at.isoformat(),
         *(f"{pk}:{position}:{edited_at.isoformat()}" for pk, position, edited_at in chapters),
@@ -34,11 +49,21 @@ def version_hash(work: Work, format_name: str) -> str:
         *(f"{pseud.pk}:{pseud}" for pseud in work.creator_pseuds),
         str(work.anonymous),
     ]
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:24]
+
+
+def version_hash(work: Work, format_name: str) -> str:
+    chapters = work.chapters.posted().order_by("position").values_list("pk", "position", "edited_at")
+    return _digest([BUILD_VERSION, format_name, *_work_parts(work, chapters)])
 
 
 def storage_name(work: Work, format_name: str) -> str:
     return f"downloads/{work.pk}/{version_hash(work, format_name)}.{FORMATS[format_name].extension}"
+
+
+def _store(name: str, content: bytes) -> None:
+    stored = default_storage.save(name, ContentFile(content))
+    if stored != name:  # another build stored the same version meanwhile
+        default_storage.delete(stored)
 
 
 def build_download(work: Work, format_name: str) -> str:
@@ -50,10 +75,7 @@ def build_download(work: Work, format_name: str) -> str:
     if default_storage.exists(name):
         return name
     download_format = FORMATS[format_name]
-    content = download_format.build(work_document(work, offline=download_format.offline))
-    stored = default_storage.save(name, ContentFile(content))
-    if stored != name:  # another build stored the same version meanwhile
-        default_storage.delete(stored)
+    _store(name, download_format.build(work_document(work, offline=download_format.offline)))
     _delete_older_versions(work, name)
     return name
 
@@ -66,3 +88,61 @@ def _delete_older_versions(work: Work, current: str) -> None:
         path = f"{folder}/{file_name}"
         if path != current and file_name.endswith(f".{extension}"):
             default_storage.delete(path)
+
+
+# Series ------------------------------------------------------------------------------------------------------
+
+
+def series_version_hash(series: Series, works: list[Work]) -> str:
+    """The version of the series' EPUB holding `works`: the series' own fields and each work's version, in order."""
+    chapters: defaultdict[int, list[ChapterVersion]] = defaultdict(list)
+    rows = Chapter.objects.posted().filter(work__in=[work.pk for work in works]).order_by("work_id", "position")
+    for work_id, pk, position, edited_at in rows.values_list("work_id", "pk", "position", "edited_at"):
+        chapters[work_id].append((pk, position, edited_at))
+    parts = [BUILD_VERSION, "series", str(series.pk), series.edited_at.isoformat()]
+    parts += [f"{pseud.pk}:{pseud}" for pseud in series.creators.all()]
+    for work in works:
+        parts += ["work", *_work_parts(work, chapters[work.pk])]
+    return _digest(parts)
+
+
+def series_readers(works: list[Work]) -> str:
+    """Names the set of works a reader sees in a series; readers who see the same works share a file."""
+    return _digest((str(work.pk) for work in works), length=12)
+
+
+def series_storage_name(series: Series, works: list[Work]) -> str:
+    return f"downloads/series/{series.pk}/{series_readers(works)}-{series_version_hash(series, works)}.epub"
+
+
+def build_series_download(series: Series, works: list[Work]) -> str:
+    """The storage name of the series' EPUB holding `works` (those its reader may see), building it when missing.
+
+    Safe to run twice or concurrently, like build_download.
+    """
+    name = series_storage_name(series, works)
+    if default_storage.exists(name):
+        return name
+    _store(name, build_series_epub(series_document(series, works, offline=True)))
+    _delete_stale_series_files(series, name)
+    return name
+
+
+def _delete_stale_series_files(series: Series, current: str) -> None:
+    folder = f"downloads/series/{series.pk}"
+    readers = current.rsplit("/", 1)[1].split("-", 1)[0]
+    cutoff = timezone.now() - SERIES_READERS_RETENTION
+    _, files = default_storage.listdir(folder)
+    for file_name in files:
+        path = f"{folder}/{file_name}"
+        if path == current:
+            continue
+        if file_name.startswith(f"{readers}-") or _stored_before(path, cutoff):
+            default_storage.delete(path)
+
+
+def _stored_before(path: str, cutoff: datetime.datetime) -> bool:
+    try:
+        return default_storage.get_modified_time(path) < cutoff
+    except (NotImplementedError, FileNotFoundError):  # a storage without times, or deleted meanwhile
+        return False

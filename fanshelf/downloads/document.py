@@ -1,7 +1,8 @@
-"""What a downloaded work contains, gathered once and shared by the EPUB, PDF and HTML builders.
+"""What a downloaded work or series contains, gathered once and shared by the EPUB, PDF and HTML builders.
 
-A download is cached and shared by every reader of the work, so it never depends on who asked for it: an
-anonymous work is credited to "Anonymous" in the text and in the file's metadata, even for its creators.
+A work's download is cached and shared by every reader of the work, so it never depends on who asked for it: an
+anonymous work is credited to "Anonymous" in the text and in the file's metadata, even for its creators. A
+series' download holds the works its reader may see, which the caller decides.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from fanshelf.downloads.xhtml import to_xhtml, xml_text
 from fanshelf.tags.models import TagType
-from fanshelf.works.models import Chapter, Work
+from fanshelf.works.models import Chapter, Series, Work
 
 ANONYMOUS = "Anonymous"
 RIGHT_TO_LEFT_LANGUAGES = frozenset({"ar", "he", "fa", "ur", "yi"})
@@ -86,7 +87,38 @@ class WorkDocument:
         return [name for group in self.tag_groups for name in group.names]
 
 
-def source_url(work: Work) -> str:
+@dataclass(frozen=True)
+class SeriesDocument:
+    """A series as its download shows it: its own title page, then each work as a WorkDocument."""
+
+    series_id: int
+    title: str
+    creators: list[str]
+    summary: SafeString
+    notes: SafeString
+    complete: bool
+    words: str
+    source_url: str
+    works: list[WorkDocument]
+
+    @property
+    def byline(self) -> str:
+        return ", ".join(self.creators)
+
+    @property
+    def language(self) -> str:
+        return self.works[0].language
+
+    @property
+    def languages(self) -> list[str]:
+        return list(dict.fromkeys(work.language for work in self.works))
+
+    @property
+    def direction(self) -> str:
+        return self.works[0].direction
+
+
+def source_url(work: Work | Series) -> str:
     return f"{settings.SITE_URL}{work.get_absolute_url()}"
 
 
@@ -144,4 +176,25 @@ def work_document(work: Work, *, offline: bool) -> WorkDocument:
         source_url=url,
         published=work.published_on,
         chapters=chapters,
+    )
+
+
+def series_document(series: Series, works: list[Work], *, offline: bool) -> SeriesDocument:
+    """The series with `works`, the ones its reader may see (at least one), each as its own download shows it.
+
+    The series is credited to its creators; where it has none, to the creators the works show.
+    """
+    url = source_url(series)
+    documents = [work_document(work, offline=offline) for work in works]
+    creators = [xml_text(str(pseud)) for pseud in series.creators.all()]
+    return SeriesDocument(
+        series_id=series.pk,
+        title=xml_text(series.title),
+        creators=creators or list(dict.fromkeys(name for doc in documents for name in doc.creators)),
+        summary=_fragment(series.summary, base_url=url, offline=offline),
+        notes=_fragment(series.notes, base_url=url, offline=offline),
+        complete=series.complete,
+        words=intcomma(sum(work.word_count for work in works)),
+        source_url=url,
+        works=documents,
     )

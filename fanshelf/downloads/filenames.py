@@ -27,20 +27,23 @@ def _clean(text: str, max_bytes: int) -> str:
     return "" if _RESERVED.match(text.split(".")[0]) else text
 
 
-def fallback_stem(work_id: int) -> str:
-    return f"work-{work_id}"
+def fallback_stem(pk: int, kind: str = "work") -> str:
+    return f"{kind}-{pk}"
 
 
-def safe_file_stem(title: str, work_id: int) -> str:
-    """The title without characters any filesystem forbids, trimmed, or "work-<id>" when nothing usable is left."""
-    return _clean(title, MAX_STEM_BYTES) or fallback_stem(work_id)
+def safe_file_stem(title: str, fallback: str) -> str:
+    """The title without characters any filesystem forbids, trimmed, or `fallback` when nothing usable is left."""
+    return _clean(title, MAX_STEM_BYTES) or fallback
 
 
-def content_disposition(stem: str, extension: str, work_id: int) -> str:
-    """An attachment header: an ASCII `filename` for old clients and the exact name as RFC 5987 `filename*`."""
+def content_disposition(stem: str, extension: str, fallback: str) -> str:
+    """An attachment header: an ASCII `filename` for old clients and the exact name as RFC 5987 `filename*`.
+
+    `fallback` (ASCII, such as "work-12") stands in for a name with no ASCII letters left.
+    """
     file_name = f"{stem}.{extension}"
     ascii_stem = _clean(unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode(), MAX_STEM_BYTES)
-    ascii_name = f"{ascii_stem or fallback_stem(work_id)}.{extension}"
+    ascii_name = f"{ascii_stem or fallback}.{extension}"
     if ascii_name == file_name:
         return f'attachment; filename="{file_name}"'
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(file_name, safe='')}"

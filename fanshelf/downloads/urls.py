@@ -7,6 +7,7 @@ from fanshelf.downloads import views
 app_name = "downloads"
 urlpatterns = [
     path("<int:work_id>/<str:format_name>/", views.download, name="work"),
+    path("series/<int:series_id>/epub/", views.series_download, name="series"),
     path("feeds/tags/<str:tag_name>.atom", views.tag_works_feed, name="tag_feed"),
     path("opds/", views.opds_root, name="opds_root"),
     path("opds/login/", views.opds_login, name="opds_login"),

@@ -13,12 +13,12 @@ from django.views.decorators.http import require_GET
 
 from fanshelf.core.pagination import paginate
 from fanshelf.downloads import opds
-from fanshelf.downloads.access import get_work_for_download
+from fanshelf.downloads.access import get_series_for_download, get_work_for_download
 from fanshelf.downloads.auth import accepts_basic_auth, challenge
 from fanshelf.downloads.builders import FORMATS
-from fanshelf.downloads.cache import build_download
+from fanshelf.downloads.cache import build_download, build_series_download
 from fanshelf.downloads.feeds import tag_feed, works_tagged
-from fanshelf.downloads.filenames import content_disposition, safe_file_stem
+from fanshelf.downloads.filenames import content_disposition, fallback_stem, safe_file_stem
 from fanshelf.tags.models import Tag, tag_from_url_part, tag_to_url_part
 from fanshelf.works.models import Work
 
@@ -28,6 +28,14 @@ def _feed_response(feed: Atom1Feed, request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         patch_cache_control(response, private=True)
     return response
+
+
+def _file_cache_headers(response: HttpResponseBase, *, personal: bool) -> None:
+    """A file only some readers may have is kept by no shared cache; any other may be, for a few minutes."""
+    if personal:
+        patch_cache_control(response, private=True, max_age=0)
+    else:
+        patch_cache_control(response, public=True, max_age=300)
 
 
 def _find_tag(tag_name: str) -> Tag:
@@ -47,10 +55,29 @@ def download(request: HttpRequest, work_id: int, format_name: str) -> HttpRespon
     work = get_work_for_download(request, work_id)
     stored = build_download(work, format_name)
     response = FileResponse(default_storage.open(stored, "rb"), content_type=download_format.content_type)
+    fallback = fallback_stem(work.pk)
     response["Content-Disposition"] = content_disposition(
-        safe_file_stem(work.title, work.pk), download_format.extension, work.pk
+        safe_file_stem(work.title, fallback), download_format.extension, fallback
     )
-    patch_cache_control(response, private=work.restricted, max_age=0 if work.restricted else 300)
+    _file_cache_headers(response, personal=work.restricted)
+    return response
+
+
+@require_GET
+@accepts_basic_auth
+def series_download(request: HttpRequest, series_id: int) -> HttpResponseBase:
+    """The series as one EPUB of the works this reader may see, built once per version and set of works."""
+    series, works = get_series_for_download(request, series_id)
+    epub = FORMATS["epub"]
+    response = FileResponse(
+        default_storage.open(build_series_download(series, works), "rb"), content_type=epub.content_type
+    )
+    fallback = fallback_stem(series.pk, "series")
+    response["Content-Disposition"] = content_disposition(
+        safe_file_stem(series.title, fallback), epub.extension, fallback
+    )
+    # Which works the file holds depends on who asks, so only a guest's file may be kept by shared caches.
+    _file_cache_headers(response, personal=request.user.is_authenticated)
     return response
 
 

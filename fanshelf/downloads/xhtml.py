@@ -171,7 +171,8 @@ class _XhtmlWriter(HTMLParser):
         parent = self.stack[-1] if self.stack else None
         wrapper = {_Context.LIST: "li", _Context.DEFINITIONS: "dd"}.get(parent.context) if parent else None
         if not data.strip():
-            self.out.append(data)
+            # Python counts U+001C to U+001F as whitespace; XML forbids them, so they are dropped here too.
+            self.out.append(xml_text(data))
         elif wrapper:
             self._child_written(parent, wrapper)
             self.out.append(f"<{wrapper}>{_escape(data)}</{wrapper}>")

@@ -97,7 +97,12 @@ def test_anonymous_work_download_names_no_creator_even_for_the_creator(author: U
 
 def test_restricted_download_is_not_stored_by_shared_caches(author: User, reader_client: Client) -> None:
     response = reader_client.get(url(make_work_in_state(author, "restricted").pk))
-    assert "private" in response["Cache-Control"]
+    assert response["Cache-Control"] == "private, max-age=0"
+
+
+def test_public_download_may_be_kept_by_shared_caches_for_a_few_minutes(author: User, guest: Client) -> None:
+    response = guest.get(url(make_work(author).pk))
+    assert response["Cache-Control"] == "public, max-age=300"
 
 
 def test_e_reader_app_downloads_a_restricted_work_with_basic_credentials(author: User, reader: User) -> None:

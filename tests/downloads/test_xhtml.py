@@ -180,3 +180,9 @@ def test_any_sanitized_text_rewrites_to_well_formed_xml_with_every_word(parts: l
     parse(out)
     # Characters XML cannot hold (U+001F and the like) are the only ones a download leaves out.
     assert html_text(out) == html_text(xml_text(clean))
+
+
+def test_characters_xml_forbids_are_dropped_even_where_python_counts_them_as_whitespace() -> None:
+    out = rewrite("<p>\x1f</p><p>\x1c \x1d\x1e text</p>")
+    parse(out)
+    assert out == "<p></p><p>  text</p>"

@@ -1,4 +1,4 @@
-"""A work as an EPUB 3 file (ebooklib), valid under epubcheck.
+"""A work, or a series of works, as an EPUB 3 file (ebooklib), valid under epubcheck.
 
 Each page is rendered here as a complete XHTML document and handed to ebooklib as a plain item: ebooklib's own
 HTML items re-parse and re-serialize their content, which is slow for long works and would undo the care taken
@@ -8,21 +8,30 @@ in `xhtml.py`. ebooklib still writes the package document, the navigation docume
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import Any, TypeAlias
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from ebooklib import epub
 
 from fanshelf.downloads.builders.html import stylesheet
-from fanshelf.downloads.document import ChapterSection, WorkDocument
+from fanshelf.downloads.document import SeriesDocument, WorkDocument
 
 XHTML = "application/xhtml+xml"
 # ebooklib scans every page for page-break markers unless told not to; the pages have none.
 _WRITE_OPTIONS = {"epub3_pages": False, "epub3_landmark": False}
+# A contents entry: a link, or a (section, entries) pair for a nested list.
+TocEntry: TypeAlias = epub.Link | tuple[epub.Section, list[epub.Link]]
 
 
-def _page(document: WorkDocument, *, uid: str, file_name: str, title: str, **context: Any) -> epub.EpubItem:
+def series_part_prefix(number: int) -> str:
+    """What starts the file names of the series' `number`th work (from 1), in reading order when sorted."""
+    return f"part-{number:03d}-"
+
+
+def _page(
+    document: WorkDocument | SeriesDocument, *, uid: str, file_name: str, title: str, **context: Any
+) -> epub.EpubItem:
     content = render_to_string(
         "downloads/page.xhtml",
         {"doc": document, "page_title": title, "site_name": settings.SITE_NAME, **context},
@@ -30,18 +39,38 @@ def _page(document: WorkDocument, *, uid: str, file_name: str, title: str, **con
     return epub.EpubItem(uid=uid, file_name=file_name, media_type=XHTML, content=content.encode())
 
 
-def _chapter_page(document: WorkDocument, chapter: ChapterSection) -> epub.EpubItem:
-    return _page(
-        document,
-        uid=chapter.anchor,
-        file_name=chapter.file_name,
-        title=chapter.heading,
-        part="chapter",
-        chapter=chapter,
-    )
+def _work_pages(document: WorkDocument, prefix: str = "") -> tuple[list[epub.EpubItem], list[epub.Link]]:
+    """The preface, chapter and end-notes pages of a work, and their contents entries.
+
+    `prefix` starts every file name and id, so that the works of a series can share one book.
+    """
+    pages = [
+        _page(
+            document, uid=f"{prefix}preface", file_name=f"{prefix}preface.xhtml", title=document.title, part="preface"
+        )
+    ]
+    titles = ["Preface"]
+    for chapter in document.chapters:
+        pages.append(
+            _page(
+                document,
+                uid=f"{prefix}{chapter.anchor}",
+                file_name=f"{prefix}{chapter.file_name}",
+                title=chapter.heading,
+                part="chapter",
+                chapter=chapter,
+            )
+        )
+        titles.append(chapter.heading)
+    if document.end_notes:
+        uid, title = f"{prefix}afterword", "End Notes"
+        pages.append(_page(document, uid=uid, file_name=f"{uid}.xhtml", title=title, part="afterword"))
+        titles.append(title)
+    toc = [epub.Link(page.file_name, title, f"toc-{page.id}") for page, title in zip(pages, titles, strict=True)]
+    return pages, toc
 
 
-def _metadata(book: epub.EpubBook, document: WorkDocument) -> None:
+def _metadata(book: epub.EpubBook, document: WorkDocument | SeriesDocument) -> None:
     book.set_identifier(document.source_url)
     book.set_title(document.title)
     book.set_language(document.language)
@@ -51,29 +80,14 @@ def _metadata(book: epub.EpubBook, document: WorkDocument) -> None:
         book.add_author(creator)
     book.add_metadata("DC", "publisher", settings.SITE_NAME)
     book.add_metadata("DC", "source", document.source_url)
-    if document.published:
-        book.add_metadata("DC", "date", document.published.isoformat())
-    for subject in document.subjects:
-        book.add_metadata("DC", "subject", subject)
 
 
-def build_epub(document: WorkDocument) -> bytes:
-    """The EPUB file of `document`: a preface page, one page per chapter, an end-notes page, and a contents."""
-    book = epub.EpubBook()
-    _metadata(book, document)
-    css = epub.EpubItem(uid="style", file_name="style.css", media_type="text/css", content=stylesheet().encode())
-    book.add_item(css)
-    preface = _page(document, uid="preface", file_name="preface.xhtml", title=document.title, part="preface")
-    pages = [preface]
-    toc = [epub.Link(preface.file_name, "Preface", "toc-preface")]
-    for chapter in document.chapters:
-        page = _chapter_page(document, chapter)
-        pages.append(page)
-        toc.append(epub.Link(page.file_name, chapter.heading, f"toc-{chapter.anchor}"))
-    if document.end_notes:
-        afterword = _page(document, uid="afterword", file_name="afterword.xhtml", title="End Notes", part="afterword")
-        pages.append(afterword)
-        toc.append(epub.Link(afterword.file_name, "End Notes", "toc-afterword"))
+def _write(
+    book: epub.EpubBook, document: WorkDocument | SeriesDocument, pages: list[epub.EpubItem], toc: list[TocEntry]
+) -> bytes:
+    book.add_item(
+        epub.EpubItem(uid="style", file_name="style.css", media_type="text/css", content=stylesheet().encode())
+    )
     for page in pages:
         book.add_item(page)
     book.toc = toc
@@ -83,3 +97,35 @@ def build_epub(document: WorkDocument) -> bytes:
     out = io.BytesIO()
     epub.write_epub(out, book, _WRITE_OPTIONS)
     return out.getvalue()
+
+
+def build_epub(document: WorkDocument) -> bytes:
+    """The EPUB file of `document`: a preface page, one page per chapter, an end-notes page, and a contents."""
+    book = epub.EpubBook()
+    _metadata(book, document)
+    if document.published:
+        book.add_metadata("DC", "date", document.published.isoformat())
+    for subject in document.subjects:
+        book.add_metadata("DC", "subject", subject)
+    pages, toc = _work_pages(document)
+    return _write(book, document, pages, list(toc))
+
+
+def build_series_epub(document: SeriesDocument) -> bytes:
+    """One EPUB of a series: the series' title page, then each work's pages; the contents nest per work."""
+    book = epub.EpubBook()
+    _metadata(book, document)
+    for language in document.languages[1:]:
+        book.add_metadata("DC", "language", language)
+    prefixes = [series_part_prefix(number) for number in range(1, len(document.works) + 1)]
+    contents = [(f"{prefix}preface.xhtml", work) for prefix, work in zip(prefixes, document.works, strict=True)]
+    title_page = _page(
+        document, uid="series", file_name="series.xhtml", title=document.title, part="series", contents=contents
+    )
+    pages = [title_page]
+    toc: list[TocEntry] = [epub.Link(title_page.file_name, document.title, "toc-series")]
+    for prefix, work in zip(prefixes, document.works, strict=True):
+        work_pages, work_toc = _work_pages(work, prefix)
+        pages += work_pages
+        toc.append((epub.Section(work.title, work_pages[0].file_name), work_toc))
+    return _write(book, document, pages, toc)
