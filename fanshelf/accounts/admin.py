@@ -8,11 +8,19 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import InlineModelAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
 from fanshelf.accounts import actions as account_actions
 from fanshelf.accounts.models import PersonalToken, Pseud, User
+from fanshelf.core.admin_access import ModeratorAccess
+
+PRIVILEGE_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
+
+
+def _outranks(request: HttpRequest, obj: Model | None) -> bool:
+    """Moderators may not change or delete superusers' accounts."""
+    return request.user.is_superuser or not (isinstance(obj, User) and obj.is_superuser)
 
 
 class AccountCreationForm(AdminUserCreationForm[User]):
@@ -33,7 +41,7 @@ class PseudInline(admin.TabularInline[Pseud, User]):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
+class UserAdmin(ModeratorAccess, DjangoUserAdmin):  # type: ignore[type-arg]
     form = AccountChangeForm
     add_form = AccountCreationForm
     list_display = ("username", "email", "is_active", "is_staff", "date_joined", "last_login")
@@ -49,6 +57,18 @@ class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
             {"fields": account_actions.PREFERENCE_FIELDS, "classes": ("collapse",)},
         ),
     )
+
+    def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> tuple[str, ...]:
+        # Moderators manage accounts; only superusers hand out staff rights or permissions.
+        if request.user.is_superuser:
+            return tuple(super().get_readonly_fields(request, obj))
+        return (*super().get_readonly_fields(request, obj), *PRIVILEGE_FIELDS)
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return super().has_change_permission(request, obj) and _outranks(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return super().has_delete_permission(request, obj) and _outranks(request, obj)
 
     def get_inlines(self, request: HttpRequest, obj: User | None) -> list[type[InlineModelAdmin[Any, Any]]]:
         # A new account gets its default pseud from a signal; pseuds are edited once the account exists.
@@ -66,7 +86,7 @@ class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Pseud)
-class PseudAdmin(admin.ModelAdmin[Pseud]):
+class PseudAdmin(ModeratorAccess, admin.ModelAdmin[Pseud]):
     list_display = ("name", "user", "is_default", "created_at")
     list_filter = ("is_default",)
     search_fields = ("name", "user__username", "user__email")
@@ -76,7 +96,7 @@ class PseudAdmin(admin.ModelAdmin[Pseud]):
 
 
 @admin.register(PersonalToken)
-class PersonalTokenAdmin(admin.ModelAdmin[PersonalToken]):
+class PersonalTokenAdmin(ModeratorAccess, admin.ModelAdmin[PersonalToken]):
     list_display = ("name", "prefix", "user", "created_at", "last_used_at", "revoked")
     list_filter = ("revoked",)
     search_fields = ("name", "prefix", "user__username")
@@ -85,7 +105,7 @@ class PersonalTokenAdmin(admin.ModelAdmin[PersonalToken]):
     readonly_fields = ("user", "name", "prefix", "created_at", "last_used_at", "revoked")
     actions = ("revoke_tokens",)
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False  # tokens are made by their owners, who alone ever see the secret
 
     @admin.action(description="Revoke selected tokens")

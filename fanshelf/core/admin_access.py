@@ -9,8 +9,9 @@ from django.db.models import Model
 from django.http import HttpRequest
 
 
-class ModeratorAdmin(admin.ModelAdmin[Any]):
-    """A ModelAdmin that every staff user (moderator) may view and change."""
+class ModeratorAccess:
+    """Mix into a ModelAdmin so that every active staff user (moderator) may view, change and delete its
+    objects; adding stays with superusers."""
 
     def _is_moderator(self, request: HttpRequest) -> bool:
         return bool(request.user.is_active and request.user.is_staff)
@@ -27,5 +28,9 @@ class ModeratorAdmin(admin.ModelAdmin[Any]):
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return self._is_moderator(request)
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return bool(request.user.is_superuser)
+
+
+class ModeratorAdmin(ModeratorAccess, admin.ModelAdmin[Any]):
+    """A ModelAdmin that every moderator may use."""

@@ -94,3 +94,26 @@ def test_pseuds_are_searchable_in_the_admin(admin_client: Client, author: User) 
     actions.create_pseud(author, PseudFields(name="Storm Petrel"))
     response = admin_client.get(reverse("admin:accounts_pseud_changelist"), {"q": "quillfeather"})
     assert sorted(p.name for p in response.context["cl"].result_list) == ["Quillfeather", "Storm Petrel"]
+
+
+def test_a_moderator_without_permissions_finds_and_suspends_an_account(moderator_client: Client, reader: User) -> None:
+    page = moderator_client.get("/admin/accounts/user/", {"q": reader.username}).content.decode()
+    assert reader.email in page
+    moderator_client.post(
+        "/admin/accounts/user/", {"action": "suspend_accounts", "_selected_action": [reader.pk]}, follow=True
+    )
+    reader.refresh_from_db()
+    assert not reader.is_active
+
+
+def test_a_moderator_cannot_make_anyone_staff(moderator_client: Client, reader: User) -> None:
+    page = moderator_client.get(f"/admin/accounts/user/{reader.pk}/change/").content.decode()
+    assert 'name="is_staff"' not in page
+    assert 'name="is_superuser"' not in page
+
+
+def test_a_moderator_cannot_delete_a_superuser(moderator_client: Client) -> None:
+    boss = User.objects.create_superuser("Harbourmaster", "boss@example.org", "x-long-password-1")
+    response = moderator_client.post(f"/admin/accounts/user/{boss.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403
+    assert User.objects.filter(pk=boss.pk).exists()
