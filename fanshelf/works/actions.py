@@ -209,17 +209,21 @@ def create_work(user: User, fields: WorkFields, chapter: ChapterFields, post: bo
     """A new work with its first chapter, posted at once or saved as a draft."""
     clean = _clean_work(fields, user)
     chapter_values = _clean_chapter(chapter)
-    work = Work.objects.create(**clean.values)
-    work.tags.set(clean.tags)
-    _set_creators(work, fields.pseuds)
-    Chapter.objects.create(work=work, position=1, **chapter_values)
+    # A new work has nothing to reconcile, so each row is inserted once, totals included.
+    work = Work(**clean.values, published_on=fields.published_on)
     if post:
-        _mark_posted(work, fields.published_on)
-        work.save()
-    elif fields.published_on:
-        work.published_on = fields.published_on
-        work.save(update_fields=["published_on"])
-    _refresh_totals(work)
+        work.posted = True
+        work.published_on = fields.published_on or timezone.localdate()
+        work.revised_at = timezone.now()
+        work.posted_chapter_count = 1
+        work.word_count = int(chapter_values["word_count"])  # type: ignore[call-overload]
+        chapter_values["published_on"] = chapter_values["published_on"] or work.published_on
+    work.save()
+    Work.tags.through.objects.bulk_create([Work.tags.through(work_id=work.pk, tag_id=tag.pk) for tag in clean.tags])
+    Creatorship.objects.bulk_create(
+        [Creatorship(work=work, pseud=pseud, position=position) for position, pseud in enumerate(fields.pseuds)]
+    )
+    Chapter.objects.create(work=work, position=1, posted=post, **chapter_values)
     _record_change(work, "created")
     return work
 
@@ -354,5 +358,6 @@ def record_hit(work: Work, visitor: str, viewer: User | None) -> bool:
         _, created = Hit.objects.get_or_create(work=work, visitor=visitor, day=timezone.localdate())
         if created:
             Work.objects.filter(pk=work.pk).update(hit_count=F("hit_count") + 1)
+            WorkChange.objects.create(work_id=work.pk, kind="hit")  # listings sort and filter by hits
             work.hit_count += 1
     return created
