@@ -7,15 +7,20 @@ Results are printed and written to bench/RESULTS.md.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import ctypes
+import gc
 import os
 import platform
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+Timings = dict[str, np.ndarray]
 BENCH_DIR = Path(__file__).resolve().parent
 DATA_DIR = BENCH_DIR / "data"
 
@@ -66,14 +71,33 @@ def _queries(corpus_tags: dict[str, list[int]], fixed: dict[str, list[int]], cou
     return queries
 
 
-def _time(run: Callable[[object], object], queries: list[object]) -> np.ndarray:
-    run(queries[0])  # warm caches once
-    times = []
-    for query in queries:
-        started = time.perf_counter()
-        run(query)
-        times.append((time.perf_counter() - started) * 1000)
-    return np.asarray(times)
+def _time_interleaved(runners: dict[str, Callable[[object], object]], queries: list[object], rounds: int) -> Timings:
+    """Milliseconds per (engine, round, query). Engines take turns query by query, so a burst of load from other
+    processes on this shared machine hits every engine alike instead of whichever ran during it."""
+    for run in runners.values():
+        for query in queries:  # steady state: every engine has seen every query (and Fanshelf every tag name) once
+            run(query)
+    times = {name: np.zeros((rounds, len(queries))) for name in runners}
+    for round_number in range(rounds):
+        for position, query in enumerate(queries):
+            for name, run in runners.items():
+                started = time.perf_counter()
+                run(query)
+                times[name][round_number, position] = (time.perf_counter() - started) * 1000
+    return times
+
+
+def _rss_bytes() -> int:
+    return int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def _trimmed_rss() -> int:
+    """Resident memory after a full collection, with freed heap returned to the system (so a build's temporary
+    columns do not count as index memory)."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: the figure then includes freed heap
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    return _rss_bytes()
 
 
 def _engine_runner(index: object) -> Callable[[object], object]:
@@ -104,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=3, help="times each query runs per engine (interleaved)")
     parser.add_argument("--skip", action="append", default=[], choices=["tantivy", "sql"])
     args = parser.parse_args(argv)
     url = _setup(args.size)
@@ -113,16 +138,21 @@ def main(argv: list[str] | None = None) -> int:
     from fanshelf.tags.models import CATEGORIES, RATINGS, WARNINGS, Tag
     from fanshelf.works.models import Work
 
+    notes: list[str] = []
     if Work.objects.count() != args.size:
         print(f"Loading {args.size:,} works into {url} ...", flush=True)
         started = time.perf_counter()
         build_corpus(args.size)
+        notes.append(f"Corpus load: {time.perf_counter() - started:.1f} s.")
         print(f"  loaded in {time.perf_counter() - started:.1f} s", flush=True)
-    started = time.perf_counter()
+    DiscoveryIndex.build()  # once untimed: imports, first-touch page faults and SQLite's page cache
+    before = _trimmed_rss()
+    started, cpu = time.perf_counter(), time.process_time()
     index = DiscoveryIndex.build()
-    build_seconds = time.perf_counter() - started
+    build_seconds, build_cpu = time.perf_counter() - started, time.process_time() - cpu
+    rss_mb = (_trimmed_rss() - before) / 1e6
     memory_mb = index.memory_bytes() / 1e6
-    print(f"Index: {len(index):,} listed works in {build_seconds:.2f} s; {memory_mb:.1f} MB", flush=True)
+    print(f"Index: {len(index):,} listed works in {build_seconds:.2f} s; {memory_mb:.1f} MB; RSS +{rss_mb:.1f} MB")
     tags_by_type = {
         t: list(index.popularity_of(c).ids.tolist()) for t, c in (("fandom", 4), ("character", 6), ("freeform", 7))
     }
@@ -132,46 +162,71 @@ def main(argv: list[str] | None = None) -> int:
         "category": [Tag.objects.get(name=n).pk for n in CATEGORIES],
     }
     queries = _queries(tags_by_type, fixed, args.queries)
-    timings: dict[str, np.ndarray] = {"fanshelf": _time(_engine_runner(index), queries)}
+    runners: dict[str, Callable[[object], object]] = {"fanshelf": _engine_runner(index)}
     if "tantivy" not in args.skip:
         started = time.perf_counter()
         tantivy_engine = TantivyEngine(index, DATA_DIR / f"tantivy-{args.size}")
-        print(f"tantivy index built in {time.perf_counter() - started:.1f} s", flush=True)
-        timings["tantivy"] = _time(tantivy_engine.run, queries)  # type: ignore[arg-type]
+        notes.append(f"tantivy index built in {time.perf_counter() - started:.1f} s.")
+        runners["tantivy"] = tantivy_engine.run  # type: ignore[assignment]
     if "sql" not in args.skip:
-        sql_name = "postgresql" if url.startswith("postgres") else "sqlite"
-        timings[f"sql ({sql_name})"] = _time(SqlEngine(index).run, queries)  # type: ignore[arg-type]
-    _report(args, url, build_seconds, len(index), memory_mb, timings)
+        started = time.perf_counter()
+        sql_name = "postgresql int[] + GIN" if url.startswith("postgres") else "sqlite join table"
+        runners[f"sql ({sql_name})"] = SqlEngine(index).run  # type: ignore[assignment]
+        notes.append(f"SQL engine set up in {time.perf_counter() - started:.1f} s.")
+    load = os.getloadavg()
+    timings = _time_interleaved(runners, queries, args.rounds)
+    notes.append(
+        f"Load average before/after timing: {load[0]:.1f} / {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores."
+    )
+    measured = Measured(len(index), build_seconds, build_cpu, memory_mb, rss_mb)
+    _report(args, url, measured, timings, notes)
     return 0
 
 
-def _report(
-    args: argparse.Namespace,
-    url: str,
-    build_seconds: float,
-    listed: int,
-    memory_mb: float,
-    timings: dict[str, np.ndarray],
-) -> None:
-    base = float(np.percentile(timings["fanshelf"], 95))
-    lines = [
-        "| engine | p50 ms | p95 ms | p99 ms | p95 vs fanshelf |",
-        "|---|---:|---:|---:|---:|",
-    ]
-    for name, values in timings.items():
-        p50, p95, p99 = (float(np.percentile(values, p)) for p in (50, 95, 99))
+@dataclass
+class Measured:
+    listed: int
+    build_seconds: float
+    build_cpu: float
+    memory_mb: float
+    rss_mb: float
+
+
+def _table(timings: Timings, combine: Callable[[np.ndarray], np.ndarray]) -> list[str]:
+    values = {name: combine(t) for name, t in timings.items()}
+    base = float(np.percentile(values["fanshelf"], 95))
+    lines = ["| engine | p50 ms | p95 ms | p99 ms | p95 vs fanshelf |", "|---|---:|---:|---:|---:|"]
+    for name, v in values.items():
+        p50, p95, p99 = (float(np.percentile(v, p)) for p in (50, 95, 99))
         lines.append(f"| {name} | {p50:.2f} | {p95:.2f} | {p99:.2f} | {p95 / base:.1f}x |")
+    return lines
+
+
+def _report(args: argparse.Namespace, url: str, m: Measured, timings: Timings, notes: list[str]) -> None:
     database = "PostgreSQL" if url.startswith("postgres") else "SQLite"
+    prefix = "DATABASE_URL=postgres://… " if url.startswith("postgres") else ""
     summary = [
-        f"## {args.size:,} works, {args.queries} queries, {database} ({time.strftime('%Y-%m-%d')})",
+        f"## {args.size:,} works, {args.queries} queries × {args.rounds} rounds, {database} "
+        f"({time.strftime('%Y-%m-%d %H:%M')})",
         "",
-        f"Command: `python -m bench.run --size {args.size}`; machine: {platform.machine()}, "
-        f"{os.cpu_count()} cores, Python {platform.python_version()}.",
+        f"Command: `{prefix}python -m bench.run --size {args.size} --rounds {args.rounds}`; machine: "
+        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}.",
         "",
-        f"Index build from the database: {build_seconds:.2f} s for {listed:,} listed works "
-        f"({listed / build_seconds:,.0f} works/s); index memory {memory_mb:.1f} MB.",
+        f"Index build from the database: {m.build_seconds:.2f} s wall ({m.build_cpu:.2f} s CPU) for "
+        f"{m.listed:,} listed works ({m.listed / m.build_seconds:,.0f} works/s wall, "
+        f"{m.listed / m.build_cpu:,.0f} works/s CPU); index "
+        f"memory {m.memory_mb:.1f} MB accounted (bitmap sizes + arrays), {m.rss_mb:.1f} MB RSS growth "
+        f"({m.rss_mb * 1_000_000 / max(m.listed, 1):,.0f} MB per million works by RSS).",
         "",
-        *lines,
+        "Every sample (each query × round):",
+        "",
+        *_table(timings, lambda t: t.ravel()),
+        "",
+        f"Per query, the best of its {args.rounds} rounds (filters out time slices lost to other processes):",
+        "",
+        *_table(timings, lambda t: t.min(axis=0)),
+        "",
+        *(f"- {note}" for note in notes),
         "",
     ]
     text = "\n".join(summary)

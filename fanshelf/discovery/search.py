@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
-import numpy.typing as npt
 from pyroaring import BitMap
 
 from fanshelf.discovery import text
@@ -123,7 +122,7 @@ def _filter(
     if query.language:
         required.append(index.language_bitmaps.get(query.language, empty))
     if query.pseud_ids:
-        required.append(BitMap.union(*[index.pseud_bitmaps.get(p, empty) for p in query.pseud_ids]))
+        required.append(index.pseud_bitmap(query.pseud_ids))
     if hits is not None:
         required.append(bitmap_of(hits.ids))
     required.sort(key=len)
@@ -183,8 +182,10 @@ def _sort_values(query: WorkQuery, index: DiscoveryIndex, ids: IdArray, hits: te
         where = np.searchsorted(hits.ids[order], ids)
         scores[:] = hits.scores[order][np.minimum(where, len(hits.ids) - 1)]
         return scores  # type: ignore[return-value]
+    if sort == "creator":
+        return index.creator_rank.values(ids)  # type: ignore[return-value]
     column = {
-        "creator": index.creator_rank.rank, "title": index.title_rank.rank, "posted": index.columns["published"],
+        "title": index.title_rank.rank, "posted": index.columns["published"],
         "updated": index.columns["revised"], "best_match": index.columns["revised"],
     }.get(sort)  # fmt: skip
     if column is None:
@@ -220,13 +221,13 @@ def _facets(index: DiscoveryIndex, matches: BitMap, ids: IdArray) -> dict[str, l
         if count:
             fixed_counts.setdefault(index.graph.type_of(tag_id), []).append((tag_id, count))
     small = len(ids) <= SMALL_RESULT
-    counts = np.bincount(index.tags.gather(ids)) if small and len(ids) else np.zeros(0, np.int64)
+    counted = _counted_tags(index, ids) if small else {}
     for type_name in FACET_TYPES:
         code = TYPE_CODES[type_name]
         if code in fixed_counts or type_name in ("rating", "warning", "category"):
             result[type_name] = _top(fixed_counts.get(code, []))
         elif small:
-            result[type_name] = _top_from_counts(index, counts, code)
+            result[type_name] = counted.get(code, [])
         else:
             result[type_name] = _top_by_walk(index, matches, code)
     return result
@@ -236,17 +237,26 @@ def _top(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return heapq.nsmallest(FACET_LIMIT, pairs, key=lambda pair: (-pair[1], pair[0]))
 
 
-def _top_from_counts(index: DiscoveryIndex, counts: npt.NDArray[np.int64], code: int) -> list[tuple[int, int]]:
+def _counted_tags(index: DiscoveryIndex, ids: IdArray) -> dict[int, list[tuple[int, int]]]:
+    """Small results: count every tag of the results through the work -> tags column, then the top ten of each
+    type (one bincount and one pass over the non-zero counts for all types together)."""
+    gathered = index.tags.gather(ids)
+    if not len(gathered):
+        return {}
+    counts = np.bincount(gathered)
     tags = np.flatnonzero(counts)
-    graph = index.graph
-    known = tags[tags < len(graph.type_code)]
-    chosen = known[(graph.type_code[known] == code) & graph.canonical[known]]
-    values = counts[chosen]
-    if len(chosen) > FACET_LIMIT:  # keep the top ten and everything tied with the tenth, then order exactly
-        tenth = np.partition(values, len(values) - FACET_LIMIT)[len(values) - FACET_LIMIT]
-        keep = values >= tenth
-        chosen, values = chosen[keep], values[keep]
-    return _top([(int(t), int(c)) for t, c in zip(chosen.tolist(), values.tolist(), strict=True)])
+    codes = index.facet_code[tags[tags < len(index.facet_code)]]
+    tags = tags[: len(codes)]
+    top: dict[int, list[tuple[int, int]]] = {}
+    for code in np.unique(codes[codes > 0]).tolist():
+        chosen = tags[codes == code]
+        values = counts[chosen]
+        if len(chosen) > FACET_LIMIT:  # keep the top ten and everything tied with the tenth, then order exactly
+            tenth = np.partition(values, len(values) - FACET_LIMIT)[len(values) - FACET_LIMIT]
+            keep = values >= tenth
+            chosen, values = chosen[keep], values[keep]
+        top[code] = _top(list(zip(chosen.tolist(), values.tolist(), strict=True)))
+    return top
 
 
 def _top_by_walk(index: DiscoveryIndex, matches: BitMap, code: int) -> list[tuple[int, int]]:
