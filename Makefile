@@ -63,3 +63,5 @@ fmt: install
 
 bench: install
 	$(BIN)/python -m bench.run --size $(SIZE)
+	$(BIN)/python bench/bench_epub.py
+	$(BIN)/python bench/bench_import.py
