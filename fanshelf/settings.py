@@ -190,7 +190,9 @@ _TASK_BACKENDS = {
 }
 _task_backend = env_str("FANSHELF_TASK_BACKEND", "immediate")
 if _task_backend not in _TASK_BACKENDS:
-    raise ImproperlyConfigured(f"FANSHELF_TASK_BACKEND must be one of {', '.join(_TASK_BACKENDS)}, not {_task_backend!r}")
+    raise ImproperlyConfigured(
+        f"FANSHELF_TASK_BACKEND must be one of {', '.join(_TASK_BACKENDS)}, not {_task_backend!r}"
+    )
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend]}}
 
 # How stale a listing may be: each process applies the outbox to its discovery index at most this often (seconds).

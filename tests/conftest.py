@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.test import Client
 
 from fanshelf.accounts.models import User
+from fanshelf.discovery.live import reset_shared_index
 from tests.factories import make_user
 
 
@@ -69,3 +71,13 @@ def _test_settings(settings: Any) -> None:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_shared_index(settings: Any) -> Iterator[None]:
+    """Every listing reads the process's shared discovery index; each test gets its own, built from its own
+    database, so no test sees works another test rolled back. Refreshing on every read keeps tests exact."""
+    settings.DISCOVERY_REFRESH_SECONDS = 0
+    reset_shared_index()
+    yield
+    reset_shared_index()

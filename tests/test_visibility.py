@@ -146,7 +146,7 @@ def test_listings_show_and_count_only_works_listed_for_the_viewer(
     work_in_state(author, state)
     client = client_for[viewer]
     listed = viewer in LISTED_FOR[state]
-    counted_listings = (reverse("works:index"), reverse("tags:works", args=[FANDOM]))
+    counted_listings = (reverse("discovery:works"), reverse("discovery:tag_works", args=[FANDOM]))
     for path in (reverse("home"), *counted_listings):
         response = client.get(path)
         assert response.status_code == 200, path
@@ -202,8 +202,8 @@ def test_creator_and_pseud_pages_list_only_what_the_viewer_may_see(
     listed = viewer in LISTED_FOR[state] and (state != "anonymous" or viewer in MAY_KNOW_CREATOR)
     for path in (
         reverse("accounts:dashboard", args=[CREATOR_NAME]),
-        reverse("accounts:works", args=[CREATOR_NAME]),
-        reverse("accounts:pseud", args=[CREATOR_NAME, CREATOR_NAME]),
+        reverse("discovery:user_works", args=[CREATOR_NAME]),
+        reverse("discovery:pseud_works", args=[CREATOR_NAME, CREATOR_NAME]),
     ):
         response = client_for[viewer].get(path)
         assert response.status_code == 200, path

@@ -1,19 +1,17 @@
-"""Creator and pseud pages: a user's pseuds and the works credited to them.
+"""A creator's dashboard: their pseuds and their most recent works.
 
-These are the one place where accounts reads works (accounts sits below works), so they live apart from the account
-management views and can move to `discovery` with the other listings without touching anything else here.
+The one place where accounts reads works (accounts sits below works), kept apart from the account management views.
+The listings of a creator's and a pseud's works are discovery's (fanshelf/discovery/views.py), like every listing.
 """
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from fanshelf.accounts.access import get_pseud, get_user_for_profile
+from fanshelf.accounts.access import get_user_for_profile
 from fanshelf.accounts.models import Pseud
-from fanshelf.core.pagination import paginate
 from fanshelf.works.models import Work, WorkQuerySet
 
 RECENT_WORKS = 5
@@ -35,31 +33,3 @@ def dashboard(request: HttpRequest, username: str) -> HttpResponse:
         "work_count": works.count(),
     }
     return render(request, "accounts/dashboard.html", context)
-
-
-def user_works(request: HttpRequest, username: str) -> HttpResponse:
-    user = get_user_for_profile(username)
-    page = paginate(request, _works_by(request, user.pseuds.all()), per_page=settings.FANSHELF_WORKS_PER_PAGE)
-    context = {
-        "profile_user": user,
-        "is_owner": request.user.pk == user.pk,
-        "heading": f"Works by {user.username}",
-        "page_obj": page,
-    }
-    return render(request, "accounts/user_works.html", context)
-
-
-def pseud_works(request: HttpRequest, username: str, pseud: str) -> HttpResponse:
-    user = get_user_for_profile(username)
-    target = get_pseud(user, pseud)
-    page = paginate(
-        request, _works_by(request, Pseud.objects.filter(pk=target.pk)), per_page=settings.FANSHELF_WORKS_PER_PAGE
-    )
-    context = {
-        "profile_user": user,
-        "pseud": target,
-        "is_owner": request.user.pk == user.pk,
-        "heading": f"Works by {target}",
-        "page_obj": page,
-    }
-    return render(request, "accounts/pseud_works.html", context)

@@ -1,12 +1,11 @@
 """Which filter ids a tag counts under: the one place that knows how wrangling shapes filtering.
 
 A work carries raw tags (as typed by its creator). It is *found* under filter ids: a synonym counts under its
-canonical (``Tag.merger``), and, once the wrangling side adds metatags, a subtag also counts under every metatag
-above it, transitively. Everything in the discovery index goes through `TagGraph.filter_ids`, so adding the
-metatag relation means changing `_ancestor_edges` below and nothing else.
+canonical (``Tag.merger``), and a subtag also counts under every metatag above it (``Tag.metatags``),
+transitively. Everything in the discovery index goes through `TagGraph.filter_ids`.
 
 Crossover needs a different notion: a work spanning "unrelated" fandoms. `TagGraph.fandom_family` maps a fandom to
-the id that decides relatedness; today that is its canonical, later the top of its metatag chain.
+the id that decides relatedness: the top of its canonical's metatag chain.
 """
 
 from __future__ import annotations
@@ -16,8 +15,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
+from django.db.models import Max
 
-from fanshelf.tags.models import Tag, TagType
+from fanshelf.tags.graph import MetatagLink
+from fanshelf.tags.models import Tag, TagChange, TagType
 
 # Small integer codes for tag types, stored in a numpy column indexed by tag id.
 TYPE_CODES: dict[str, int] = {
@@ -52,9 +53,14 @@ def _synonym_edges() -> Iterable[tuple[int, int]]:
 def _broader_edges() -> Iterable[tuple[int, int]]:
     """(subtag id, metatag id): a subtag's works are also found under its metatags, transitively.
 
-    Empty until the wrangling side adds `Tag.metatags`; then return its through-table pairs here.
+    The pairs of `Tag.metatags` (tags.graph.MetatagLink: from_tag is the subtag, to_tag its metatag). The closure
+    is walked here rather than taken from tags.graph.filter_ids_by_tag because the index needs other shapes: an
+    *ordered* tuple whose first id is the tag's own filter id (its canonical), kept only for the tags whose filter
+    ids differ from themselves, and each fandom's family (the top of its chain) for crossovers. A test checks the
+    two walks agree (tests/discovery/test_wrangling_in_listings.py).
     """
-    return ()
+    pairs = MetatagLink.objects.order_by().values_list("from_tag_id", "to_tag_id")
+    return pairs.iterator(chunk_size=10_000)
 
 
 @dataclass
@@ -160,19 +166,19 @@ def _first_top(base: int, broader: dict[int, list[int]]) -> int:
     return current
 
 
+def tag_changes_top() -> int:
+    """The highest wrangling outbox id (one index lookup): where a process that just loaded the graph starts."""
+    return int(TagChange.objects.aggregate(top=Max("pk"))["top"] or 0)
+
+
 def tag_changes_since(watermark: int) -> tuple[int, list[int]]:
-    """(new watermark, changed tag ids) from a wrangling outbox, when the tags app provides one.
+    """(new watermark, changed tag ids) from the wrangling outbox.
 
-    The tags app may not import works, so wrangling cannot write `WorkChange`. The agreed hook is a
-    `TagChange` model in fanshelf.tags.models with an auto id and a `tag_id`, written in the same transaction as
-    each wrangling action. Until it exists this returns no changes and wrangling needs `fanshelf reindex`.
+    The tags app may not import works, so wrangling cannot write `WorkChange` itself; every wrangling action sends
+    `tags_rewired`, and the tags app's own receiver writes one `TagChange` per affected tag in the same transaction
+    (fanshelf/tags/signals.py). The index then reloads the graph and re-reads the works carrying those tags.
     """
-    from fanshelf.tags import models as tag_models
-
-    model = getattr(tag_models, "TagChange", None)
-    if model is None:
-        return watermark, []
-    rows = list(model.objects.filter(pk__gt=watermark).order_by("pk").values_list("pk", "tag_id"))
+    rows = list(TagChange.objects.filter(pk__gt=watermark).order_by("pk").values_list("pk", "tag_id"))
     if not rows:
         return watermark, []
     return int(rows[-1][0]), sorted({int(tag_id) for _, tag_id in rows})

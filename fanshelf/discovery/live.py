@@ -24,7 +24,7 @@ from django.db import DatabaseError
 from django.db.models import Max
 
 from fanshelf.discovery import text
-from fanshelf.discovery.closure import tag_changes_since
+from fanshelf.discovery.closure import tag_changes_since, tag_changes_top
 from fanshelf.discovery.index import DiscoveryIndex
 from fanshelf.works.models import WorkChange
 
@@ -44,7 +44,7 @@ class OutboxCursor:
 
     def start_at_end(self) -> None:
         self.watermark = outbox_top()
-        self.tag_watermark, _ = tag_changes_since(0)
+        self.tag_watermark = tag_changes_top()
 
     def poll(self, top: int) -> tuple[dict[int, int], bool]:
         """New outbox rows as {work id: latest outbox id}, given the outbox's current top id, and whether a full

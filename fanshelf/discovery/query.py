@@ -118,13 +118,13 @@ class WorkQuery:
         e.g. pseud_ids on a creator page. Tag names are resolved (synonyms to their canonical)."""
         get = _getter(params)
         query = cls(
-            include=resolve_tag_names(_split(get("include")), "include"),
-            exclude=resolve_tag_names(_split(get("exclude")), "exclude"),
+            include=resolve_tag_names(split_names(get("include")), "include"),
+            exclude=resolve_tag_names(split_names(get("exclude")), "exclude"),
             ratings=_fixed_names(
-                _split(get("rating")), {**{n.lower(): n for n in RATINGS}, **RATING_CODES}, "a rating"
+                split_names(get("rating")), {**{n.lower(): n for n in RATINGS}, **RATING_CODES}, "a rating"
             ),
-            warnings=_fixed_names(_split(get("warning")), {n.lower(): n for n in WARNINGS}, "an archive warning"),
-            categories=_fixed_names(_split(get("category")), {n.lower(): n for n in CATEGORIES}, "a category"),
+            warnings=_fixed_names(split_names(get("warning")), {n.lower(): n for n in WARNINGS}, "an archive warning"),
+            categories=_fixed_names(split_names(get("category")), {n.lower(): n for n in CATEGORIES}, "a category"),
             crossover=_choice(_last(get("crossover")) or "include", ("include", "exclude", "only"), "crossover"),  # type: ignore[arg-type]
             complete=_flag(_last(get("complete")), "complete"),
             single_chapter=bool(_flag(_last(get("single_chapter")), "single_chapter")),
@@ -180,7 +180,7 @@ def _last(values: list[str]) -> str:
     return values[-1] if values else ""
 
 
-def _split(values: Iterable[str]) -> list[str]:
+def split_names(values: Iterable[str]) -> list[str]:
     """Repeated parameters, each possibly a comma list (tag names cannot contain commas)."""
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 

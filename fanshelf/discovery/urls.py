@@ -1,6 +1,17 @@
+"""Every listing of works. Included at the site root before the tags and accounts URLs, so `/tags/<name>/works/`
+and `/users/<name>/works/` reach these views (tags and accounts sit below discovery and never import it)."""
+
 from __future__ import annotations
 
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import path
+
+from fanshelf.discovery import views
 
 app_name = "discovery"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("works/", views.work_index, name="works"),
+    path("works/language/<str:language>/", views.language_works, name="language_works"),
+    path("tags/<str:tag_name>/works/", views.tag_works, name="tag_works"),
+    path("users/<str:username>/works/", views.user_works, name="user_works"),
+    path("users/<str:username>/pseuds/<str:pseud>/", views.pseud_works, name="pseud_works"),
+]

@@ -134,7 +134,7 @@ class Tag(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("tags:works", args=[self.url_part])
+        return reverse("discovery:tag_works", args=[self.url_part])
 
     @property
     def url_part(self) -> str:
@@ -173,3 +173,16 @@ class WranglingAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.wrangler} wrangles {self.fandom}"
+
+
+class TagChange(models.Model):
+    """The wrangling outbox: one row per tag whose works' filter tags, name or parents changed, written in the
+    wrangling action's transaction (by the tags_rewired receiver in fanshelf/tags/signals.py). The discovery index
+    reads it to reload the tag graph and re-read the works carrying these tags. `tag_id` is a plain number, not a
+    foreign key: a row outlives a deleted tag, and the outbox never blocks a delete."""
+
+    tag_id = models.BigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"tag {self.tag_id} changed"

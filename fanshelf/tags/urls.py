@@ -1,5 +1,6 @@
 """Tag and wrangling URLs. Tag names are escaped into one path segment by tag_to_url_part. Fixed paths have two
-segments ending in neither "works" nor "edit", or three, so no tag name can shadow them."""
+segments ending in neither "works" nor "edit", or three, so no tag name can shadow them. `<name>/works/` is
+discovery's (included before this file in fanshelf/urls.py)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,5 @@ urlpatterns = [
     path("wrangle/<str:fandom_name>/<str:tag_type>/", views.wrangle_fandom_bin, name="bin"),
     path("media/uncategorized/", views.uncategorized_fandoms, name="uncategorized"),
     path("<str:tag_name>/", views.tag_detail, name="detail"),
-    path("<str:tag_name>/works/", views.tag_works, name="works"),
     path("<str:tag_name>/edit/", views.tag_edit, name="edit"),
 ]

@@ -39,12 +39,6 @@ def taggings() -> QuerySet[Any]:
     return queryset
 
 
-def works_under(tag_ids: Iterable[int], viewer: User | AnonymousUser) -> Any:
-    """Works listed to `viewer` that carry any of these tags (a tag page passes graph.filed_under(...))."""
-    carrying = taggings().filter(work_id=OuterRef("pk"), tag_id__in=list(tag_ids))
-    return listed_works(viewer).filter(Exists(carrying))
-
-
 def fandom_family(fandom_ids: Iterable[int]) -> dict[int, int]:
     """Each of these fandoms and their synonyms, mapped to the fandom they belong to."""
     wanted = set(fandom_ids)

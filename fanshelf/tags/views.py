@@ -1,4 +1,5 @@
-"""Tag pages (public) and wrangling pages (wranglers in their fandoms, admins everywhere)."""
+"""Tag pages (public) and wrangling pages (wranglers in their fandoms, admins everywhere). A tag's works are listed
+by discovery (fanshelf/discovery/views.py), like every listing."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from fanshelf.tags import usage
 from fanshelf.tags.access import get_fandom_for_wrangling, get_tag_for_wrangling, get_tag_or_404, signed_in_user
 from fanshelf.tags.actions import edit_tag, wrangle_bin
 from fanshelf.tags.forms import BinForm, TagEditForm
-from fanshelf.tags.graph import filed_under, neighbourhood
+from fanshelf.tags.graph import neighbourhood
 from fanshelf.tags.models import BIN_TYPES, TagType
 from fanshelf.tags.permissions import assigned_fandoms, can_wrangle, is_tag_admin
 
@@ -24,17 +25,6 @@ def tag_detail(request: HttpRequest, tag_name: str) -> HttpResponse:
     tag = get_tag_or_404(tag_name)
     context = {"tag": tag, "related": neighbourhood(tag), "can_wrangle": can_wrangle(request.user, tag)}
     return render(request, "tags/tag_detail.html", context)
-
-
-def tag_works(request: HttpRequest, tag_name: str) -> HttpResponse:
-    """A tag's works, newest updated first: those of the tag, its synonyms and its subtags, transitively.
-    A synonym's page sends readers to its canonical's."""
-    tag = get_tag_or_404(tag_name)
-    if tag.merger is not None:
-        return redirect(tag.merger)
-    works = usage.works_under(filed_under({tag.pk}), request.user).for_blurbs().newest_first()
-    context = {"tag": tag, "related": neighbourhood(tag), "heading": f"Works in {tag.name}"}
-    return render(request, "tags/tag_works.html", {**context, "page_obj": paginate(request, works, per_page=20)})
 
 
 @login_required

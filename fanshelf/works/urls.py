@@ -6,7 +6,6 @@ from fanshelf.works import related_views, series_views, views
 
 app_name = "works"
 urlpatterns = [
-    path("", views.work_index, name="index"),
     path("new/", views.new_work, name="new"),
     path("drafts/", views.my_drafts, name="drafts"),
     path("series/<int:series_id>/", series_views.series_detail, name="series"),

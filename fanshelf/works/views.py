@@ -21,17 +21,6 @@ from fanshelf.works.related import cite_parent
 from fanshelf.works.series import add_to_series
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    works = Work.objects.listed_for(request.user).for_blurbs().newest_first()[:20]
-    return render(request, "home.html", {"works": works})
-
-
-def work_index(request: HttpRequest) -> HttpResponse:
-    works = Work.objects.listed_for(request.user).for_blurbs().newest_first()
-    page = paginate(request, works, per_page=20)
-    return render(request, "works/listing.html", {"heading": "Works", "page_obj": page})
-
-
 @login_required
 def my_drafts(request: HttpRequest) -> HttpResponse:
     works = Work.objects.drafts_of(request.user).for_blurbs().order_by("-edited_at")  # type: ignore[arg-type]

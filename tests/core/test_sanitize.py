@@ -206,7 +206,7 @@ def test_payload_summaries_are_harmless_in_listings(author: User, author_client:
             reverse("works:new"), work_form_data(author, title=f"Work {number}", summary=f"{OPENING} {payload}")
         )
     assert Work.objects.count() == len(SAMPLE_PAYLOADS)
-    for url in (reverse("home"), reverse("works:index"), "/tags/Harbour Lights (Web Series)/works/"):
+    for url in (reverse("home"), reverse("discovery:works"), "/tags/Harbour Lights (Web Series)/works/"):
         page = client.get(url).content.decode()
         assert unsafe_parts_of_page(page) == []
         assert text_of(page).count(OPENING) == len(SAMPLE_PAYLOADS)
@@ -243,7 +243,7 @@ def test_a_title_full_of_markup_is_shown_as_text(author: User, author_client: Cl
     title = '<script>alert("title")</script><img src=x onerror=alert(1)>'
     author_client.post(reverse("works:new"), work_form_data(author, title=title))
     work = Work.objects.get()
-    for url in (work.get_absolute_url(), reverse("home"), reverse("works:index")):
+    for url in (work.get_absolute_url(), reverse("home"), reverse("discovery:works")):
         page = client.get(url).content.decode()
         assert unsafe_parts_of_page(page) == []
         assert title in text_of(page)

@@ -134,12 +134,12 @@ def test_a_saved_draft_is_visible_to_its_creator_only_until_posted(
     assert "Tidewater Draft" in page_text(author_client, work.get_absolute_url())
     assert "Tidewater Draft" in page_text(author_client, reverse("works:drafts"))
     assert reader_client.get(work.get_absolute_url()).status_code == 404
-    for listing in (reverse("home"), reverse("works:index")):
+    for listing in (reverse("home"), reverse("discovery:works")):
         assert "Tidewater Draft" not in page_text(author_client, listing)
         assert "Tidewater Draft" not in page_text(client, listing)
 
     author_client.post(reverse("works:post", args=[work.pk]))
-    assert "Tidewater Draft" in page_text(client, reverse("works:index"))
+    assert "Tidewater Draft" in page_text(client, reverse("discovery:works"))
     assert "Tidewater Draft" not in page_text(author_client, reverse("works:drafts"))
 
 
@@ -168,7 +168,7 @@ def test_editing_a_work_changes_what_readers_see(author: User, author_client: Cl
     assert "The Ferry at Dusk" in shown
     assert "Now at dusk." in shown
     assert "Evening" in shown
-    assert "The Ferry at Dusk" in page_text(client, reverse("works:index"))
+    assert "The Ferry at Dusk" in page_text(client, reverse("discovery:works"))
 
 
 def test_chapters_can_be_added_edited_reordered_and_deleted(
@@ -249,7 +249,7 @@ def test_unknown_chapter_count_shows_a_question_mark_and_is_in_progress(
     assert work.expected_chapters is None
     assert not work.is_complete
     assert "Chapters: 1/?" in page_text(client, work.get_absolute_url())
-    blurb = parse(client.get(reverse("works:index")).content.decode()).select_one(f"#work_{work.pk}")
+    blurb = parse(client.get(reverse("discovery:works")).content.decode()).select_one(f"#work_{work.pk}")
     assert blurb is not None
     assert "1/?" in blurb.get_text()
     assert "In progress" in blurb.get_text()
@@ -260,7 +260,7 @@ def test_a_work_is_complete_once_its_posted_chapters_reach_the_expected_count(
 ) -> None:
     work = post_new_work(author_client, work_form_data(author, expected_chapters="2"))
     assert not work.is_complete
-    assert "In progress" in page_text(client, reverse("works:index"))
+    assert "In progress" in page_text(client, reverse("discovery:works"))
 
     author_client.post(reverse("works:chapter_new", args=[work.pk]), chapter_form_data(intent="draft"))
     work.refresh_from_db()
@@ -272,7 +272,7 @@ def test_a_work_is_complete_once_its_posted_chapters_reach_the_expected_count(
     work.refresh_from_db()
     assert work.chapter_display == "2/2"
     assert work.is_complete
-    assert "Complete" in page_text(client, reverse("works:index"))
+    assert "Complete" in page_text(client, reverse("discovery:works"))
     assert "Completed:" in page_text(client, work.get_absolute_url())
 
 
@@ -373,8 +373,8 @@ def test_a_restricted_work_posted_through_the_form_is_for_registered_users_only(
     assert work.restricted
     assert client.get(work.get_absolute_url()).status_code == 302
     assert "Members Only Tide" in page_text(reader_client, work.get_absolute_url())
-    assert "Members Only Tide" not in page_text(client, reverse("works:index"))
-    assert "Members Only Tide" in page_text(reader_client, reverse("works:index"))
+    assert "Members Only Tide" not in page_text(client, reverse("discovery:works"))
+    assert "Members Only Tide" in page_text(reader_client, reverse("discovery:works"))
 
 
 def test_an_anonymous_work_posted_through_the_form_hides_its_creator(
@@ -382,7 +382,7 @@ def test_an_anonymous_work_posted_through_the_form_hides_its_creator(
 ) -> None:
     work = post_new_work(author_client, work_form_data(author, anonymous="on"))
     assert work.anonymous
-    for path in (work.get_absolute_url(), reverse("works:index")):
+    for path in (work.get_absolute_url(), reverse("discovery:works")):
         page = reader_client.get(path).content.decode()
         assert "Quillfeather" not in page
         assert "Anonymous" in text_of(page)

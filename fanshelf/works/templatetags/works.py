@@ -22,7 +22,7 @@ def byline(context: template.Context, work: Work) -> SafeString:
     links = format_html_join(
         ", ",
         '<a rel="author" href="{}">{}</a>',
-        ((reverse("accounts:pseud", args=[p.user.username, p.name]), str(p)) for p in work.creator_pseuds),
+        ((reverse("discovery:pseud_works", args=[p.user.username, p.name]), str(p)) for p in work.creator_pseuds),
     )
     if work.anonymous:
         return format_html("{} (Anonymous to others)", links)

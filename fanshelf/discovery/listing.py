@@ -1,0 +1,155 @@
+"""One listing, whatever the page: a page's fixed scope (a tag, a creator's pseuds, a language) merged with the
+reader's filters from the URL, run through the engine, and turned into what the listing template shows.
+
+The reader's own parameters and the page's scope are kept apart: links (next page, a facet, the sort) carry only
+the reader's parameters, so a tag page's links never repeat the tag as `include=`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest, QueryDict
+
+from fanshelf.accounts.models import Pseud
+from fanshelf.discovery.live import ensure_fresh
+from fanshelf.discovery.query import WorkQuery
+from fanshelf.discovery.search import FacetCount, SearchResult, execute
+from fanshelf.tags.models import TagType
+from fanshelf.works.models import Work
+
+if TYPE_CHECKING:
+    from fanshelf.works.models import Viewer
+
+# Facet groups in the order the sidebar shows them, with their headings.
+FACET_HEADINGS: dict[str, str] = {
+    TagType.RATING: "Ratings",
+    TagType.WARNING: "Archive Warnings",
+    TagType.CATEGORY: "Categories",
+    TagType.FANDOM: "Fandoms",
+    TagType.RELATIONSHIP: "Relationships",
+    TagType.CHARACTER: "Characters",
+    TagType.FREEFORM: "Additional Tags",
+}
+
+
+@dataclass(frozen=True)
+class ListingScope:
+    """What the page itself implies, whatever the reader filters: a tag page includes its tag, a creator page
+    limits to the creator's pseuds (non-anonymous credits), a language page to its language."""
+
+    include: tuple[str, ...] = ()
+    pseud_ids: tuple[int, ...] = ()
+    language: str = ""
+
+    def applied_to(self, query: WorkQuery) -> WorkQuery:
+        include = tuple(dict.fromkeys((*self.include, *query.include)))
+        return replace(
+            query,
+            include=include,
+            pseud_ids=self.pseud_ids,
+            language=self.language or query.language,
+            per_page=settings.FANSHELF_WORKS_PER_PAGE,
+        )
+
+
+@dataclass(frozen=True)
+class FacetLink:
+    name: str
+    count: int
+    include_url: str
+    exclude_url: str
+
+
+@dataclass
+class FacetGroup:
+    tag_type: str
+    heading: str
+    links: list[FacetLink] = field(default_factory=list)
+
+
+def link(params: Sequence[tuple[str, str]], *extra: tuple[str, str]) -> str:
+    """A query string: the reader's parameters (page left out, so a link starts at page 1) plus `extra`."""
+    return "?" + urlencode([*params, *extra])
+
+
+def reader_params(query: WorkQuery) -> list[tuple[str, str]]:
+    """The reader's own parameters, page left out (each link sets its own)."""
+    return [(key, value) for key, value in query.to_params() if key != "page"]
+
+
+def run(scope: ListingScope, query: WorkQuery, viewer: Viewer, *, facets: bool = True) -> SearchResult:
+    """The query within the page's scope, against an index with every committed change applied (two indexed
+    queries when nothing changed), so a reader always sees their own last write."""
+    return execute(scope.applied_to(query), viewer, ensure_fresh(), facets=facets)
+
+
+def works_in_order(work_ids: list[int], viewer: Viewer) -> list[Work]:
+    """The page's works for blurbs, in the engine's order. `listed_for` again: if the index lags a moment behind
+    a moderator's hide, the work is still not shown."""
+    found = {work.pk: work for work in Work.objects.filter(pk__in=work_ids).listed_for(viewer).for_blurbs()}
+    return [found[pk] for pk in work_ids if pk in found]
+
+
+def page_of(result: SearchResult, works: list[Work]) -> Page:  # type: ignore[type-arg]
+    """A Django Page over the exact total (works/work_list.html and its pagination read it)."""
+    paginator = Paginator(range(result.total), result.query.per_page)
+    return Page(works, result.query.page, paginator)
+
+
+def facet_groups(
+    result: SearchResult, params: Sequence[tuple[str, str]], hidden_types: Iterable[str] = ()
+) -> list[FacetGroup]:
+    """Top tags per type over all results, each with links adding it as an include or an exclude. Tags every
+    result already carries because they are included are left out."""
+    included = set(result.query.include)
+    skipped = set(hidden_types)
+    groups: list[FacetGroup] = []
+    for tag_type, heading in FACET_HEADINGS.items():
+        counts: list[FacetCount] = result.facets.get(tag_type, [])
+        links = [
+            FacetLink(
+                facet.name, facet.count, link(params, ("include", facet.name)), link(params, ("exclude", facet.name))
+            )
+            for facet in counts
+            if facet.name and facet.name not in included
+        ]
+        if links and tag_type not in skipped:
+            groups.append(FacetGroup(tag_type, heading, links))
+    return groups
+
+
+def hidden_facet_types(request: HttpRequest) -> list[str]:
+    """Facet groups the reader's preferences keep out of listings: warnings and additional tags."""
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    hidden: list[str] = [] if getattr(user, "show_warnings", True) else [TagType.WARNING]
+    return hidden + ([] if getattr(user, "show_freeforms", True) else [TagType.FREEFORM])
+
+
+def form_data(query: WorkQuery | None, raw: QueryDict) -> QueryDict:
+    """What the filter form shows: the parsed query, normalised (rating codes as names, synonyms as their
+    canonical), or, when the query could not be parsed, exactly what the reader typed, so they can fix it."""
+    if query is None:
+        return raw
+    data = QueryDict(mutable=True)
+    for key, value in query.to_params():
+        data.appendlist(key, value)
+    return data
+
+
+def anonymous_works_known_to(viewer: Viewer, pseud_ids: Sequence[int], limit: int) -> list[Work]:
+    """Anonymous works credited to these pseuds that this viewer may know are theirs: their own, or any for a
+    moderator. The index never files anonymous works under pseuds (so no filter can reveal them), which is why a
+    creator page lists these apart for the few who may see them: newest first, unfiltered, at most `limit`."""
+    if not viewer.is_authenticated:
+        return []
+    pseuds = Pseud.objects.filter(pk__in=list(pseud_ids))
+    known = Work.objects.listed_for(viewer).by_pseuds(pseuds, viewer).filter(anonymous=True)
+    return list(known.for_blurbs().newest_first()[:limit])
