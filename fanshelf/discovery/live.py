@@ -46,9 +46,9 @@ class OutboxCursor:
         self.watermark = outbox_top()
         self.tag_watermark = tag_changes_top()
 
-    def poll(self, top: int) -> tuple[dict[int, int], bool]:
-        """New outbox rows as {work id: latest outbox id}, given the outbox's current top id, and whether a full
-        reindex was announced."""
+    def poll(self, top: int) -> tuple[dict[int, int], dict[int, int], bool]:
+        """New outbox rows as {work id: latest outbox id}, the same for rows that may change a work's text, and
+        whether a full reindex was announced, given the outbox's current top id."""
         rows: list[tuple[int, int, str]] = []
         if top > self.watermark:
             rows = list(WorkChange.objects.filter(pk__gt=self.watermark).values_list("pk", "work_id", "kind"))
@@ -66,10 +66,13 @@ class OutboxCursor:
             self.watermark = max(self.watermark, highest)
         self.gaps = {pk: since for pk, since in self.gaps.items() if now - since < GAP_SECONDS}
         changes: dict[int, int] = {}
+        text_changes: dict[int, int] = {}
         for pk, work_id, kind in rows:
             if kind != REINDEXED:
                 changes[work_id] = max(pk, changes.get(work_id, 0))
-        return changes, any(kind == REINDEXED for _, _, kind in rows)
+            if kind != REINDEXED and kind not in text.COUNT_ONLY_KINDS:
+                text_changes[work_id] = max(pk, text_changes.get(work_id, 0))
+        return changes, text_changes, any(kind == REINDEXED for _, _, kind in rows)
 
 
 def outbox_top() -> int:
@@ -114,7 +117,7 @@ class LiveIndex:
 
     def _apply(self, top: int) -> int:
         """Poll the outbox and apply what it names (the caller holds the refresh lock)."""
-        changes, reindexed = self.cursor.poll(top)
+        changes, text_changes, reindexed = self.cursor.poll(top)
         if reindexed:
             self._load()
             return len(self.index)
@@ -125,11 +128,11 @@ class LiveIndex:
             rewrangled = self.index.reload_graph(changed_tags)
             work_ids.update(rewrangled)
             for work_id in rewrangled:
-                changes.setdefault(work_id, self.cursor.watermark)
+                text_changes.setdefault(work_id, self.cursor.watermark)
         if not work_ids:
             return 0
         try:
-            text.apply_changes(changes)
+            text.apply_changes(text_changes)
         except DatabaseError:
             # A read-only database (or a busy one) must not break listings; filters stay current.
             logger.exception("discovery: could not update the text index; it catches up on the next start")

@@ -203,6 +203,10 @@ def search(phrases: Sequence[str]) -> TextHits:
     return TextHits(ids=pairs[:, 0].astype(np.int64), scores=pairs[:, 1].copy())
 
 
+# Outbox kinds that change only a work's counts, never its words: the text rows ignore them.
+COUNT_ONLY_KINDS = ("hit", "kudos")
+
+
 def catch_up() -> int:
     """Rewrite text rows older than their work's latest outbox row (changes made while no process applied them)."""
     from fanshelf.works.models import WorkChange
@@ -212,7 +216,8 @@ def catch_up() -> int:
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT c.work_id, MAX(c.id) FROM {outbox} c LEFT JOIN {TABLE} t ON t.{key} = c.work_id "  # noqa: S608
-            "GROUP BY c.work_id HAVING MAX(c.id) > COALESCE(MAX(t.change_id), -1)"
+            "WHERE c.kind NOT IN (%s, %s) GROUP BY c.work_id HAVING MAX(c.id) > COALESCE(MAX(t.change_id), -1)",
+            COUNT_ONLY_KINDS,
         )
         stale = {int(work_id): int(change) for work_id, change in cursor.fetchall()}
     return apply_changes(stale)
