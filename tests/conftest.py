@@ -10,6 +10,7 @@ from django.test import Client
 
 from fanshelf.accounts.models import User
 from fanshelf.discovery.live import reset_shared_index
+from fanshelf.tags.models import CATEGORIES, FIXED_TYPES, RATINGS, WARNINGS, Tag, TagType
 from tests.factories import make_user
 
 
@@ -57,6 +58,20 @@ def moderator_client(moderator: User) -> Client:
     client = Client()
     client.force_login(moderator)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _fixed_tags(request: pytest.FixtureRequest) -> None:
+    """The ratings, warnings and categories come from a data migration; a live-server test's flush at teardown
+    deletes them, so put them back for the tests that follow it in the same process."""
+    if "db" not in request.fixturenames and "transactional_db" not in request.fixturenames:
+        return
+    request.getfixturevalue("db" if "db" in request.fixturenames else "transactional_db")
+    expected = len(RATINGS) + len(WARNINGS) + len(CATEGORIES)
+    if Tag.objects.filter(type__in=FIXED_TYPES).count() < expected:
+        for tag_type, names in ((TagType.RATING, RATINGS), (TagType.WARNING, WARNINGS), (TagType.CATEGORY, CATEGORIES)):
+            for name in names:
+                Tag.objects.get_or_create(name=name, defaults={"type": tag_type, "canonical": True})
 
 
 @pytest.fixture(autouse=True)

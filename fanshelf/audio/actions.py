@@ -18,6 +18,7 @@ from django.template.defaultfilters import filesizeformat
 from fanshelf.audio.models import AudioFile
 from fanshelf.audio.probe import AudioRejected, probe_audio
 from fanshelf.audio.tags import strip_creator_tags_in_place
+from fanshelf.works.actions import refresh_totals
 from fanshelf.works.models import Chapter, WorkChange
 
 DEFAULT_MAX_AUDIO_BYTES = 500 * 1024 * 1024
@@ -55,6 +56,7 @@ def _store_then_save(audio: AudioFile, path: Path, update_fields: list[str] | No
     try:
         with transaction.atomic():
             audio.save(update_fields=update_fields)
+            refresh_totals(audio.chapter.work)
             WorkChange.objects.create(work_id=audio.chapter.work_id, kind=OUTBOX_KIND)
     except BaseException:
         audio.file.delete(save=False)
@@ -91,9 +93,10 @@ def delete_audio(audio: AudioFile) -> None:
     """Remove an audio file. Its stored bytes go once the transaction commits (see audio/signals.py), so a
     rolled-back delete loses nothing."""
     with transaction.atomic():
-        work_id = audio.chapter.work_id
+        work = audio.chapter.work
         audio.delete()
-        WorkChange.objects.create(work_id=work_id, kind=OUTBOX_KIND)
+        refresh_totals(work)
+        WorkChange.objects.create(work_id=work.pk, kind=OUTBOX_KIND)
 
 
 def strip_creator_tags(audio: AudioFile) -> list[str]:

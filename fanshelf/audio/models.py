@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from django.db import models
-from django.db.models import FloatField, OuterRef, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
 
 from fanshelf.audio.formats import EXTENSIONS, AudioFormat
-from fanshelf.works.models import Chapter, Work, WorkQuerySet
+from fanshelf.works.models import Chapter
 
 
 def stored_name(instance: AudioFile, filename: str) -> str:
@@ -47,25 +44,3 @@ class AudioFile(models.Model):
         from django.urls import reverse
 
         return reverse("audio:stream", args=[self.pk])
-
-
-def total_audio_seconds(work: Work) -> float:
-    """The work's audio length: every file on its posted chapters (what readers can play)."""
-    totals: dict[str, Any] = (
-        AudioFile.objects.filter(chapter__work=work).of_posted_chapters().aggregate(total=Sum("duration_seconds"))
-    )
-    return float(totals["total"] or 0.0)
-
-
-def with_audio_seconds(works: WorkQuerySet) -> WorkQuerySet:
-    """Annotate each work with `audio_seconds` (as total_audio_seconds), as a subquery so that it can be
-    combined with other annotations, filtered (`audio_seconds__gte=3600`) and sorted without duplicate rows."""
-    per_work = (
-        AudioFile.objects.of_posted_chapters()
-        .filter(chapter__work=OuterRef("pk"))
-        .order_by()
-        .values("chapter__work")
-        .annotate(total=Sum("duration_seconds"))
-        .values("total")
-    )
-    return works.annotate(audio_seconds=Coalesce(Subquery(per_work, output_field=FloatField()), Value(0.0)))

@@ -29,7 +29,14 @@ SORT_LABELS = {
 }
 SORT_CHOICES = [("", "Default (best match for searches, else date updated)")] + [(s, SORT_LABELS[s]) for s in SORTS]
 
-RANGE_LABELS = {"words": "Words", "hits": "Hits", "kudos": "Kudos", "comments": "Comments", "bookmarks": "Bookmarks"}
+RANGE_LABELS = {
+    "words": "Words",
+    "hits": "Hits",
+    "kudos": "Kudos",
+    "comments": "Comments",
+    "bookmarks": "Bookmarks",
+    "audio": "Podfic minutes",
+}
 DATE_LABELS = {"updated": "Date updated", "posted": "Date posted"}
 
 

@@ -35,6 +35,7 @@ NUMERIC_COLUMNS: dict[str, npt.DTypeLike] = {
     "hits": np.uint32,
     "comments": np.uint32,
     "bookmarks": np.uint32,
+    "audio": np.uint32,
     "published": np.int32,
     "revised": np.int64,
 }

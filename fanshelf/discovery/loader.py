@@ -23,7 +23,7 @@ from fanshelf.works.models import Creatorship, Work
 _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 _EPOCH_ORDINAL = datetime.date(1970, 1, 1).toordinal()
 RESTRICTED, ANONYMOUS, COMPLETE, SINGLE_CHAPTER = 1, 2, 4, 8
-NUMBER_FIELDS = ("words", "kudos", "hits", "comments", "bookmarks", "published", "revised")
+NUMBER_FIELDS = ("words", "kudos", "hits", "comments", "bookmarks", "audio", "published", "revised")
 
 
 def day_number(value: datetime.date | None) -> int:
@@ -83,6 +83,7 @@ def _work_sql(work_ids: Sequence[int] | None) -> str:
     )
     numbers = [c["id"], flags, c["word_count"], c["kudos_count"], c["hit_count"], c["comment_count"]]
     numbers.append(c["bookmark_count"])
+    numbers.append(f"{c['audio_seconds']} / 60")  # filtered in whole minutes
     dates = f", COALESCE({c['published_on']}, 'NaT'), COALESCE({c['revised_at']}, 'NaT')"
     if _postgres():
         numbers.append(f"COALESCE({c['published_on']} - DATE '0001-01-01' + 1, 0)")
@@ -117,13 +118,13 @@ def _listed_rows(work_ids: Sequence[int] | None, out: WorkRows) -> None:
             if len(columns) > 3:
                 published.extend(columns[3])
                 revised.extend(columns[4])
-    numbers = _parse_ints(",".join(packed), 9 if _postgres() else 7)
+    numbers = _parse_ints(",".join(packed), 10 if _postgres() else 8)
     out.ids = numbers[:, 0].copy()
     out.flags = numbers[:, 1].astype(np.uint8)
-    for position, name in enumerate(NUMBER_FIELDS[:5], start=2):
+    for position, name in enumerate(NUMBER_FIELDS[:6], start=2):
         out.numbers[name] = numbers[:, position].copy()
     if _postgres():
-        out.numbers["published"], out.numbers["revised"] = numbers[:, 7].copy(), numbers[:, 8].copy()
+        out.numbers["published"], out.numbers["revised"] = numbers[:, 8].copy(), numbers[:, 9].copy()
         return
     days = np.array(published, dtype="datetime64[D]")
     out.numbers["published"] = np.where(np.isnat(days), 0, days.astype(np.int64) + _EPOCH_ORDINAL)

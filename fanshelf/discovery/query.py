@@ -32,7 +32,7 @@ SORT_ALIASES = {
     "kudos_count": "kudos", "comments_count": "comments", "bookmarks_count": "bookmarks",
 }  # fmt: skip
 ASCENDING_BY_DEFAULT = frozenset({"creator", "title"})
-RANGE_FIELDS = ("words", "kudos", "hits", "comments", "bookmarks")
+RANGE_FIELDS = ("words", "kudos", "hits", "comments", "bookmarks", "audio")  # audio in whole minutes
 _TRUE = {"1", "true", "yes", "on", "t", "y"}
 _FALSE = {"0", "false", "no", "off", "f", "n"}
 RATING_CODES = {code.lower(): name for name, code in RATINGS.items()}
@@ -87,6 +87,7 @@ class WorkQuery:
     hits: Range = Range()
     comments: Range = Range()
     bookmarks: Range = Range()
+    audio: Range = Range()  # whole minutes of podfic
     posted: DateRange = DateRange()
     updated: DateRange = DateRange()
     language: str = ""

@@ -178,13 +178,16 @@ def _record_change(work: Work, kind: str) -> None:
     WorkChange.objects.create(work_id=work.pk, kind=kind)
 
 
-def _refresh_totals(work: Work) -> None:
-    """Word and chapter totals come from posted chapters only."""
+def refresh_totals(work: Work) -> None:
+    """Word, chapter and podfic-length totals come from posted chapters only."""
     posted = work.chapters.posted()
-    totals = posted.aggregate(words=Sum("word_count"))
-    work.word_count = totals["words"] or 0
+    work.word_count = posted.aggregate(words=Sum("word_count"))["words"] or 0
     work.posted_chapter_count = posted.count()
-    work.save(update_fields=["word_count", "posted_chapter_count", "edited_at"])
+    # Chapters' audio files (the audio app's rows, reached by their relation name); a separate sum, as joining
+    # them into the word sum would count a chapter's words once per file.
+    audio = posted.aggregate(seconds=Sum("audio_files__duration_seconds"))["seconds"] or 0
+    work.audio_seconds = round(audio)
+    work.save(update_fields=["word_count", "posted_chapter_count", "audio_seconds", "edited_at"])
 
 
 def _set_creators(work: Work, pseuds: Sequence[Pseud]) -> None:
@@ -243,7 +246,7 @@ def update_work(work: Work, user: User, fields: WorkFields, post: bool = False) 
         _mark_posted(work, fields.published_on)
         work.save()
         notify_parent_creators(work)
-    _refresh_totals(work)
+    refresh_totals(work)
     _record_change(work, "edited")
     return work
 
@@ -254,7 +257,7 @@ def post_work(work: Work) -> Work:
     if not work.posted:
         _mark_posted(work, None)
         work.save()
-        _refresh_totals(work)
+        refresh_totals(work)
         _record_change(work, "posted")
         notify_parent_creators(work)
     return work
@@ -268,7 +271,7 @@ def add_chapter(work: Work, fields: ChapterFields, post: bool) -> Chapter:
     chapter = Chapter.objects.create(work=work, position=last + 1, **values)
     if post and work.posted:
         _post_chapter(work, chapter)
-    _refresh_totals(work)
+    refresh_totals(work)
     _record_change(work, "chapter_added")
     return chapter
 
@@ -291,7 +294,7 @@ def post_chapter(chapter: Chapter) -> Chapter:
         raise ValidationError("Post the work first; its draft chapters are posted with it.")
     if not chapter.posted:
         _post_chapter(work, chapter)
-        _refresh_totals(work)
+        refresh_totals(work)
         _record_change(work, "chapter_posted")
     return chapter
 
@@ -304,7 +307,7 @@ def update_chapter(chapter: Chapter, fields: ChapterFields) -> Chapter:
     for name, value in values.items():
         setattr(chapter, name, value)
     chapter.save()
-    _refresh_totals(chapter.work)
+    refresh_totals(chapter.work)
     _record_change(chapter.work, "chapter_edited")
     return chapter
 
@@ -333,7 +336,7 @@ def delete_chapter(chapter: Chapter) -> None:
         if remaining.position != position:
             remaining.position = position
             remaining.save(update_fields=["position"])
-    _refresh_totals(work)
+    refresh_totals(work)
     _record_change(work, "chapter_deleted")
 
 

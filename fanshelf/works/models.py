@@ -95,6 +95,7 @@ class Work(models.Model):
     hit_count = models.PositiveIntegerField(default=0)
     comment_count = models.PositiveIntegerField(default=0)
     bookmark_count = models.PositiveIntegerField(default=0)
+    audio_seconds = models.PositiveIntegerField(default=0, help_text="Podfic length of the posted chapters.")
     tags = models.ManyToManyField(Tag, related_name="works", blank=True)
 
     objects = WorkQuerySet.as_manager()

@@ -66,11 +66,16 @@ def _matches(work: Work, query: WorkQuery) -> bool:
         query.complete is None or work.is_complete == query.complete,
         not query.single_chapter or work.expected_chapters == 1,
         not query.language or work.language == query.language,
-        all(_in_range(getattr(work, _COUNT_FIELDS[name]), getattr(query, name)) for name in RANGE_FIELDS),
+        all(_in_range(_range_value(work, name), getattr(query, name)) for name in RANGE_FIELDS),
         _in_dates(work.published_on, query.posted.start, query.posted.end),
         _in_dates(work.revised_at.date() if work.revised_at else None, query.updated.start, query.updated.end),
     ]
     return all(checks)
+
+
+def _range_value(work: Work, name: str) -> int:
+    """What a range filter compares: a stored count, or the podfic length in whole minutes."""
+    return work.audio_seconds // 60 if name == "audio" else int(getattr(work, _COUNT_FIELDS[name]))
 
 
 _COUNT_FIELDS = {

@@ -5,9 +5,6 @@ from __future__ import annotations
 
 from django import template
 
-from fanshelf.audio.models import total_audio_seconds
-from fanshelf.works.models import Work
-
 register = template.Library()
 
 
@@ -28,9 +25,3 @@ def iso_duration(seconds: float | None) -> str:
     """3723.4 -> "PT1H2M3S" (a valid HTML duration string)."""
     hours, minutes, secs = _hours_minutes_seconds(seconds or 0)
     return f"PT{hours}H{minutes}M{secs}S"
-
-
-@register.simple_tag
-def work_audio_seconds(work: Work) -> float:
-    """The total length of the audio on the work's posted chapters (one query)."""
-    return total_audio_seconds(work)

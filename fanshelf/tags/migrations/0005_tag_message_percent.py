@@ -5,15 +5,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tags', '0004_media'),
+        ("tags", "0004_media"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='tag',
-            name='name',
-            field=models.CharField(max_length=150, validators=[django.core.validators.RegexValidator('^[^,^*<>{}=%\\\\`]+$', 'Tags may not contain , ^ * < > { } = %% \\ or `.', code='invalid_tag')]),
+            model_name="tag",
+            name="name",
+            field=models.CharField(
+                max_length=150,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "^[^,^*<>{}=%\\\\`]+$", "Tags may not contain , ^ * < > { } = %% \\ or `.", code="invalid_tag"
+                    )
+                ],
+            ),
         ),
     ]

@@ -9,8 +9,8 @@ from typing import Any
 from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Cast, Coalesce, Round
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from fanshelf.discovery import text
@@ -37,6 +37,13 @@ def _count_updates() -> dict[str, Any]:
             continue
         counted = model.objects.filter(**{key: OuterRef("pk")}).order_by().values(key).annotate(n=Count("pk"))
         updates[field] = Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), Value(0))
+    try:
+        audio_file = apps.get_model("audio", "AudioFile")
+    except LookupError:
+        return updates
+    posted_audio = audio_file.objects.filter(chapter__work=OuterRef("pk"), chapter__posted=True).order_by()
+    seconds = posted_audio.values("chapter__work").annotate(s=Cast(Round(Sum("duration_seconds")), IntegerField()))
+    updates["audio_seconds"] = Coalesce(Subquery(seconds.values("s"), output_field=IntegerField()), Value(0))
     return updates
 
 
