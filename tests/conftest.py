@@ -64,9 +64,12 @@ def moderator_client(moderator: User) -> Client:
 def _fixed_tags(request: pytest.FixtureRequest) -> None:
     """The ratings, warnings and categories come from a data migration; a live-server test's flush at teardown
     deletes them, so put them back for the tests that follow it in the same process."""
-    if "db" not in request.fixturenames and "transactional_db" not in request.fixturenames:
+    if request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("_django_db_helper")  # the marker's database, already set up by pytest-django
+    elif "transactional_db" in request.fixturenames or "db" in request.fixturenames:
+        request.getfixturevalue("transactional_db" if "transactional_db" in request.fixturenames else "db")
+    else:
         return
-    request.getfixturevalue("db" if "db" in request.fixturenames else "transactional_db")
     expected = len(RATINGS) + len(WARNINGS) + len(CATEGORIES)
     if Tag.objects.filter(type__in=FIXED_TYPES).count() < expected:
         for tag_type, names in ((TagType.RATING, RATINGS), (TagType.WARNING, WARNINGS), (TagType.CATEGORY, CATEGORIES)):

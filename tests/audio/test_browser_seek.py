@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from pytest_django.live_server_helper import LiveServer
 
 # Rows made by data migrations (ratings, warnings) must survive the live server's flush between tests.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 browser = browser_fixtures.browser  # Debian's chromium through Playwright, skipped where it is missing
 
 TIMEOUT_MS = 10_000
