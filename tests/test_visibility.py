@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from fanshelf.accounts.models import User
 from fanshelf.community.models import Kudos
+from fanshelf.tags.models import Tag
 from fanshelf.works.actions import ChapterFields, add_chapter, set_hidden_by_moderator
 from fanshelf.works.models import Work
 from tests.core.pages import page_title, parse, text_of
@@ -233,3 +234,24 @@ def test_a_guest_who_logs_in_from_a_restricted_link_lands_on_the_work(
     assert response.status_code == 302
     assert response["Location"] == work.get_absolute_url()
     assert TITLE in page_title(html(guest.get(response["Location"])))
+
+
+def test_a_blurb_rendered_for_the_creator_is_never_served_to_other_readers(
+    author: User, author_client: Client, reader_client: Client, guest: Client
+) -> None:
+    make_work(author, title="Letters Nobody Signed", anonymous=True)
+    assert "Quillfeather" in author_client.get("/works/").content.decode()
+    for client in (reader_client, guest):
+        page = client.get("/works/").content.decode()
+        assert "Letters Nobody Signed" in page
+        assert "Quillfeather" not in page
+
+
+def test_a_blurb_shows_new_counts_and_renamed_tags_at_once(author: User, guest: Client, reader_client: Client) -> None:
+    work = make_work(author, title="Counting Gulls", freeforms=["Seabirds"])
+    assert "Seabirds" in guest.get("/works/").content.decode()
+    reader_client.post(f"/works/{work.pk}/kudos/")
+    Tag.objects.filter(name="Seabirds").update(name="Sea Birds")
+    page = guest.get("/works/").content.decode()
+    assert "Sea Birds" in page
+    assert "<dt>Kudos:</dt><dd>1</dd>" in page
