@@ -39,12 +39,13 @@ class _TextNodes(HTMLParser):
         self.parts.append(data)
 
 
-def html_to_text(markup: str) -> str:
-    """The text nodes of a fragment, separated so that adjacent elements never fuse into one word."""
+def html_to_text(markup: str, separator: str = " ") -> str:
+    """The text nodes of a fragment. The default separator keeps adjacent elements from fusing into one word;
+    "" gives the text exactly as a reader sees it run together."""
     parser = _TextNodes()
     parser.feed(markup)
     parser.close()
-    return " ".join(parser.parts)
+    return separator.join(parser.parts)
 
 
 def count_words_in_text(text: str) -> int:

@@ -6,7 +6,6 @@ import io
 import re
 import subprocess
 import zipfile
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from bs4 import BeautifulSoup, Tag
 from django.core.cache import cache
 
 from fanshelf.accounts.models import User
+from fanshelf.core.wordcount import html_to_text
 from fanshelf.works.actions import ChapterFields, WorkFields, add_chapter, create_work
 from fanshelf.works.models import Work
 from tests.tools import require_tool
@@ -91,21 +91,9 @@ def normalized(text: str) -> str:
     return " ".join(text.split())
 
 
-class _TextNodes(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
-
-
 def html_text(markup: str) -> str:
     """The text a reader sees in a fragment of HTML, whitespace-normalised."""
-    parser = _TextNodes()
-    parser.feed(markup)
-    parser.close()
-    return normalized("".join(parser.parts))
+    return normalized(html_to_text(markup, separator=""))
 
 
 def posted_texts(work: Work) -> list[str]:
