@@ -326,3 +326,12 @@ def test_listing_pages_with_many_works_take_a_fixed_number_of_queries(
     assert response.status_code == 200
     assert count_heading(response) == "25 Works"
     assert len(titles(response)) == 20
+
+
+def test_the_filter_form_shows_each_readers_own_choices(guest: Client) -> None:
+    first = guest.get("/works/", {"words_from": "120"}).content.decode()
+    second = guest.get("/works/", {"words_from": "300"}).content.decode()
+    again = guest.get("/works/", {"words_from": "120"}).content.decode()
+    assert 'name="words_from" value="120"' in first
+    assert 'name="words_from" value="300"' in second
+    assert 'name="words_from" value="120"' in again
