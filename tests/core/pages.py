@@ -133,13 +133,7 @@ def work_form_data(user: User, **overrides: object) -> dict[str, object]:
         "language": "en",
         "expected_chapters": "1",
         "published_on": "",
-        "chapter_title": "",
-        "chapter_summary": "",
-        "chapter_notes": "",
-        "content": STORY_TEXT,
-        "chapter_end_notes": "",
-        "chapter_published_on": "",
-        "intent": "post",
+        **chapter_form_data(),
     }
     data.update(overrides)
     return data

@@ -7,7 +7,8 @@ from django.test import Client
 
 from fanshelf.accounts.models import User
 from fanshelf.works.models import RelatedWork, Work
-from tests.factories import STORY, make_user, make_work
+from tests.core.pages import work_form_data
+from tests.factories import make_user, make_work
 
 
 def _reader_client_with_pseud(reader: User) -> Client:
@@ -17,25 +18,10 @@ def _reader_client_with_pseud(reader: User) -> Client:
 
 
 def _podfic_form(reader: User, parent_url: str, **extra: str) -> Any:
-    client = _reader_client_with_pseud(reader)
-    data_pseud = str(reader.default_pseud().pk)
-    return client.post(
-        "/works/new/",
-        {
-            "title": "Salt and Lanterns (read aloud)",
-            "pseuds": [data_pseud],
-            "rating": "General Audiences",
-            "warnings": ["No Archive Warnings Apply"],
-            "fandoms": "Tidewater Chronicles",
-            "language": "en",
-            "expected_chapters": "1",
-            "content": STORY,
-            "intent": "post",
-            "parent_kind": "podfic",
-            "parent_url": parent_url,
-            **extra,
-        },
+    form = work_form_data(
+        reader, title="Salt and Lanterns (read aloud)", parent_kind="podfic", parent_url=parent_url, **extra
     )
+    return _reader_client_with_pseud(reader).post("/works/new/", form)
 
 
 def test_citing_a_work_here_emails_its_creator_and_waits_for_approval(
@@ -139,22 +125,16 @@ def test_a_draft_child_notifies_only_when_posted(author: User) -> None:
     translator = make_user("Wordsmith")
     parent = make_work(author)
     client = _reader_client_with_pseud(translator)
-    client.post(
-        "/works/new/",
-        {
-            "title": "Sel et lanternes",
-            "pseuds": [str(translator.default_pseud().pk)],
-            "rating": "General Audiences",
-            "warnings": ["No Archive Warnings Apply"],
-            "fandoms": "Tidewater Chronicles",
-            "language": "fr",
-            "expected_chapters": "1",
-            "content": "Le gardien du phare comptait les mouettes deux fois.",
-            "intent": "draft",
-            "parent_kind": "translation",
-            "parent_url": f"/works/{parent.pk}/",
-        },
+    form = work_form_data(
+        translator,
+        title="Sel et lanternes",
+        language="fr",
+        content="Le gardien du phare comptait les mouettes deux fois.",
+        intent="draft",
+        parent_kind="translation",
+        parent_url=f"/works/{parent.pk}/",
     )
+    client.post("/works/new/", form)
     assert mail.outbox == []
     child = Work.objects.get(title="Sel et lanternes")
     client.post(f"/works/{child.pk}/post/")

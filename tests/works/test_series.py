@@ -5,7 +5,8 @@ from django.test import Client
 from fanshelf.accounts.models import User
 from fanshelf.works.models import Series, Work
 from fanshelf.works.series import add_to_series
-from tests.factories import STORY, make_work
+from tests.core.pages import work_form_data
+from tests.factories import make_work
 
 
 def _series_of(author: User, *works: Work) -> Series:
@@ -17,21 +18,8 @@ def _series_of(author: User, *works: Work) -> Series:
 
 
 def test_a_work_posted_with_a_series_title_starts_the_series(author: User, author_client: Client) -> None:
-    author_client.post(
-        "/works/new/",
-        {
-            "title": "Winter Keeper",
-            "pseuds": [str(author.default_pseud().pk)],
-            "rating": "General Audiences",
-            "warnings": ["No Archive Warnings Apply"],
-            "fandoms": "Tidewater Chronicles",
-            "language": "en",
-            "expected_chapters": "1",
-            "content": STORY,
-            "intent": "post",
-            "series_title": "The Lighthouse Years",
-        },
-    )
+    form = work_form_data(author, title="Winter Keeper", series_title="The Lighthouse Years")
+    author_client.post("/works/new/", form)
     series = Series.objects.get(title="The Lighthouse Years")
     assert [entry.work.title for entry in series.entries.all()] == ["Winter Keeper"]
     page = author_client.get(series.get_absolute_url()).content.decode()
