@@ -7,7 +7,7 @@ the reader's parameters, so a tag page's links never repeat the tag as `include=
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
@@ -15,13 +15,18 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, QueryDict
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 
 from fanshelf.accounts.models import Pseud
-from fanshelf.discovery.live import ensure_fresh
+from fanshelf.core.memo import Memo
+from fanshelf.discovery.live import ensure_fresh, fresh_versions
 from fanshelf.discovery.query import WorkQuery
 from fanshelf.discovery.search import FacetCount, SearchResult, execute
 from fanshelf.tags.models import TagType
 from fanshelf.works.models import Work
+from fanshelf.works.templatetags.works import render_blurb
 
 if TYPE_CHECKING:
     from fanshelf.works.models import Viewer
@@ -78,6 +83,17 @@ def link(params: Sequence[tuple[str, str]], *extra: tuple[str, str]) -> str:
     return "?" + urlencode([*params, *extra])
 
 
+def _linker(params: Sequence[tuple[str, str]]) -> Callable[[str, str], str]:
+    """`link` for many single extras: the reader's part is encoded once."""
+    prefix = link(params)
+    joiner = "&" if params else ""
+
+    def extended(key: str, value: str) -> str:
+        return f"{prefix}{joiner}{urlencode([(key, value)])}"
+
+    return extended
+
+
 def reader_params(query: WorkQuery) -> list[tuple[str, str]]:
     """The reader's own parameters, page left out (each link sets its own)."""
     return [(key, value) for key, value in query.to_params() if key != "page"]
@@ -89,17 +105,42 @@ def run(scope: ListingScope, query: WorkQuery, viewer: Viewer, *, facets: bool =
     return execute(scope.applied_to(query), viewer, ensure_fresh(), facets=facets)
 
 
-def works_in_order(work_ids: list[int], viewer: Viewer) -> list[Work]:
-    """The page's works for blurbs, in the engine's order. `listed_for` again: if the index lags a moment behind
-    a moderator's hide, the work is still not shown."""
-    found = {work.pk: work for work in Work.objects.filter(pk__in=work_ids).listed_for(viewer).for_blurbs()}
-    return [found[pk] for pk in work_ids if pk in found]
+# Listing blurbs by work, version and reader variant (see `blurbs_in_order`); ~2.5 KB each.
+_blurbs: Memo[SafeString] = Memo(4096)
 
 
-def page_of(result: SearchResult, works: list[Work]) -> Page:  # type: ignore[type-arg]
+def reader_variant(request: HttpRequest) -> tuple[object, ...]:
+    """Everything about the reader a blurb depends on: whether they may see an anonymous work's creators (they
+    made it, or moderate), which tags their preferences hide, and their time zone. Guests all share one."""
+    user = request.user
+    zone = timezone.get_current_timezone_name()
+    if not user.is_authenticated:
+        return ("guest", zone)
+    preferences = (getattr(user, "show_warnings", True), getattr(user, "show_freeforms", True))
+    return (user.pk, user.is_staff, user.is_superuser, preferences, zone)
+
+
+def blurbs_in_order(work_ids: list[int], request: HttpRequest) -> list[SafeString]:
+    """The page's blurbs in the engine's order. `listed_for` again (one query): if the index lags a moment behind
+    a moderator's hide, the work is still not shown. Blurbs are memoised by work version (which every change to
+    what a blurb shows moves on) and reader variant, so a warm page reads no work from the database."""
+    viewer = request.user
+    listed = set(Work.objects.filter(pk__in=work_ids).listed_for(viewer).values_list("pk", flat=True))
+    shown = [pk for pk in work_ids if pk in listed]
+    variant = reader_variant(request)
+    keys = {pk: (pk, version, variant) for pk, version in zip(shown, fresh_versions(shown), strict=True)}
+    found = {pk: html for pk in shown if (html := _blurbs.get(keys[pk])) is not None}
+    missing = [pk for pk in shown if pk not in found]
+    if missing:
+        for work in Work.objects.filter(pk__in=missing).for_blurbs():
+            found[work.pk] = _blurbs.put(keys[work.pk], render_blurb(work, request))
+    return [found[pk] for pk in shown if pk in found]
+
+
+def page_of(result: SearchResult, blurbs: list[SafeString]) -> Page:  # type: ignore[type-arg]
     """A Django Page over the exact total (works/work_list.html and its pagination read it)."""
     paginator = Paginator(range(result.total), result.query.per_page)
-    return Page(works, result.query.page, paginator)
+    return Page(blurbs, result.query.page, paginator)
 
 
 def facet_groups(
@@ -110,18 +151,33 @@ def facet_groups(
     included = set(result.query.include)
     skipped = set(hidden_types)
     groups: list[FacetGroup] = []
+    extended = _linker(params)
     for tag_type, heading in FACET_HEADINGS.items():
         counts: list[FacetCount] = result.facets.get(tag_type, [])
         links = [
-            FacetLink(
-                facet.name, facet.count, link(params, ("include", facet.name)), link(params, ("exclude", facet.name))
-            )
+            FacetLink(facet.name, facet.count, extended("include", facet.name), extended("exclude", facet.name))
             for facet in counts
             if facet.name and facet.name not in included
         ]
         if links and tag_type not in skipped:
             groups.append(FacetGroup(tag_type, heading, links))
     return groups
+
+
+# The facet sidebar's HTML by everything it shows; its ~70 links are most of a warm listing page's template work.
+_sidebars: Memo[SafeString] = Memo(1024)
+
+
+def facet_sidebar(result: SearchResult, params: Sequence[tuple[str, str]], hidden_types: Sequence[str]) -> SafeString:
+    """`facet_groups` rendered, memoised by the counts, the reader's parameters and the hidden facet types."""
+    counts = tuple((t, tuple((f.name, f.count) for f in facets)) for t, facets in result.facets.items())
+    key = (counts, tuple(params), result.query.include, tuple(hidden_types))
+
+    def render() -> SafeString:
+        groups = facet_groups(result, params, hidden_types)
+        return mark_safe(render_to_string("discovery/_facets.html", {"facets": groups}))
+
+    return _sidebars.get_or_make(key, render)
 
 
 def hidden_facet_types(request: HttpRequest) -> list[str]:

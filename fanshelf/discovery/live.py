@@ -14,11 +14,15 @@ is applied then (a rolled-back transaction leaves a gap that never fills and sim
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
+import numpy as np
+import numpy.typing as npt
 from django.conf import settings
 from django.db import DatabaseError
 from django.db.models import Max
@@ -32,6 +36,7 @@ logger = logging.getLogger(__name__)
 GAP_SECONDS = 120.0
 REINDEXED = "reindexed"  # an outbox kind: `fanshelf reindex` ran; every process rebuilds its index
 MAX_GAPS = 1_000
+_builds = itertools.count(1)  # numbers every index this process builds, so versions from two builds never meet
 
 
 @dataclass
@@ -88,6 +93,9 @@ class LiveIndex:
         self.cursor = OutboxCursor()
         self.index = DiscoveryIndex()
         self.last_refresh = 0.0
+        self.build = 0
+        self.batches = 0  # outbox batches applied since the build
+        self.changed_in = np.zeros(0, np.uint32)  # per work id: the batch that last changed it (0: the build)
         self._load()
 
     def _load(self) -> None:
@@ -98,6 +106,27 @@ class LiveIndex:
         self.index = DiscoveryIndex.build()
         self.cursor = cursor
         self.last_refresh = time.monotonic()
+        self.build, self.batches, self.changed_in = next(_builds), 0, np.zeros(0, np.uint32)
+
+    def state(self) -> tuple[int, int]:
+        """Changes whenever anything this process lists may have changed: (build, batches applied since)."""
+        return self.build, self.batches
+
+    def versions(self, work_ids: Iterable[int]) -> list[tuple[int, int]]:
+        """Per work, a version that changes whenever an outbox row names the work (so with everything shown about
+        it: every write that changes what a blurb shows writes one) or the index is rebuilt."""
+        changed = self.changed_in
+        return [(self.build, int(changed[w]) if w < len(changed) else 0) for w in work_ids]
+
+    def _mark_changed(self, work_ids: set[int]) -> None:
+        self.batches += 1
+        changed = self.changed_in
+        if work_ids and max(work_ids) >= len(changed):
+            grown: npt.NDArray[np.uint32] = np.zeros(max(work_ids) * 2 + 1, np.uint32)
+            grown[: len(changed)] = changed
+            changed = grown
+        changed[list(work_ids)] = self.batches
+        self.changed_in = changed  # readers see the old array or the filled new one, never a half-filled one
 
     def refresh(self) -> int:
         """Apply new outbox rows (and wrangling changes); returns how many works were re-read."""
@@ -129,8 +158,9 @@ class LiveIndex:
             work_ids.update(rewrangled)
             for work_id in rewrangled:
                 text_changes.setdefault(work_id, self.cursor.watermark)
-        if not work_ids:
+        if not work_ids and not changed_tags:
             return 0
+        self._mark_changed(work_ids)
         try:
             text.apply_changes(text_changes)
         except DatabaseError:
@@ -169,6 +199,16 @@ def ensure_fresh() -> DiscoveryIndex:
     live = _live()
     live.refresh()
     return live.index
+
+
+def fresh_versions(work_ids: Iterable[int]) -> list[tuple[int, int]]:
+    """`LiveIndex.versions` of the shared index (call after `ensure_fresh`)."""
+    return _live().versions(work_ids)
+
+
+def fresh_state() -> tuple[int, int]:
+    """`LiveIndex.state` of the shared index (call after `ensure_fresh`)."""
+    return _live().state()
 
 
 def preload() -> DiscoveryIndex:

@@ -18,6 +18,7 @@ from fanshelf.accounts.actions import PseudFields
 from fanshelf.accounts.models import User
 from fanshelf.works.actions import set_hidden_by_moderator
 from fanshelf.works.models import Work
+from tests.core.pages import listed_titles
 from tests.factories import make_work
 
 TITLES = {"Open Harbour", "Members Only", "Nameless Tide", "Unfinished Draft", "Hidden Cove"}
@@ -131,10 +132,10 @@ def test_a_creators_works_are_paginated_newest_updated_first(guest: Client, auth
         work = make_work(author, title=f"Tide {day}")
         Work.objects.filter(pk=work.pk).update(revised_at=start + datetime.timedelta(days=day))
     first = guest.get(reverse("discovery:user_works", args=["Quillfeather"]))
-    assert [w.title for w in first.context["page_obj"]] == ["Tide 4", "Tide 3", "Tide 2"]
+    assert listed_titles(first) == ["Tide 4", "Tide 3", "Tide 2"]
     assert "5 Works</h2>" in first.content.decode()
     second = guest.get(reverse("discovery:user_works", args=["Quillfeather"]), {"page": 2})
-    assert [w.title for w in second.context["page_obj"]] == ["Tide 1", "Tide 0"]
+    assert listed_titles(second) == ["Tide 1", "Tide 0"]
     # A page number that is not one is the reader's mistake: a clear message, never a server error.
     bad = guest.get(reverse("discovery:user_works", args=["Quillfeather"]), {"page": "x"})
     assert bad.status_code == 400

@@ -35,6 +35,13 @@ def parse(markup: str) -> BeautifulSoup:
     return BeautifulSoup(markup, "html.parser")
 
 
+def listed_titles(response: object) -> list[str]:
+    """The titles of a listing's result blurbs, in page order (a creator page's anonymous-works box left out)."""
+    results = parse(response.content.decode()).select_one("section.listing-results")  # type: ignore[attr-defined]
+    assert results is not None
+    return [a.get_text() for a in results.select(":scope > ol.blurbs > li.blurb h3 a[href^='/works/']")]
+
+
 def first(markup: str, name: str) -> Tag:
     """The first element of that name; fails the test when there is none."""
     found = parse(markup).find(name)

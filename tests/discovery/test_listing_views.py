@@ -21,6 +21,7 @@ from fanshelf.tags.actions import find_or_create_tag, make_synonym
 from fanshelf.tags.models import TagType
 from fanshelf.works.actions import set_hidden_by_moderator
 from fanshelf.works.models import Work, WorkChange
+from tests.core.pages import listed_titles as titles
 from tests.core.pages import parse
 from tests.factories import STORY, make_work
 from tests.tags.conftest import canonical_tag
@@ -34,13 +35,6 @@ LISTINGS: dict[str, Callable[[], str]] = {
     "language": lambda: reverse("discovery:language_works", args=["en"]),
 }
 every_listing = pytest.mark.parametrize("listing", list(LISTINGS))
-
-
-def titles(response: object) -> list[str]:
-    """The titles of the result blurbs, in page order (the anonymous-works box left out)."""
-    results = parse(response.content.decode()).select_one("section.listing-results")  # type: ignore[attr-defined]
-    assert results is not None
-    return [a.get_text() for a in results.select(":scope > ol.blurbs > li.blurb h3 a[href^='/works/']")]
 
 
 def count_heading(response: object) -> str:
