@@ -25,8 +25,8 @@ from fanshelf.discovery.live import ensure_fresh, fresh_versions
 from fanshelf.discovery.query import WorkQuery
 from fanshelf.discovery.search import FacetCount, SearchResult, execute
 from fanshelf.tags.models import TagType
+from fanshelf.works.blurbs import render_blurb
 from fanshelf.works.models import Work
-from fanshelf.works.templatetags.works import render_blurb
 
 if TYPE_CHECKING:
     from fanshelf.works.models import Viewer
@@ -133,7 +133,7 @@ def blurbs_in_order(work_ids: list[int], request: HttpRequest) -> list[SafeStrin
     missing = [pk for pk in shown if pk not in found]
     if missing:
         for work in Work.objects.filter(pk__in=missing).for_blurbs():
-            found[work.pk] = _blurbs.put(keys[work.pk], render_blurb(work, request))
+            found[work.pk] = _blurbs.put(keys[work.pk], render_blurb(work, viewer))
     return [found[pk] for pk in shown if pk in found]
 
 

@@ -26,7 +26,7 @@ _forms: Memo[SafeString] = Memo(1024)
 def filter_form(data: QueryDict, include: Sequence[str], exclude: Sequence[str], error: str | None) -> SafeString:
     """The filter form's HTML for this data, these tag lists and whether an error is shown beside it."""
     key = (
-        tuple((name, tuple(values)) for name, values in sorted(data.lists())),
+        tuple((name, tuple(values)) for name, values in sorted(data.lists()) if name != "page"),  # not in the form
         tuple(include or ()),
         tuple(exclude or ()),
         bool(error),

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import sys
 from argparse import ArgumentParser
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
@@ -27,4 +29,6 @@ class Command(BaseCommand):
         ]  # fmt: skip
         self.stdout.write(f"Fanshelf is serving on http://{options['bind']}/")
         self.stdout.flush()
-        os.execvp("gunicorn", argv)  # noqa: S606, S607 - replaces this process with gunicorn from the venv
+        # The gunicorn installed beside this Python (the venv's), whether or not the venv is on PATH.
+        gunicorn = Path(sys.executable).with_name("gunicorn")
+        os.execv(gunicorn, argv)  # noqa: S606 - replaces this process with gunicorn
