@@ -130,6 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=3, help="times each query runs per engine (interleaved)")
     parser.add_argument("--skip", action="append", default=[], choices=["tantivy", "sql"])
+    parser.add_argument("--only-build", type=int, default=0, metavar="N", help="just time N index builds")
     args = parser.parse_args(argv)
     url = _setup(args.size)
     from bench.corpus import build_corpus
@@ -145,6 +146,8 @@ def main(argv: list[str] | None = None) -> int:
         build_corpus(args.size)
         notes.append(f"Corpus load: {time.perf_counter() - started:.1f} s.")
         print(f"  loaded in {time.perf_counter() - started:.1f} s", flush=True)
+    if args.only_build:
+        return _time_builds(args.only_build)
     DiscoveryIndex.build()  # once untimed: imports, first-touch page faults and SQLite's page cache
     before = _trimmed_rss()
     started, cpu = time.perf_counter(), time.process_time()
@@ -180,6 +183,36 @@ def main(argv: list[str] | None = None) -> int:
     )
     measured = Measured(len(index), build_seconds, build_cpu, memory_mb, rss_mb)
     _report(args, url, measured, timings, notes)
+    return 0
+
+
+def _time_builds(count: int) -> int:
+    """Time `count` builds after an untimed one; prints each and the medians (RESULTS.md is left alone). The
+    build reads on worker threads, whose malloc arenas make one build's RSS growth noisy: compare medians."""
+    from fanshelf.discovery.index import DiscoveryIndex
+
+    DiscoveryIndex.build()
+    rows, listed = [], 0
+    for _ in range(count):
+        before = _trimmed_rss()
+        started, cpu = time.perf_counter(), time.process_time()
+        index = DiscoveryIndex.build()
+        wall, used = time.perf_counter() - started, time.process_time() - cpu
+        rss_mb = (_trimmed_rss() - before) / 1e6
+        listed = len(index)
+        rows.append((len(index) / wall, len(index) / used, index.memory_bytes() / 1e6, rss_mb))
+        print(
+            f"{len(index):,} works: {wall:.2f} s wall ({rows[-1][0]:,.0f}/s), {used:.2f} s CPU ({rows[-1][1]:,.0f}/s);"
+            f" {rows[-1][2]:.1f} MB accounted, RSS +{rss_mb:.1f} MB; load {os.getloadavg()[0]:.2f}",
+            flush=True,
+        )
+        del index
+    wall_rate, cpu_rate, accounted, rss = (float(np.median(column)) for column in zip(*rows, strict=True))
+    per_million = rss * 1_000_000 / max(listed, 1)
+    print(
+        f"median: {wall_rate:,.0f} works/s wall, {cpu_rate:,.0f} works/s CPU; {accounted:.1f} MB accounted, "
+        f"RSS +{rss:.1f} MB ({per_million:,.0f} MB per million works)"
+    )
     return 0
 
 

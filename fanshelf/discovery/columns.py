@@ -5,6 +5,7 @@ from __future__ import annotations
 import array
 import unicodedata
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -14,9 +15,6 @@ IdArray = npt.NDArray[np.int64]
 SORT_KEY_BYTES = 24
 _ARTICLES = ("the ", "a ", "an ")
 _LEADING = " \t\"'“”‘’([{«¡¿-–—…*~!#.,:;/"
-# Titles up to this many characters take the vectorised path: after stripping leading punctuation and an article
-# at least SORT_KEY_BYTES must remain or the whole title is used, so longer ones go through `sort_key` instead.
-_VECTOR_CHARS = 64
 
 
 def empty_ids() -> IdArray:
@@ -43,7 +41,7 @@ def sort_key(text: str) -> bytes:
     folded = text.casefold()
     if not folded.isascii():
         folded = "".join(ch for ch in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(ch))
-    folded = folded.lstrip(" \t\"'“”‘’([{«¡¿-–—…*~!#.,:;/")
+    folded = folded.lstrip(_LEADING)
     for article in _ARTICLES:
         if folded.startswith(article) and len(folded) > len(article):
             folded = folded[len(article) :].lstrip()
@@ -52,26 +50,75 @@ def sort_key(text: str) -> bytes:
 
 
 def sort_keys(texts: list[str]) -> npt.NDArray[np.bytes_]:
-    """`sort_key` for many texts at once (the per-title Python version was a third of a full build).
+    """`sort_key` for many texts at once."""
+    encoded = [t.encode() for t in texts]
+    return sort_keys_utf8(b"".join(encoded), np.fromiter(map(len, encoded), np.int64, len(encoded)))
 
-    ASCII texts of at most _VECTOR_CHARS characters go through numpy's string functions (casefold is lower() for
-    ASCII, and there are no accents); the rest, usually very few, through `sort_key` itself.
-    """
-    keys = np.zeros(len(texts), dtype=f"S{SORT_KEY_BYTES}")
-    simple = np.fromiter((t.isascii() and len(t) <= _VECTOR_CHARS for t in texts), dtype=np.bool_, count=len(texts))
-    chosen = np.flatnonzero(simple)
-    if len(chosen):
-        folded = np.strings.lstrip(np.strings.lower(np.array([texts[i] for i in chosen.tolist()])), _LEADING)
-        pending = np.ones(len(folded), dtype=np.bool_)
-        for article in _ARTICLES:  # the first article that matches wins, as in sort_key
-            hit = pending & np.strings.startswith(folded, article) & (np.strings.str_len(folded) > len(article))
-            if hit.any():
-                folded[hit] = np.strings.lstrip(np.strings.slice(folded[hit], len(article), None))
-                pending &= ~hit
-        keys[chosen] = np.strings.encode(folded, "ascii").astype(keys.dtype)
-    for i in np.flatnonzero(~simple).tolist():
-        keys[i] = sort_key(texts[i])
-    return keys
+
+def _byte_table(chars: str) -> npt.NDArray[np.bool_]:
+    table = np.zeros(256, dtype=np.bool_)
+    table[[ord(ch) for ch in chars if ch.isascii()]] = True
+    return table
+
+
+_STRIPPED = _byte_table(_LEADING)
+_SPACES = _byte_table("".join(chr(i) for i in range(128) if chr(i).isspace()))  # what str.lstrip() removes
+_LOWER = np.arange(256, dtype=np.uint8)
+_LOWER[ord("A") : ord("Z") + 1] += 32
+
+
+def sort_keys_utf8(data: bytes, lengths: IdArray) -> npt.NDArray[np.bytes_]:
+    """`sort_key` of each text in `data` (UTF-8 texts concatenated, `lengths` in bytes), without a Python object
+    per text: ASCII texts are folded with numpy over the whole buffer (casefold is lower() for ASCII, and there
+    are no accents); the rest, usually very few, go through `sort_key` itself."""
+    ends = np.cumsum(lengths)
+    starts = ends - lengths
+    raw = np.frombuffer(data, dtype=np.uint8)
+    folded = _LOWER[raw]
+    begin = _skip(folded, starts, ends, _STRIPPED)
+    pending = np.ones(len(lengths), dtype=np.bool_)
+    for article in _ARTICLES:  # the first article that matches wins, as in sort_key
+        word = np.frombuffer(article.encode(), dtype=np.uint8)
+        hit = pending & (ends - begin > len(word))
+        for offset, byte in enumerate(word.tolist()):
+            chosen = np.flatnonzero(hit)
+            hit[chosen] = folded[begin[chosen] + offset] == byte
+        chosen = np.flatnonzero(hit)
+        begin[chosen] = _skip(folded, begin[chosen] + len(word), ends[chosen], _SPACES)
+        pending &= ~hit
+    keys = np.zeros((len(lengths), SORT_KEY_BYTES), dtype=np.uint8)
+    for offset in range(SORT_KEY_BYTES):
+        inside = np.flatnonzero(begin + offset < ends)
+        keys[inside, offset] = folded[begin[inside] + offset]
+    result = keys.view(f"S{SORT_KEY_BYTES}").reshape(-1)
+    accented = np.unique(np.searchsorted(ends, np.flatnonzero(raw >= 0x80), side="right"))
+    for i in accented.tolist():
+        result[i] = sort_key(data[starts[i] : ends[i]].decode())
+    return result
+
+
+def _skip(data: npt.NDArray[np.uint8], at: IdArray, ends: IdArray, table: npt.NDArray[np.bool_]) -> IdArray:
+    """Each position moved past the bytes `table` marks, up to its end (work only for the texts that move)."""
+    at = at.copy()
+    active = np.flatnonzero(at < ends)
+    while len(active):
+        active = active[table[data[at[active]]]]
+        at[active] += 1
+        active = active[at[active] < ends[active]]
+    return at
+
+
+def fixed_width(data: bytes, lengths: IdArray) -> npt.NDArray[np.bytes_]:
+    """Concatenated byte strings as a fixed-width numpy bytes array (trailing NUL bytes are lost)."""
+    width = max(int(lengths.max()) if len(lengths) else 0, 1)
+    ends = np.cumsum(lengths)
+    starts = ends - lengths
+    raw = np.frombuffer(data, dtype=np.uint8)
+    table = np.zeros((len(lengths), width), dtype=np.uint8)
+    for offset in range(width):
+        inside = np.flatnonzero(offset < lengths)
+        table[inside, offset] = raw[starts[inside] + offset]
+    return table.view(f"S{width}").reshape(-1)
 
 
 class Columns:
@@ -275,7 +322,7 @@ class GroupRank:
     def rerank(self) -> None:
         self.table.rerank()
 
-    def values(self, owners: IdArray) -> npt.NDArray[np.float64]:
+    def values(self, owners: npt.NDArray[np.integer[Any]]) -> npt.NDArray[np.float64]:
         """Sort values for these works (0 for a work without a key)."""
         ranks: npt.NDArray[np.float64] = self.table.rank[self.slot[owners]]
         return ranks

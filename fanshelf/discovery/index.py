@@ -23,11 +23,19 @@ from fanshelf.discovery.columns import (
     Segments,
     SortRank,
     bitmap_of,
-    sort_key,
     sort_keys,
 )
-from fanshelf.discovery.loader import ANONYMOUS, COMPLETE, RESTRICTED, SINGLE_CHAPTER, WorkRows, load_works
+from fanshelf.discovery.loader import (
+    ANONYMOUS,
+    COMPLETE,
+    RESTRICTED,
+    SINGLE_CHAPTER,
+    ReadPool,
+    WorkRows,
+    load_works,
+)
 from fanshelf.discovery.rwlock import ReadWriteLock
+from fanshelf.discovery.tagstore import TagBitmaps
 
 NUMERIC_COLUMNS: dict[str, npt.DTypeLike] = {
     "words": np.uint32,
@@ -66,7 +74,7 @@ class DiscoveryIndex:
         self.creator_rank = GroupRank()
         self.tags = Segments()  # per work: filter ids of fandom, relationship, character and freeform tags
         self.pseuds = Segments()  # per work: credited pseud ids
-        self.tag_bitmaps: dict[int, BitMap] = {}
+        self.tag_bitmaps = TagBitmaps()
         # pseud -> its works, non-anonymous credits only: ids, not bitmaps, because most pseuds have a handful
         # of works and a BitMap object each cost more than the works themselves (a pseud page builds one).
         self.pseud_works = Segments()
@@ -102,8 +110,10 @@ class DiscoveryIndex:
         """A complete index from the database."""
         started = time.perf_counter()
         index = cls()
-        index._set_graph(TagGraph.load())
-        rows = load_works()
+        with ReadPool() as pool:
+            graph = pool.submit(TagGraph.load)
+            rows = load_works(pool=pool)
+            index._set_graph(graph.result())
         index._bulk_insert(rows)
         index.built_seconds = time.perf_counter() - started
         return index
@@ -117,7 +127,7 @@ class DiscoveryIndex:
             self.columns[name][ids] = rows.numbers[name]
         self.title_rank.ensure(capacity)
         self.creator_rank.ensure(capacity)
-        self.title_rank.keys[ids] = sort_keys(rows.title)
+        self.title_rank.keys[ids] = rows.title_keys
         self.title_rank.present[ids] = True
         self.title_rank.rerank()
         self.creator_rank.set_many(ids, _creator_keys(rows))
@@ -127,14 +137,14 @@ class DiscoveryIndex:
         self.listed = bitmap_of(ids)
         self.complete = bitmap_of(ids[rows.flag(COMPLETE)])
         self.single_chapter = bitmap_of(ids[rows.flag(SINGLE_CHAPTER)])
-        codes, language_of = np.unique(np.asarray(rows.language, dtype=object), return_inverse=True)
-        for position, code in enumerate(codes.tolist()):
-            self.language_bitmaps[str(code)] = bitmap_of(ids[language_of == position])
+        for position, code in enumerate(rows.languages):
+            self.language_bitmaps[code] = bitmap_of(ids[rows.language_of == position])
         self._bulk_tags(rows.tag_pairs, capacity)
         self._bulk_pseuds(rows, capacity)
         for bitmap in self._all_bitmaps():
             bitmap.run_optimize()  # runs only where they are smaller; then drop growth slack
             bitmap.shrink_to_fit()
+        self.tag_bitmaps.optimize()
         self.popularity = {}
 
     def _filter_pairs(self, owners: IdArray, raw: IdArray) -> tuple[IdArray, IdArray]:
@@ -159,12 +169,11 @@ class DiscoveryIndex:
         grouped_owners, grouped_ids = owners[order], filter_ids[order]
         repeated = np.zeros(len(order), dtype=np.bool_)
         repeated[1:] = (grouped_owners[1:] == grouped_owners[:-1]) & (grouped_ids[1:] == grouped_ids[:-1])
-        bounds = np.flatnonzero(np.diff(grouped_ids)) + 1
-        starts = np.concatenate([[0], bounds]).tolist() if len(order) else []
-        ends = [*starts[1:], len(order)] if starts else []
-        self.tag_bitmaps = {
-            int(grouped_ids[s]): bitmap_of(grouped_owners[s:e]) for s, e in zip(starts, ends, strict=True)
-        }
+        once = ~repeated
+        grouped_owners, grouped_ids = grouped_owners[once], grouped_ids[once]
+        starts = np.flatnonzero(np.concatenate([[True], grouped_ids[1:] != grouped_ids[:-1]])) if len(order) else order
+        bounds = np.append(starts, len(grouped_ids))
+        self.tag_bitmaps = TagBitmaps.from_groups(grouped_ids[starts], bounds, grouped_owners)
         keep = np.ones(len(order), dtype=np.bool_)
         keep[order[repeated]] = False
         user_typed = keep & ~np.isin(self._type_codes(filter_ids), list(FIXED_TYPE_CODES))
@@ -233,7 +242,7 @@ class DiscoveryIndex:
         for filter_id in self.tags.get(work_id).tolist():
             self._discard_tag(filter_id, work_id)
         for filter_id in self.fixed_ids:
-            if work_id in self.tag_bitmaps.get(filter_id, ()):
+            if work_id in self.tag_bitmaps.get(filter_id, BitMap()):
                 self._discard_tag(filter_id, work_id)
         for pseud_id in self.pseuds.get(work_id).tolist():
             works = self.pseud_works.get(pseud_id)
@@ -251,9 +260,7 @@ class DiscoveryIndex:
             self.creator_rank.set(work_id, None)
 
     def _discard_tag(self, filter_id: int, work_id: int) -> None:
-        bitmap = self.tag_bitmaps.get(filter_id)
-        if bitmap is not None:
-            bitmap.discard(work_id)
+        if self.tag_bitmaps.discard(filter_id, work_id):
             self._touch(filter_id)
 
     def _touch(self, filter_id: int) -> None:
@@ -286,8 +293,8 @@ class DiscoveryIndex:
                 self.complete.add(work_id)
             if flags & SINGLE_CHAPTER:
                 self.single_chapter.add(work_id)
-            self.language_bitmaps.setdefault(rows.language[i], BitMap()).add(work_id)
-            self.title_rank.set(work_id, sort_key(rows.title[i]), defer=many)
+            self.language_bitmaps.setdefault(rows.language(i), BitMap()).add(work_id)
+            self.title_rank.set(work_id, bytes(rows.title_keys[i]), defer=many)
             self.creator_rank.set(work_id, bytes(creator_keys[i]), defer=many)
             self._insert_tags(work_id, raw[lefts[i] : rights[i]])
             credits = credit_pseuds[credit_lefts[i] : credit_rights[i]]
@@ -302,7 +309,7 @@ class DiscoveryIndex:
     def _insert_tags(self, work_id: int, raw: IdArray) -> None:
         filter_ids = sorted({f for tag in raw.tolist() for f in self.graph.filter_ids(tag)})
         for filter_id in filter_ids:
-            self.tag_bitmaps.setdefault(filter_id, BitMap()).add(work_id)
+            self.tag_bitmaps.add(filter_id, work_id)
             self._touch(filter_id)
         self.tags.put(work_id, [f for f in filter_ids if self.graph.type_of(f) not in FIXED_TYPE_CODES])
         fandoms = {self.graph.fandom_family(t) for t in raw.tolist() if self.graph.type_of(t) == TYPE_CODES["fandom"]}
@@ -319,10 +326,11 @@ class DiscoveryIndex:
         """Canonical tags of one type by how many listed works carry them (cached; rebuilt when stale)."""
         popularity = self.popularity.get(type_code)
         if popularity is None or len(popularity.touched) > 1_000:
-            tags = np.fromiter(self.tag_bitmaps, dtype=np.int64, count=len(self.tag_bitmaps))
-            known = tags[tags < len(self.graph.type_code)]
-            chosen = known[(self.graph.type_code[known] == type_code) & self.graph.canonical[known]]
-            counts = np.fromiter((len(self.tag_bitmaps[t]) for t in chosen.tolist()), np.int64, len(chosen))
+            tags, sizes = self.tag_bitmaps.counts()
+            known = tags < len(self.graph.type_code)
+            tags, sizes = tags[known], sizes[known]
+            wanted = (self.graph.type_code[tags] == type_code) & self.graph.canonical[tags]
+            chosen, counts = tags[wanted], sizes[wanted]
             order = np.lexsort((chosen, -counts))
             popularity = Popularity(ids=chosen[order], counts=counts[order])
             self.popularity[type_code] = popularity
@@ -333,12 +341,12 @@ class DiscoveryIndex:
         return bitmap_of(np.concatenate([np.zeros(0, np.int32), *(self.pseud_works.get(p) for p in pseud_ids)]))
 
     def _all_bitmaps(self) -> list[BitMap]:
-        bitmaps = [*self.tag_bitmaps.values(), *self.language_bitmaps.values()]
+        bitmaps = list(self.language_bitmaps.values())  # tag bitmaps: see TagBitmaps
         return [*bitmaps, self.public, self.restricted, self.listed, self.complete, self.single_chapter, self.crossover]
 
     def memory_bytes(self) -> int:
         """Approximate bytes held: serialized bitmap sizes plus numpy arrays (bench/run.py also measures RSS)."""
-        total = sum(b.__sizeof__() for b in self._all_bitmaps())
+        total = sum(b.__sizeof__() for b in self._all_bitmaps()) + self.tag_bitmaps.nbytes()
         total += self.columns.nbytes() + self.title_rank.nbytes() + self.creator_rank.nbytes()
         return total + self.tags.nbytes() + self.pseuds.nbytes() + self.pseud_works.nbytes()
 
@@ -367,11 +375,14 @@ def _creator_keys(rows: WorkRows) -> npt.NDArray[np.bytes_]:
     first_pseud = np.full(len(rows), -1, dtype=np.int64)
     where = np.searchsorted(rows.ids, works[firsts])
     first_pseud[where] = pseud_ids[firsts]
-    distinct = np.unique(first_pseud[first_pseud >= 0])
-    table = sort_keys([rows.pseud_names.get(p, "") for p in distinct.tolist()] + ["", ANONYMOUS_SORT_NAME])
-    slot = np.full(len(rows), len(distinct), dtype=np.int64)  # "" for a work without credits
-    slot[first_pseud >= 0] = np.searchsorted(distinct, first_pseud[first_pseud >= 0])
-    slot[rows.flag(ANONYMOUS)] = len(distinct) + 1
+    names = len(rows.pseud_ids)
+    table = np.concatenate([rows.pseud_keys, sort_keys(["", ANONYMOUS_SORT_NAME])])
+    slot = np.full(len(rows), names, dtype=np.int64)  # "" for a work without credits (or a missing pseud)
+    credited = np.flatnonzero(first_pseud >= 0)
+    where = np.minimum(np.searchsorted(rows.pseud_ids, first_pseud[credited]), max(names - 1, 0))
+    found = rows.pseud_ids[where] == first_pseud[credited] if names else np.zeros(len(credited), np.bool_)
+    slot[credited[found]] = where[found]
+    slot[rows.flag(ANONYMOUS)] = names + 1
     return table[slot]
 
 

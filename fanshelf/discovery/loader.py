@@ -1,29 +1,39 @@
 """Reading works from the database in bulk, for a full build or for the few works an outbox batch names.
 
 A full build reads a million works and ~13 million (work, tag) pairs, so nothing here makes a Python object per
-value: numbers come back packed in text (one string per work, or one string per column from an aggregate, or a
-PostgreSQL COPY stream) and numpy parses them in one call. Per-value cursor conversion was most of the old build.
+value or per work: integers come back as one text aggregate per column (SQLite) or a binary COPY stream
+(PostgreSQL) that numpy parses in one call, and texts (titles, languages, names) as one concatenated UTF-8 string
+plus byte lengths. Per-work Python objects were most of the old build's time, and the long-lived objects made
+between them pinned whole allocator arenas (RSS well above what the index holds).
+
+A full build outside a transaction reads on separate connections in two threads (both database drivers release
+the GIL while the database works). Each read is one consistent statement (or one REPEATABLE READ transaction);
+reads on different connections may see different moments, which the outbox covers: the caller takes its outbox
+watermark before building, and every work changed after it is re-read afterwards.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from fanshelf.accounts.models import Pseud
-from fanshelf.discovery.columns import IdArray, empty_ids
+from fanshelf.discovery.columns import IdArray, empty_ids, fixed_width, sort_keys_utf8
 from fanshelf.works.models import Creatorship, Work
 
 _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 _EPOCH_ORDINAL = datetime.date(1970, 1, 1).toordinal()
 RESTRICTED, ANONYMOUS, COMPLETE, SINGLE_CHAPTER = 1, 2, 4, 8
 NUMBER_FIELDS = ("words", "kudos", "hits", "comments", "bookmarks", "audio", "published", "revised")
+T = TypeVar("T")
 
 
 def day_number(value: datetime.date | None) -> int:
@@ -39,6 +49,10 @@ def micros(value: datetime.datetime | None) -> int:
     return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
+def _no_keys() -> npt.NDArray[np.bytes_]:
+    return np.zeros(0, dtype="S24")
+
+
 @dataclass
 class WorkRows:
     """Listed works as numpy columns (ids ascending), plus their (work, tag) pairs and credits."""
@@ -46,11 +60,13 @@ class WorkRows:
     ids: IdArray = field(default_factory=empty_ids)
     flags: npt.NDArray[np.uint8] = field(default_factory=lambda: np.zeros(0, np.uint8))
     numbers: dict[str, IdArray] = field(default_factory=dict)  # NUMBER_FIELDS, aligned with ids
-    language: list[str] = field(default_factory=list)
-    title: list[str] = field(default_factory=list)
+    title_keys: npt.NDArray[np.bytes_] = field(default_factory=_no_keys)  # columns.sort_key of each title
+    languages: list[str] = field(default_factory=list)  # distinct language codes
+    language_of: IdArray = field(default_factory=empty_ids)  # per work: its position in `languages`
     tag_pairs: tuple[IdArray, IdArray] = field(default_factory=lambda: (empty_ids(), empty_ids()))  # by work
     credits: tuple[IdArray, IdArray] = field(default_factory=lambda: (empty_ids(), empty_ids()))  # credit order
-    pseud_names: dict[int, str] = field(default_factory=dict)
+    pseud_ids: IdArray = field(default_factory=empty_ids)  # ascending, with the sort key of each pseud's name
+    pseud_keys: npt.NDArray[np.bytes_] = field(default_factory=_no_keys)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -59,21 +75,125 @@ class WorkRows:
         mask: npt.NDArray[np.bool_] = (self.flags & bit) != 0
         return mask
 
+    def language(self, position: int) -> str:
+        return self.languages[int(self.language_of[position])]
+
+
+# -- running reads side by side -------------------------------------------------------------------------------
+
+
+class ReadPool:
+    """Runs read jobs on two threads with their own database connections, or inline on this thread's connection
+    when that is not safe: inside a transaction other connections cannot see its writes (tests, atomic
+    requests)."""
+
+    def __init__(self, parallel: bool | None = None) -> None:
+        if parallel is None:
+            parallel = not connection.in_atomic_block
+        self.executor = ThreadPoolExecutor(max_workers=2) if parallel else None
+
+    def submit(self, job: Callable[[], T]) -> Future[T]:
+        if self.executor is None:
+            done: Future[T] = Future()
+            done.set_result(job())
+            return done
+        return self.executor.submit(_on_own_connection, job)
+
+    def __enter__(self) -> ReadPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.executor is not None:
+            self.executor.shutdown(wait=True)
+
+
+def _on_own_connection(job: Callable[[], T]) -> T:
+    try:
+        return job()
+    finally:
+        connections[DEFAULT_DB_ALIAS].close()  # this worker thread's own connection
+
+
+# -- reading integer and text columns -------------------------------------------------------------------------
+
 
 def _postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _in(column: str, work_ids: Sequence[int] | None) -> str:
-    return "" if work_ids is None else f" AND {column} IN ({', '.join(['%s'] * len(work_ids))})"
+def _in(column: str, ids: Sequence[int] | None) -> str:
+    return "" if ids is None else f" AND {column} IN ({', '.join(['%s'] * len(ids))})"
 
 
-def _work_sql(work_ids: Sequence[int] | None) -> str:
-    """One row per listed work: its numbers packed into one text value, then language and title (and on SQLite
-    the two dates as stored text, which numpy parses faster than SQLite's date functions)."""
-    meta = Work._meta
+@dataclass
+class Texts:
+    """A text column: every value's UTF-8 bytes concatenated, and each value's length in bytes."""
+
+    data: bytes
+    lengths: IdArray
+
+
+def read_columns(
+    select: str, ints: int, texts: int, order: str, ids: Sequence[int] | None = None
+) -> tuple[IdArray, list[Texts]]:
+    """Integer columns c0.. and text columns t0.. of `select`: an (n, ints) array and one `Texts` per text column,
+    rows in `order` on SQLite (where the index gives it for free) and in no particular order on PostgreSQL (its
+    ordered aggregates sort once per column), so callers sort. `ids` are the parameters of `select` (a few ids:
+    plain rows are cheapest)."""
+    if ids is None and _postgres():
+        return _postgres_columns(select, ints, texts)
+    with connection.cursor() as cursor:
+        if ids is not None:
+            cursor.execute(f"{select} ORDER BY {order}", list(ids))
+            rows = cursor.fetchall()
+            numbers = np.asarray([row[:ints] for row in rows], dtype=np.int64).reshape(-1, ints)
+            encoded = [[str(row[ints + j]).encode() for row in rows] for j in range(texts)]
+            return numbers, [Texts(b"".join(e), np.asarray([len(v) for v in e], np.int64)) for e in encoded]
+        lengths = [f"group_concat(length(CAST(t{j} AS BLOB)))" for j in range(texts)]
+        aggregates = [f"group_concat(c{i})" for i in range(ints)] + lengths
+        aggregates += [f"group_concat(t{j}, '')" for j in range(texts)]
+        # One statement: every aggregate sees the same rows in the same order.
+        cursor.execute(f"SELECT {', '.join(aggregates)} FROM ({select} ORDER BY {order})")  # noqa: S608
+        values: tuple[Any, ...] = cursor.fetchone()
+    if values[0] is None:
+        return np.zeros((0, ints), np.int64), [Texts(b"", empty_ids()) for _ in range(texts)]
+    numbers = np.stack([_parse_ints(v) for v in values[:ints]], axis=1)
+    joined = values[ints + texts :]
+    return numbers, [Texts(str(joined[j]).encode(), _parse_ints(values[ints + j])) for j in range(texts)]
+
+
+def _parse_ints(text: str | bytes) -> IdArray:
+    return np.fromstring(text, dtype=np.int64, sep=",") if text else empty_ids()
+
+
+def _postgres_columns(select: str, ints: int, texts: int) -> tuple[IdArray, list[Texts]]:
+    """One statement of aggregates, like SQLite's (every aggregate sees the same rows in the same order), but
+    integers come back binary: each column's int8send bytes concatenated, one bytea numpy reads as it is (a COPY
+    stream costs a Python object per row)."""
+    binary = [f"c{i}::int8" for i in range(ints)] + [f"octet_length(t{j})::int8" for j in range(texts)]
+    aggregates = [f"string_agg(int8send({b}), ''::bytea)" for b in binary]
+    aggregates += [f"string_agg(t{j}, '')" for j in range(texts)]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(aggregates)} FROM ({select}) s")  # noqa: S608 - model metadata
+        values: tuple[Any, ...] = cursor.fetchone()
+    columns = [np.frombuffer(v or b"", dtype=">i8").astype(np.int64) for v in values[: ints + texts]]
+    numbers = np.stack(columns[:ints], axis=1) if ints else np.zeros((len(columns[0]), 0), np.int64)
+    joined = values[ints + texts :]
+    return numbers, [Texts(str(joined[j] or "").encode(), columns[ints + j]) for j in range(texts)]
+
+
+# -- the reads ------------------------------------------------------------------------------------------------
+
+
+def _quoted(model: Any) -> tuple[str, dict[str, str]]:
     q = connection.ops.quote_name
-    c = {f.name: q(f.column or f.name) for f in meta.concrete_fields}
+    return q(model._meta.db_table), {f.name: q(f.column or f.name) for f in model._meta.concrete_fields}
+
+
+def _listed_rows(work_ids: Sequence[int] | None) -> WorkRows:
+    """One row per listed work: numbers, flags, title sort key, language (and on SQLite the two dates as the text
+    Django stores, which numpy parses faster than SQLite's date functions)."""
+    table, c = _quoted(Work)
     expected = f"COALESCE({c['expected_chapters']}, 0)"
     flags = (
         f"(CASE WHEN {c['restricted']} THEN {RESTRICTED} ELSE 0 END"
@@ -82,86 +202,50 @@ def _work_sql(work_ids: Sequence[int] | None) -> str:
         f" + CASE WHEN {expected} = 1 THEN {SINGLE_CHAPTER} ELSE 0 END)"
     )
     numbers = [c["id"], flags, c["word_count"], c["kudos_count"], c["hit_count"], c["comment_count"]]
-    numbers.append(c["bookmark_count"])
-    numbers.append(f"{c['audio_seconds']} / 60")  # filtered in whole minutes
-    dates = f", COALESCE({c['published_on']}, 'NaT'), COALESCE({c['revised_at']}, 'NaT')"
+    numbers += [c["bookmark_count"], f"{c['audio_seconds']} / 60"]  # audio is filtered in whole minutes
+    texts = [c["title"], c["language"]]
     if _postgres():
         numbers.append(f"COALESCE({c['published_on']} - DATE '0001-01-01' + 1, 0)")
         numbers.append(f"COALESCE(CAST(EXTRACT(EPOCH FROM {c['revised_at']}) * 1000000 AS BIGINT), 0)")
-        dates = ""
-    packed = " || ',' || ".join(f"CAST({n} AS TEXT)" for n in numbers)
+    else:
+        texts += [f"COALESCE({c['published_on']}, 'NaT')", f"COALESCE({c['revised_at']}, 'NaT')"]
+    columns = [f"{n} AS c{i}" for i, n in enumerate(numbers)] + [f"{t} AS t{j}" for j, t in enumerate(texts)]
     where = f"{c['posted']} AND NOT {c['hidden_by_moderator']} AND NOT {c['unrevealed']}" + _in(c["id"], work_ids)
-    return (
-        f"SELECT {packed}, {c['language']}, {c['title']}{dates} FROM {q(meta.db_table)} "  # noqa: S608 - metadata
-        f"WHERE {where} ORDER BY {c['id']}"
-    )
+    select = f"SELECT {', '.join(columns)} FROM {table} WHERE {where}"  # noqa: S608 - model metadata
+    values, text_columns = read_columns(select, len(numbers), len(texts), "c0", work_ids)
+    order = _sorting(values[:, 0])
+    out = WorkRows(ids=values[order, 0], flags=values[order, 1].astype(np.uint8))
+    for position, name in enumerate(NUMBER_FIELDS, start=2):
+        if position < values.shape[1]:
+            out.numbers[name] = values[order, position]
+    out.title_keys = sort_keys_utf8(text_columns[0].data, text_columns[0].lengths)[order]
+    codes, language_of = np.unique(fixed_width(text_columns[1].data, text_columns[1].lengths), return_inverse=True)
+    out.languages = [bytes(code).decode() for code in codes.tolist()]
+    out.language_of = language_of.astype(np.int64).reshape(-1)[order]
+    if not _postgres():
+        published = fixed_width(text_columns[2].data, text_columns[2].lengths)[order].astype("datetime64[D]")
+        out.numbers["published"] = np.where(np.isnat(published), 0, published.astype(np.int64) + _EPOCH_ORDINAL)
+        # Django stores naive UTC text on SQLite
+        revised = fixed_width(text_columns[3].data, text_columns[3].lengths)[order].astype("datetime64[us]")
+        out.numbers["revised"] = np.where(np.isnat(revised), 0, revised.astype(np.int64))
+    return out
 
 
-def _parse_ints(text: str | bytes, columns: int) -> IdArray:
-    if not text:
-        return np.zeros((0, columns), np.int64)
-    values = np.fromstring(text, dtype=np.int64, sep=",")
-    return values.reshape(-1, columns)
-
-
-def _listed_rows(work_ids: Sequence[int] | None, out: WorkRows) -> None:
-    packed: list[str] = []
-    published: list[str] = []
-    revised: list[str] = []
-    with connection.cursor() as cursor:
-        cursor.execute(_work_sql(work_ids), list(work_ids or []))
-        while batch := cursor.fetchmany(50_000):
-            columns = list(zip(*batch, strict=True))
-            packed.extend(columns[0])
-            out.language.extend(columns[1])
-            out.title.extend(columns[2])
-            if len(columns) > 3:
-                published.extend(columns[3])
-                revised.extend(columns[4])
-    numbers = _parse_ints(",".join(packed), 10 if _postgres() else 8)
-    out.ids = numbers[:, 0].copy()
-    out.flags = numbers[:, 1].astype(np.uint8)
-    for position, name in enumerate(NUMBER_FIELDS[:6], start=2):
-        out.numbers[name] = numbers[:, position].copy()
-    if _postgres():
-        out.numbers["published"], out.numbers["revised"] = numbers[:, 8].copy(), numbers[:, 9].copy()
-        return
-    days = np.array(published, dtype="datetime64[D]")
-    out.numbers["published"] = np.where(np.isnat(days), 0, days.astype(np.int64) + _EPOCH_ORDINAL)
-    stamps = np.array(revised, dtype="datetime64[us]")  # Django stores naive UTC text on SQLite
-    out.numbers["revised"] = np.where(np.isnat(stamps), 0, stamps.astype(np.int64))
-
-
-def _int_columns(select: str, count: int, work_ids: Sequence[int] | None) -> IdArray:
-    """Integer columns c0..c{count-1} of `select` as an (n, count) array, with as little per-value work as the
-    backend allows: a few ids are plain rows; a full read is one group_concat per column on SQLite (one statement,
-    so every aggregate sees the same rows in the same order) or a COPY stream on PostgreSQL."""
-    with connection.cursor() as cursor:
-        if work_ids is not None:
-            cursor.execute(select, list(work_ids))
-            return np.asarray(cursor.fetchall(), dtype=np.int64).reshape(-1, count)
-        if _postgres():
-            with cursor.cursor.copy(f"COPY ({select}) TO STDOUT") as copy:
-                data = b"".join(bytes(block) for block in copy)
-            return _parse_ints(data.rstrip(b"\n").replace(b"\t", b",").replace(b"\n", b","), count)
-        aggregates = ", ".join(f"group_concat(c{i})" for i in range(count))
-        cursor.execute(f"SELECT {aggregates} FROM ({select})")  # noqa: S608 - built from model metadata
-        texts: tuple[Any, ...] = cursor.fetchone()
-    if texts[0] is None:
-        return np.zeros((0, count), np.int64)
-    return np.stack([_parse_ints(t, 1)[:, 0] for t in texts], axis=1)
+def _sorting(keys: IdArray) -> IdArray | slice:
+    """The stable order that sorts `keys` (a no-op slice when they already are, as SQLite's reads are)."""
+    if not len(keys) or bool(np.all(keys[1:] >= keys[:-1])):
+        return slice(None)
+    order: IdArray = np.argsort(keys, kind="stable")  # a merge sort: fast on the nearly sorted heap order
+    return order
 
 
 def _tag_pairs(work_ids: Sequence[int] | None) -> tuple[IdArray, IdArray]:
     """(work id, raw tag id) pairs sorted by work (the (work, tag) unique index gives that order for free)."""
     table = connection.ops.quote_name(Work.tags.through._meta.db_table)
     select = f"SELECT work_id AS c0, tag_id AS c1 FROM {table} WHERE 1 = 1{_in('work_id', work_ids)}"  # noqa: S608
-    pairs = _int_columns(select + " ORDER BY work_id, tag_id", 2, work_ids)
-    owners, tags = pairs[:, 0].copy(), pairs[:, 1].copy()
-    if len(owners) and not bool(np.all(owners[1:] >= owners[:-1])):
-        order = np.argsort(owners, kind="stable")
-        owners, tags = owners[order], tags[order]
-    return owners, tags
+    pairs, _ = read_columns(select, 2, 0, "c0, c1", work_ids)
+    order = _sorting(pairs[:, 0])
+    return pairs[order, 0], pairs[order, 1]
 
 
 def _credits(work_ids: Sequence[int] | None) -> tuple[IdArray, IdArray]:
@@ -171,44 +255,50 @@ def _credits(work_ids: Sequence[int] | None) -> tuple[IdArray, IdArray]:
         f"SELECT work_id AS c0, pseud_id AS c1, position AS c2, id AS c3 FROM {table} "  # noqa: S608 - metadata
         f"WHERE 1 = 1{_in('work_id', work_ids)}"
     )
-    rows = _int_columns(select, 4, work_ids)
+    rows, _ = read_columns(select, 4, 0, "c0, c2, c3", work_ids)
     order = np.lexsort((rows[:, 3], rows[:, 2], rows[:, 0]))
-    return rows[order, 0].copy(), rows[order, 1].copy()
+    return rows[order, 0], rows[order, 1]
 
 
-def _pseud_names(pseud_ids: IdArray, everything: bool) -> dict[int, str]:
+def _pseud_keys(pseud_ids: Sequence[int] | None) -> tuple[IdArray, npt.NDArray[np.bytes_]]:
+    """(pseud ids ascending, the sort key of each one's name): every pseud, or just these."""
     table = connection.ops.quote_name(Pseud._meta.db_table)
-    sql = f"SELECT id, name FROM {table}"  # noqa: S608 - model metadata
-    params: list[int] = []
-    if not everything:
-        params = np.unique(pseud_ids).tolist()
-        if not params:
-            return {}
-        sql += f" WHERE id IN ({', '.join(['%s'] * len(params))})"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return dict(cursor.fetchall())
+    select = f"SELECT id AS c0, name AS t0 FROM {table} WHERE 1 = 1{_in('id', pseud_ids)}"  # noqa: S608
+    ids, (names,) = read_columns(select, 1, 1, "c0", pseud_ids)
+    order = _sorting(ids[:, 0])
+    return ids[order, 0], sort_keys_utf8(names.data, names.lengths)[order]
 
 
-def load_works(work_ids: Sequence[int] | None = None) -> WorkRows:
-    """Every listed work (work_ids None) or just these; works that are not listed are left out."""
-    out = WorkRows()
-    _listed_rows(work_ids, out)
-    if work_ids is not None and not len(out.ids):
+def load_works(work_ids: Sequence[int] | None = None, pool: ReadPool | None = None) -> WorkRows:
+    """Every listed work (work_ids None) or just these; works that are not listed are left out. A full read runs
+    its statements side by side on `pool`."""
+    if work_ids is not None:
+        out = _listed_rows(work_ids)
+        if not len(out.ids):
+            return out
+        chosen = out.ids.tolist()
+        out.tag_pairs = _keep_listed(out.ids, _tag_pairs(chosen))
+        out.credits = _keep_listed(out.ids, _credits(chosen))
+        out.pseud_ids, out.pseud_keys = _pseud_keys(np.unique(out.credits[1]).tolist() or [0])
         return out
-    chosen = None if work_ids is None else out.ids.tolist()
-    capacity = int(out.ids.max()) + 1 if len(out.ids) else 1
-    listed = np.zeros(capacity, dtype=np.bool_)
-    listed[out.ids] = True
-
-    def keep_listed(pairs: tuple[IdArray, IdArray]) -> tuple[IdArray, IdArray]:
-        owners, values = pairs
-        mask = np.zeros(len(owners), dtype=np.bool_)
-        inside = owners < capacity
-        mask[inside] = listed[owners[inside]]
-        return owners[mask], values[mask]
-
-    out.tag_pairs = keep_listed(_tag_pairs(chosen))
-    out.credits = keep_listed(_credits(chosen))
-    out.pseud_names = _pseud_names(out.credits[1], everything=work_ids is None)
+    with nullcontext(pool) if pool is not None else ReadPool() as reads:
+        pairs = reads.submit(lambda: _tag_pairs(None))  # the largest read first
+        rows = reads.submit(lambda: _listed_rows(None))
+        credits = reads.submit(lambda: _credits(None))
+        pseuds = reads.submit(lambda: _pseud_keys(None))
+        out = rows.result()
+        out.tag_pairs = _keep_listed(out.ids, pairs.result())
+        out.credits = _keep_listed(out.ids, credits.result())
+        out.pseud_ids, out.pseud_keys = pseuds.result()
     return out
+
+
+def _keep_listed(ids: IdArray, pairs: tuple[IdArray, IdArray]) -> tuple[IdArray, IdArray]:
+    """Only the pairs whose owner is one of `ids` (one gather from a flag per id, cheaper than a search)."""
+    owners, values = pairs
+    listed = np.zeros(int(ids.max()) + 1 if len(ids) else 1, dtype=np.bool_)
+    listed[ids] = True
+    mask = np.zeros(len(owners), dtype=np.bool_)
+    inside = owners < len(listed)
+    mask[inside] = listed[owners[inside]]
+    return owners[mask], values[mask]
