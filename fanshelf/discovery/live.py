@@ -24,12 +24,12 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import numpy.typing as npt
 from django.conf import settings
-from django.db import DatabaseError
-from django.db.models import Max
+from django.db import DatabaseError, connection
 
 from fanshelf.discovery import text
-from fanshelf.discovery.closure import tag_changes_since, tag_changes_top
+from fanshelf.discovery.closure import tag_changes_since
 from fanshelf.discovery.index import DiscoveryIndex
+from fanshelf.tags.models import TagChange
 from fanshelf.works.models import WorkChange
 
 logger = logging.getLogger(__name__)
@@ -48,8 +48,7 @@ class OutboxCursor:
     tag_watermark: int = 0
 
     def start_at_end(self) -> None:
-        self.watermark = outbox_top()
-        self.tag_watermark = tag_changes_top()
+        self.watermark, self.tag_watermark = outbox_tops()
 
     def poll(self, top: int) -> tuple[dict[int, int], dict[int, int], bool]:
         """New outbox rows as {work id: latest outbox id}, the same for rows that may change a work's text, and
@@ -80,9 +79,15 @@ class OutboxCursor:
         return changes, text_changes, any(kind == REINDEXED for _, _, kind in rows)
 
 
-def outbox_top() -> int:
-    """The highest outbox id (one index lookup)."""
-    return int(WorkChange.objects.aggregate(top=Max("pk"))["top"] or 0)
+def outbox_tops() -> tuple[int, int]:
+    """The highest works outbox id and the highest wrangling outbox id, in one query of two index lookups (it runs
+    on every listing request)."""
+    works = connection.ops.quote_name(WorkChange._meta.db_table)
+    tags = connection.ops.quote_name(TagChange._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT (SELECT MAX(id) FROM {works}), (SELECT MAX(id) FROM {tags})")  # noqa: S608 - metadata
+        top, tag_top = cursor.fetchone()
+    return int(top or 0), int(tag_top or 0)
 
 
 class LiveIndex:
@@ -132,26 +137,27 @@ class LiveIndex:
         """Apply new outbox rows (and wrangling changes); returns how many works were re-read."""
         with self._refresh_lock:
             self.last_refresh = time.monotonic()
-            top = outbox_top()
+            top, tag_top = outbox_tops()
             if top < self.cursor.watermark:
                 logger.warning("discovery: the outbox went backwards (a restored database?); rebuilding the index")
                 self._load()
                 return len(self.index)
             saved = replace(self.cursor, gaps=dict(self.cursor.gaps))
             try:
-                return self._apply(top)
+                return self._apply(top, tag_top)
             except Exception:
                 self.cursor = saved  # try these rows again next time
                 raise
 
-    def _apply(self, top: int) -> int:
+    def _apply(self, top: int, tag_top: int) -> int:
         """Poll the outbox and apply what it names (the caller holds the refresh lock)."""
         changes, text_changes, reindexed = self.cursor.poll(top)
         if reindexed:
             self._load()
             return len(self.index)
-        tag_watermark, changed_tags = tag_changes_since(self.cursor.tag_watermark)
-        self.cursor.tag_watermark = tag_watermark
+        changed_tags: list[int] = []
+        if tag_top > self.cursor.tag_watermark:
+            self.cursor.tag_watermark, changed_tags = tag_changes_since(self.cursor.tag_watermark)
         work_ids = set(changes)
         if changed_tags:
             rewrangled = self.index.reload_graph(changed_tags)

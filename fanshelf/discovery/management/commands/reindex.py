@@ -15,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from fanshelf.discovery import text
 from fanshelf.discovery.index import DiscoveryIndex
-from fanshelf.discovery.live import REINDEXED, outbox_top
+from fanshelf.discovery.live import REINDEXED, outbox_tops
 from fanshelf.works.models import Work, WorkChange
 
 BATCH = 5_000
@@ -58,7 +58,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         ids = list(Work.objects.filter(pk__gte=options["from_id"]).order_by("pk").values_list("pk", flat=True))
         updates = {} if options["skip_counts"] else _count_updates()
-        change = outbox_top()
+        change, _ = outbox_tops()
         columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn()]
         with Progress(*columns) as progress:
             task = progress.add_task("Counts and text", total=len(ids))
