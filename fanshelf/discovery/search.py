@@ -5,15 +5,16 @@ from __future__ import annotations
 import datetime
 import heapq
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import numpy.typing as npt
 from pyroaring import BitMap
 
 from fanshelf.discovery import text
-from fanshelf.discovery.closure import FACET_TYPES, TYPE_CODES
-from fanshelf.discovery.columns import IdArray, bitmap_of, ids_of
-from fanshelf.discovery.index import DiscoveryIndex
+from fanshelf.discovery.closure import FACET_TYPES, FIXED_TYPE_CODES, TYPE_CODES
+from fanshelf.discovery.columns import IdArray, bitmap_of
+from fanshelf.discovery.index import DiscoveryIndex, Popularity
 from fanshelf.discovery.loader import micros
 from fanshelf.discovery.query import RANGE_FIELDS, DateRange, QueryError, Range, WorkQuery
 from fanshelf.tags.models import Tag
@@ -22,9 +23,20 @@ if TYPE_CHECKING:
     from fanshelf.works.models import Viewer
 
 FACET_LIMIT = 10
-# Below this many results, facets are counted through the work -> tags column; above, by walking candidate tags.
-SMALL_RESULT = 30_000
+# Up to this many results, facets are counted through the work -> tags column; above, by walking popular tags.
+SMALL_RESULT = 2_000
+# Rough costs (ns) deciding between the facet walk and counting through the column, measured at 100k and 1M
+# works: gathering and counting a result's tags; counting one tag's intersection with the results (a call, plus
+# per 65,536-id container a bitset step when the results are dense there, else a step per result).
+GATHER_NS_PER_RESULT = 250
+WALK_NS_PER_TAG = 1_000
+WALK_NS_PER_CONTAINER = 550
+WALK_NS_PER_RESULT = 0.5
+# Tags a walk counts before it first checks whether the rest fits its budget (then after twice as many, ...).
+WALK_CHECKPOINT = 2 * FACET_LIMIT
 _DAY = 86_400 * 1_000_000
+Members = npt.NDArray[np.uint32]
+SortKeys = npt.NDArray[Any]
 
 
 @dataclass(frozen=True)
@@ -67,13 +79,18 @@ def execute(query: WorkQuery, viewer: Viewer, index: DiscoveryIndex | None = Non
     excluded = [text.search([phrase]).ids for phrase in query.excluded_phrases]
     with index.lock.reading():
         matches = _filter(query, index, resolved, bool(viewer.is_authenticated), hits, excluded)
-        ids = ids_of(matches)
+        ids = _members(matches)
         ids = _apply_ranges(query, index, ids)
-        if len(ids) != len(matches):
+        if facets and len(ids) != len(matches):
             matches = bitmap_of(ids)
         page = _page(query, index, ids, hits)
-        counts = _facets(index, matches, ids) if facets else {}
+        counts = _facets(index, matches, ids, resolved.include) if facets else {}
     return SearchResult(query=query, total=len(ids), work_ids=page, facets=_name_facets(index, counts))
+
+
+def _members(bitmap: BitMap) -> Members:
+    """A bitmap's members as a sorted uint32 array, without a copy (numpy indexes with uint32 as well)."""
+    return np.frombuffer(bitmap.to_array(), dtype=np.uint32)
 
 
 def _resolve(query: WorkQuery, index: DiscoveryIndex) -> _Resolved:
@@ -152,7 +169,7 @@ def _date_bounds(dates: DateRange, as_micros: bool) -> tuple[int | None, int | N
     )
 
 
-def _apply_ranges(query: WorkQuery, index: DiscoveryIndex, ids: IdArray) -> IdArray:
+def _apply_ranges(query: WorkQuery, index: DiscoveryIndex, ids: Members) -> Members:
     bounds: list[tuple[str, int | None, int | None]] = []
     for name in RANGE_FIELDS:
         value: Range = getattr(query, name)
@@ -164,45 +181,53 @@ def _apply_ranges(query: WorkQuery, index: DiscoveryIndex, ids: IdArray) -> IdAr
         bounds.append(("revised", *_date_bounds(query.updated, as_micros=True)))
     if not bounds or not len(ids):
         return ids
-    keep = np.ones(len(ids), dtype=np.bool_)
+    keep: npt.NDArray[np.bool_] | None = None
     for name, low, high in bounds:
-        values = index.columns[name][ids].astype(np.int64)
-        if low is not None:
-            keep &= values >= low
-        if high is not None:
-            keep &= values <= high
-    return ids[keep]
+        values = index.columns[name][ids]
+        for bound, passes in ((low, np.greater_equal), (high, np.less_equal)):
+            if bound is None:
+                continue
+            limits = np.iinfo(values.dtype.name)
+            if not limits.min <= bound <= limits.max:  # compare in the column's own type, never wrapped
+                if (bound < limits.min) == (passes is np.less_equal):
+                    return ids[:0]  # e.g. words <= -1: nothing passes
+                continue  # e.g. words >= -1: everything passes
+            passed = passes(values, values.dtype.type(bound))
+            keep = passed if keep is None else keep & passed
+    return ids if keep is None else ids[keep]
 
 
-def _sort_values(query: WorkQuery, index: DiscoveryIndex, ids: IdArray, hits: text.TextHits | None) -> IdArray:
+def _sort_values(query: WorkQuery, index: DiscoveryIndex, ids: Members, hits: text.TextHits | None) -> SortKeys:
+    """Each result's sort key: a column slice in its own type, or float ranks (title, creator, relevance)."""
     sort = query.effective_sort
     if sort == "best_match" and hits is not None:
-        scores = np.zeros(len(ids), dtype=np.float64)
         order = np.argsort(hits.ids)
         where = np.searchsorted(hits.ids[order], ids)
-        scores[:] = hits.scores[order][np.minimum(where, len(hits.ids) - 1)]
-        return scores  # type: ignore[return-value]
+        scores: SortKeys = hits.scores[order][np.minimum(where, len(hits.ids) - 1)]
+        return scores
     if sort == "creator":
-        return index.creator_rank.values(ids)  # type: ignore[return-value]
-    column = {
-        "title": index.title_rank.rank, "posted": index.columns["published"],
-        "updated": index.columns["revised"], "best_match": index.columns["revised"],
-    }.get(sort)  # fmt: skip
-    if column is None:
-        column = index.columns[sort]
-    return column[ids].astype(np.float64)
+        return index.creator_rank.values(ids)
+    if sort == "title":
+        ranks: SortKeys = index.title_rank.rank[ids]
+        return ranks
+    column = {"posted": "published", "updated": "revised", "best_match": "revised"}.get(sort, sort)
+    values: SortKeys = index.columns[column][ids]
+    return values
 
 
-def _page(query: WorkQuery, index: DiscoveryIndex, ids: IdArray, hits: text.TextHits | None) -> list[int]:
+def _page(query: WorkQuery, index: DiscoveryIndex, ids: Members, hits: text.TextHits | None) -> list[int]:
     """The requested page in order (key, then work id; descending reverses both), sorting as little as needed."""
     begin = (query.page - 1) * query.per_page
     end = min(begin + query.per_page, len(ids))
     if begin >= end:
         return []
     keys = _sort_values(query, index, ids, hits)
+    packed = _packed(keys, ids)
+    if packed is not None:
+        return _packed_page(packed, begin, end, query.descending)
     tiebreak = ids.astype(np.float64)
     if query.descending:
-        keys, tiebreak = -keys, -tiebreak
+        keys, tiebreak = -keys.astype(np.float64), -tiebreak
     candidates = np.arange(len(ids))
     if end < len(ids) // 2:
         threshold = keys[np.argpartition(keys, end - 1)[end - 1]]
@@ -211,74 +236,169 @@ def _page(query: WorkQuery, index: DiscoveryIndex, ids: IdArray, hits: text.Text
     return [int(i) for i in ids[order[begin:end]]]
 
 
-def _facets(index: DiscoveryIndex, matches: BitMap, ids: IdArray) -> dict[str, list[tuple[int, int]]]:
-    """Top canonical tags of each type over all results, as (tag id, count), most frequent first."""
+def _packed(keys: SortKeys, ids: Members) -> npt.NDArray[np.uint64] | None:
+    """Keys of at most 32 bits and work ids in one uint64 (key high, id low), so one partition orders by key
+    and then id, with no second pass over ties; None for wider keys (revision times, float ranks)."""
+    if keys.dtype == np.uint32:
+        high = keys.astype(np.uint64)
+    elif keys.dtype == np.int32:  # shift signed days to unsigned, keeping their order
+        high = (keys.astype(np.int64) + 2**31).astype(np.uint64)
+    else:
+        return None
+    high <<= np.uint64(32)
+    high |= ids
+    return high
+
+
+def _packed_page(packed: npt.NDArray[np.uint64], begin: int, end: int, descending: bool) -> list[int]:
+    count = len(packed)
+    if end < count:
+        packed = np.partition(packed, count - end)[count - end :] if descending else np.partition(packed, end)[:end]
+    packed.sort()
+    chosen = packed[::-1][begin:end] if descending else packed[begin:end]
+    return (chosen & np.uint64(0xFFFFFFFF)).tolist()  # type: ignore[no-any-return]
+
+
+def _facets(
+    index: DiscoveryIndex, matches: BitMap, ids: Members, included: list[int]
+) -> dict[str, list[tuple[int, int]]]:
+    """Top canonical tags of each type over all results, as (tag id, count), most frequent first.
+
+    Rating, warning and category have a handful of tags: one intersection count each. The other types are walked
+    most popular tag first while that is cheap (large results: a few dozen tags decide the top ten); a walk that
+    runs past its budget, and every small result, counts all tags of the results through the work -> tags column
+    instead, which costs in proportion to the results. Types of included tags are walked first: their other tags
+    are rare among the results (a fandom's works seldom have a second fandom), so their walks are the long ones,
+    and giving up on them early wastes least.
+    """
     result: dict[str, list[tuple[int, int]]] = {}
     fixed_counts: dict[int, list[tuple[int, int]]] = {}
+    bitmaps = index.tag_bitmaps
     for tag_id in index.fixed_ids:
-        bitmap = index.tag_bitmaps.get(tag_id)
+        bitmap = bitmaps.get(tag_id)
         count = matches.intersection_cardinality(bitmap) if bitmap is not None else 0
         if count:
             fixed_counts.setdefault(index.graph.type_of(tag_id), []).append((tag_id, count))
-    small = len(ids) <= SMALL_RESULT
-    counted = _counted_tags(index, ids) if small else {}
     for type_name in FACET_TYPES:
         code = TYPE_CODES[type_name]
-        if code in fixed_counts or type_name in ("rating", "warning", "category"):
+        if code in fixed_counts or code in FIXED_TYPE_CODES:
             result[type_name] = _top(fixed_counts.get(code, []))
-        elif small:
+    first = {index.graph.type_of(tag_id) for tag_id in included}
+    walked_types = sorted(set(FACET_TYPES) - result.keys(), key=lambda name: TYPE_CODES[name] not in first)
+    budget = _walk_budget(matches, len(ids))
+    counted = None
+    if len(ids) <= SMALL_RESULT or _expected_steps(index, len(matches), walked_types, first) > budget:
+        counted = _counted_tags(index, ids)
+    for type_name in walked_types:
+        code = TYPE_CODES[type_name]
+        walked = None if counted is not None else _top_by_walk(index, matches, code, budget)
+        if walked is None:
+            counted = _counted_tags(index, ids) if counted is None else counted
             result[type_name] = counted.get(code, [])
         else:
-            result[type_name] = _top_by_walk(index, matches, code)
-    return result
+            result[type_name], steps = walked
+            budget -= steps
+    return {type_name: result[type_name] for type_name in FACET_TYPES}
+
+
+def _walk_budget(matches: BitMap, results: int) -> float:
+    """How many tags the facet walks may count before counting through the column would have been cheaper."""
+    containers = (matches.max() >> 16) + 1 if matches else 1
+    dense = results > 4096 * containers  # roaring keeps containers of more than 4096 ids as bitsets
+    per_tag = WALK_NS_PER_TAG + (WALK_NS_PER_CONTAINER * containers if dense else WALK_NS_PER_RESULT * results)
+    return results * GATHER_NS_PER_RESULT / per_tag
+
+
+def _expected_steps(index: DiscoveryIndex, results: int, type_names: list[str], skipped: set[int]) -> int:
+    """The walks' length if tags were independent of the query: each type's tenth count is then about its tenth
+    most popular tag's share of the results. Types of included tags are not independent and left out."""
+    share = results / max(len(index.listed), 1)
+    steps = 0
+    for type_name in type_names:
+        popularity = index.popularity_of(TYPE_CODES[type_name])
+        if TYPE_CODES[type_name] not in skipped and len(popularity.counts):
+            tenth = int(popularity.counts[min(FACET_LIMIT, len(popularity.counts)) - 1])
+            steps += _reach(popularity, int(share * tenth))
+    return steps
+
+
+def _reach(popularity: Popularity, floor: int) -> int:
+    """How far down the popularity order tags have at least `floor` works (a walk's end, as far as known now)."""
+    return int(np.searchsorted(-popularity.counts, -floor, side="right"))
 
 
 def _top(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return heapq.nsmallest(FACET_LIMIT, pairs, key=lambda pair: (-pair[1], pair[0]))
 
 
-def _counted_tags(index: DiscoveryIndex, ids: IdArray) -> dict[int, list[tuple[int, int]]]:
-    """Small results: count every tag of the results through the work -> tags column, then the top ten of each
-    type (one bincount and one pass over the non-zero counts for all types together)."""
-    gathered = index.tags.gather(ids)
+def _counted_tags(index: DiscoveryIndex, ids: Members) -> dict[int, list[tuple[int, int]]]:
+    """Count every tag of the results through the work -> tags column, then the top ten of each type."""
+    gathered = index.tags.gather(ids)  # type: ignore[arg-type]
     if not len(gathered):
         return {}
-    counts = np.bincount(gathered)
-    tags = np.flatnonzero(counts)
-    codes = index.facet_code[tags[tags < len(index.facet_code)]]
-    tags = tags[: len(codes)]
+    tags: npt.NDArray[np.signedinteger[Any]]
+    counts: npt.NDArray[np.signedinteger[Any]]
+    if len(gathered) * 8 < len(index.facet_code):  # few tags: sorting them beats zeroing a count per tag id
+        tags, counts = np.unique(gathered, return_counts=True)
+    else:
+        counts = np.bincount(gathered)
+        tags = np.flatnonzero(counts)
+        counts = counts[tags]
+    known = tags < len(index.facet_code)
+    tags, counts = tags[known], counts[known]
+    codes = index.facet_code[tags]
     top: dict[int, list[tuple[int, int]]] = {}
     for code in np.unique(codes[codes > 0]).tolist():
-        chosen = tags[codes == code]
-        values = counts[chosen]
-        if len(chosen) > FACET_LIMIT:  # keep the top ten and everything tied with the tenth, then order exactly
+        chosen = np.flatnonzero(codes == code)
+        if len(chosen) > FACET_LIMIT:  # the top ten and everything tied with the tenth, then order exactly
+            values = counts[chosen]
             tenth = np.partition(values, len(values) - FACET_LIMIT)[len(values) - FACET_LIMIT]
-            keep = values >= tenth
-            chosen, values = chosen[keep], values[keep]
-        top[code] = _top(list(zip(chosen.tolist(), values.tolist(), strict=True)))
+            chosen = chosen[values >= tenth]
+        order = chosen[np.lexsort((tags[chosen], -counts[chosen]))[:FACET_LIMIT]]
+        top[code] = list(zip(tags[order].tolist(), counts[order].tolist(), strict=True))
     return top
 
 
-def _top_by_walk(index: DiscoveryIndex, matches: BitMap, code: int) -> list[tuple[int, int]]:
-    """Walk tags most popular first; stop once no remaining tag's total can beat the tenth count so far."""
+def _top_by_walk(
+    index: DiscoveryIndex, matches: BitMap, code: int, budget: float
+) -> tuple[list[tuple[int, int]], int] | None:
+    """Walk tags most popular first; stop once no remaining tag's total can beat the tenth count so far.
+
+    Returns the top ten and the number of tags counted, or None once more than `budget` tags would be counted.
+    """
     popularity = index.popularity_of(code)
+    bitmaps = index.tag_bitmaps
     best: list[tuple[int, int]] = []
-    for tag_id in popularity.touched:
-        bitmap = index.tag_bitmaps.get(tag_id)
+    touched = popularity.touched
+    for tag_id in touched:
+        bitmap = bitmaps.get(tag_id)
         if bitmap is not None and index.graph.is_canonical(tag_id):
             count = matches.intersection_cardinality(bitmap)
             if count:
                 best.append((tag_id, count))
     best = _top(best)
-    for tag_id, total in zip(popularity.ids.tolist(), popularity.counts.tolist(), strict=True):
-        if len(best) == FACET_LIMIT and total < best[-1][1]:
+    steps = len(touched)
+    # The tenth (count, -id) so far; a tag enters the top ten only by beating it.
+    floor = (best[-1][1], -best[-1][0]) if len(best) == FACET_LIMIT else (0, 0)
+    checkpoint = steps + WALK_CHECKPOINT
+    for position, (tag_id, total) in enumerate(zip(popularity.ids.tolist(), popularity.counts.tolist(), strict=True)):
+        if total < floor[0]:
             break
-        if tag_id in popularity.touched:
+        if steps >= budget:
+            return None
+        if steps >= checkpoint:  # give up early once the tags still to count, as far as known, exceed the budget
+            if floor[0] and steps + _reach(popularity, floor[0]) - position > budget:
+                return None
+            checkpoint *= 2
+        if tag_id in touched:
             continue
-        count = matches.intersection_cardinality(index.tag_bitmaps[tag_id])
-        if count and (len(best) < FACET_LIMIT or (-count, tag_id) < (-best[-1][1], best[-1][0])):
+        steps += 1
+        count = matches.intersection_cardinality(bitmaps[tag_id])
+        if count and (count, -tag_id) > floor:
             best = _top([*best, (tag_id, count)])
-    return best
+            if len(best) == FACET_LIMIT:
+                floor = (best[-1][1], -best[-1][0])
+    return best, steps
 
 
 def _name_facets(index: DiscoveryIndex, counts: dict[str, list[tuple[int, int]]]) -> dict[str, list[FacetCount]]:

@@ -89,6 +89,9 @@ query_params = st.fixed_dictionaries(
         "words_from": st.integers(10, 30).map(str),
         "kudos_to": st.integers(0, 3).map(str),
         "hits_from": st.integers(0, 3).map(str),
+        # Bounds beyond a uint32 column's range: nothing, or everything, passes.
+        "bookmarks_from": st.sampled_from(["1", "99999999999"]),
+        "comments_to": st.sampled_from(["2", "99999999999"]),
         "language": st.sampled_from(["en", "fr"]),
         "posted_from": st.integers(0, 40).map(lambda d: (TODAY - datetime.timedelta(days=d)).isoformat()),
         "sort": st.sampled_from(SORTS),
@@ -130,10 +133,26 @@ def _create(spec: dict[str, Any], authors: list[User]) -> Work:
     return work
 
 
-def _check(params: dict[str, Any], viewer: Viewer, small_path: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+# How facets are counted: through the work -> tags column; by walking tags (never giving up); or walking with a
+# budget of tags that runs out part way, after `checkpoint` tags, so the column finishes the job.
+FACET_PATHS = st.one_of(
+    st.just(("column", 0.0, 1)),
+    st.just(("walk", float("inf"), 1)),
+    st.tuples(st.just("budget"), st.floats(0.0, 3.0), st.integers(1, 4)),
+)
+
+
+def _check(
+    params: dict[str, Any], viewer: Viewer, facet_path: tuple[str, float, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
     query = WorkQuery.from_params(params)
     query = WorkQuery(**{**query.__dict__, "per_page": 3})
-    monkeypatch.setattr(search, "SMALL_RESULT", 10_000 if small_path else 0)
+    path, budget, checkpoint = facet_path
+    monkeypatch.setattr(search, "SMALL_RESULT", 10_000 if path == "column" else 0)
+    monkeypatch.setattr(search, "_walk_budget", lambda matches, results: budget)
+    monkeypatch.setattr(search, "WALK_CHECKPOINT", checkpoint)
+    if path == "budget":  # skip the up-front estimate, so the walk itself runs out of budget
+        monkeypatch.setattr(search, "_expected_steps", lambda *args: 0)
     result = search.execute(query, viewer, ensure_fresh())
     want = expected(query, viewer)
     assert (result.total, result.work_ids) == (want.total, want.work_ids), params
@@ -153,14 +172,14 @@ def _check(params: dict[str, Any], viewer: Viewer, small_path: bool, monkeypatch
     corpus=st.lists(work_specs, min_size=1, max_size=9),
     later=st.lists(work_specs, max_size=3),
     queries=st.lists(query_params, min_size=1, max_size=4),
-    small_path=st.booleans(),
+    facet_path=FACET_PATHS,
     edits=st.lists(st.sampled_from(["hide", "unhide", "chapter", "delete"]), max_size=2),
 )
 def test_filters_sorts_pages_and_facets_match_the_reference_for_guests_and_users(
     corpus: list[dict[str, Any]],
     later: list[dict[str, Any]],
     queries: list[dict[str, Any]],
-    small_path: bool,
+    facet_path: tuple[str, float, int],
     edits: list[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -180,7 +199,7 @@ def test_filters_sorts_pages_and_facets_match_the_reference_for_guests_and_users
                 delete_work(work)
         reader = User.objects.get(username="Inkwell")
         for params in queries:
-            _check(params, AnonymousUser(), small_path, monkeypatch)
-            _check(params, reader, small_path, monkeypatch)
+            _check(params, AnonymousUser(), facet_path, monkeypatch)
+            _check(params, reader, facet_path, monkeypatch)
         transaction.set_rollback(True)
     reset_shared_index()
