@@ -111,6 +111,9 @@ def _skip(data: npt.NDArray[np.uint8], at: IdArray, ends: IdArray, table: npt.ND
 def fixed_width(data: bytes, lengths: IdArray) -> npt.NDArray[np.bytes_]:
     """Concatenated byte strings as a fixed-width numpy bytes array (trailing NUL bytes are lost)."""
     width = max(int(lengths.max()) if len(lengths) else 0, 1)
+    if len(lengths) and int(lengths.min()) == width:  # all one width (dates, usually): no copying needed
+        same: npt.NDArray[np.bytes_] = np.frombuffer(data, dtype=f"S{width}")
+        return same
     ends = np.cumsum(lengths)
     starts = ends - lengths
     raw = np.frombuffer(data, dtype=np.uint8)
@@ -307,13 +310,13 @@ class GroupRank:
             self.table.set(slot, key, defer=defer)
         return slot
 
-    def set_many(self, owners: IdArray, keys: npt.NDArray[np.bytes_]) -> None:
-        """Bulk load: every distinct key once, then one rerank."""
-        distinct, inverse = np.unique(keys, return_inverse=True)
+    def set_many(self, owners: IdArray, table: npt.NDArray[np.bytes_], rows: IdArray) -> None:
+        """Bulk load: owners[i] gets key table[rows[i]]; every distinct key once, then one rerank."""
+        distinct, inverse = np.unique(table, return_inverse=True)
         slots = np.fromiter((self._slot_of(bytes(k), True) for k in distinct.tolist()), np.int64, len(distinct))
         self.table.rerank()
         self.ensure(int(owners.max()) + 1 if len(owners) else 0)
-        self.slot[owners] = slots[inverse]
+        self.slot[owners] = slots[inverse.reshape(-1)][rows]
 
     def set(self, owner: int, key: bytes | None, defer: bool = False) -> None:
         self.ensure(owner + 1)

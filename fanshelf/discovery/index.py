@@ -130,7 +130,7 @@ class DiscoveryIndex:
         self.title_rank.keys[ids] = rows.title_keys
         self.title_rank.present[ids] = True
         self.title_rank.rerank()
-        self.creator_rank.set_many(ids, _creator_keys(rows))
+        self.creator_rank.set_many(ids, *_creator_slots(rows))
         restricted = rows.flag(RESTRICTED)
         self.public = bitmap_of(ids[~restricted])
         self.restricted = bitmap_of(ids[restricted])
@@ -163,21 +163,25 @@ class DiscoveryIndex:
 
     def _bulk_tags(self, pairs: tuple[IdArray, IdArray], capacity: int) -> None:
         owners, filter_ids = self._filter_pairs(*pairs)
-        # Group by filter id with a stable order, so each group's works stay ascending and a work listed twice
-        # under one filter id (a tag and its synonym) is two neighbours.
-        order = _stable_order(filter_ids)
-        grouped_owners, grouped_ids = owners[order], filter_ids[order]
-        repeated = np.zeros(len(order), dtype=np.bool_)
-        repeated[1:] = (grouped_owners[1:] == grouped_owners[:-1]) & (grouped_ids[1:] == grouped_ids[:-1])
-        once = ~repeated
-        grouped_owners, grouped_ids = grouped_owners[once], grouped_ids[once]
-        starts = np.flatnonzero(np.concatenate([[True], grouped_ids[1:] != grouped_ids[:-1]])) if len(order) else order
-        bounds = np.append(starts, len(grouped_ids))
-        self.tag_bitmaps = TagBitmaps.from_groups(grouped_ids[starts], bounds, grouped_owners)
-        keep = np.ones(len(order), dtype=np.bool_)
-        keep[order[repeated]] = False
-        user_typed = keep & ~np.isin(self._type_codes(filter_ids), list(FIXED_TYPE_CODES))
-        self.tags = Segments.from_sorted_pairs(owners[user_typed], filter_ids[user_typed], capacity)
+        # Group by filter id, works ascending within a group, with one sort of (filter id, work) packed in 64
+        # bits (an argsort plus gathers cost twice as much). A work listed twice under one filter id (a tag and
+        # its synonym) shows as two equal neighbours.
+        packed = np.sort((filter_ids << 32) | owners)
+        repeated = packed[1:] == packed[:-1]
+        doubled = packed[1:][repeated]
+        packed = packed[np.concatenate([[True], ~repeated])] if len(packed) else packed
+        grouped_ids, grouped_owners = packed >> 32, packed & 0xFFFFFFFF
+        starts = (
+            np.flatnonzero(np.concatenate([[True], grouped_ids[1:] != grouped_ids[:-1]])) if len(packed) else packed
+        )
+        self.tag_bitmaps = TagBitmaps.from_groups(grouped_ids[starts], np.append(starts, len(packed)), grouped_owners)
+        keep = ~np.isin(self._type_codes(filter_ids), list(FIXED_TYPE_CODES))
+        if len(doubled):  # rare: drop all but the first of each doubled (work, filter id) in work order
+            by_work = (owners << 32) | filter_ids
+            twice = np.flatnonzero(np.isin(by_work, ((doubled & 0xFFFFFFFF) << 32) | (doubled >> 32)))
+            _, first = np.unique(by_work[twice], return_index=True)
+            keep[np.setdiff1d(twice, twice[first])] = False
+        self.tags = Segments.from_sorted_pairs(owners[keep], filter_ids[keep], capacity)
         self.crossover = bitmap_of(self._crossover_owners(pairs))
 
     def _type_codes(self, tag_ids: IdArray) -> npt.NDArray[np.int8]:
@@ -281,7 +285,7 @@ class DiscoveryIndex:
         credit_works, credit_pseuds = rows.credits
         credit_lefts = np.searchsorted(credit_works, rows.ids, side="left").tolist()
         credit_rights = np.searchsorted(credit_works, rows.ids, side="right").tolist()
-        creator_keys = _creator_keys(rows)
+        creator_table, creator_slots = _creator_slots(rows)
         many = len(rows) > 32
         for i, work_id in enumerate(rows.ids.tolist()):
             for name in NUMERIC_COLUMNS:
@@ -295,7 +299,7 @@ class DiscoveryIndex:
                 self.single_chapter.add(work_id)
             self.language_bitmaps.setdefault(rows.language(i), BitMap()).add(work_id)
             self.title_rank.set(work_id, bytes(rows.title_keys[i]), defer=many)
-            self.creator_rank.set(work_id, bytes(creator_keys[i]), defer=many)
+            self.creator_rank.set(work_id, bytes(creator_table[creator_slots[i]]), defer=many)
             self._insert_tags(work_id, raw[lefts[i] : rights[i]])
             credits = credit_pseuds[credit_lefts[i] : credit_rights[i]]
             self.pseuds.put(work_id, credits)
@@ -354,27 +358,13 @@ class DiscoveryIndex:
         return len(self.listed)
 
 
-def _stable_order(values: IdArray) -> IdArray:
-    """A stable argsort of non-negative ids as two 16-bit radix passes (numpy radix-sorts 16-bit keys in linear
-    time; a comparison sort of ~13 million pairs per million works was the slowest step of a build)."""
-    if not len(values):
-        return np.zeros(0, np.int64)
-    order = np.argsort((values & 0xFFFF).astype(np.uint16), kind="stable")
-    if int(values.max()) > 0xFFFF:
-        order = order[np.argsort((values[order] >> 16).astype(np.uint16), kind="stable")]
-    if int(values.max()) > 0xFFFFFFFF:
-        order = np.argsort(values, kind="stable")  # ids beyond 32 bits: not worth a third pass
-    return order
-
-
-def _creator_keys(rows: WorkRows) -> npt.NDArray[np.bytes_]:
-    """Each work's creator sort key: "Anonymous", else its first credit's pseud name (keys computed once per
-    distinct name, since there are far fewer pseuds than works)."""
+def _creator_slots(rows: WorkRows) -> tuple[npt.NDArray[np.bytes_], IdArray]:
+    """Each work's creator sort key, "Anonymous" or else its first credit's pseud name, as a table of keys (one
+    per pseud, plus "" and "Anonymous") and each work's row in it: far fewer keys than works to sort."""
     works, pseud_ids = rows.credits
     firsts = np.flatnonzero(np.concatenate([[True], works[1:] != works[:-1]])) if len(works) else works
     first_pseud = np.full(len(rows), -1, dtype=np.int64)
-    where = np.searchsorted(rows.ids, works[firsts])
-    first_pseud[where] = pseud_ids[firsts]
+    first_pseud[np.searchsorted(rows.ids, works[firsts])] = pseud_ids[firsts]
     names = len(rows.pseud_ids)
     table = np.concatenate([rows.pseud_keys, sort_keys(["", ANONYMOUS_SORT_NAME])])
     slot = np.full(len(rows), names, dtype=np.int64)  # "" for a work without credits (or a missing pseud)
@@ -383,7 +373,7 @@ def _creator_keys(rows: WorkRows) -> npt.NDArray[np.bytes_]:
     found = rows.pseud_ids[where] == first_pseud[credited] if names else np.zeros(len(credited), np.bool_)
     slot[credited[found]] = where[found]
     slot[rows.flag(ANONYMOUS)] = names + 1
-    return table[slot]
+    return table, slot
 
 
 FACET_TYPE_CODES = {name: TYPE_CODES[name] for name in FACET_TYPES}

@@ -219,7 +219,7 @@ def _listed_rows(work_ids: Sequence[int] | None) -> WorkRows:
         if position < values.shape[1]:
             out.numbers[name] = values[order, position]
     out.title_keys = sort_keys_utf8(text_columns[0].data, text_columns[0].lengths)[order]
-    codes, language_of = np.unique(fixed_width(text_columns[1].data, text_columns[1].lengths), return_inverse=True)
+    codes, language_of = _distinct(fixed_width(text_columns[1].data, text_columns[1].lengths))
     out.languages = [bytes(code).decode() for code in codes.tolist()]
     out.language_of = language_of.astype(np.int64).reshape(-1)[order]
     if not _postgres():
@@ -229,6 +229,17 @@ def _listed_rows(work_ids: Sequence[int] | None) -> WorkRows:
         revised = fixed_width(text_columns[3].data, text_columns[3].lengths)[order].astype("datetime64[us]")
         out.numbers["revised"] = np.where(np.isnat(revised), 0, revised.astype(np.int64))
     return out
+
+
+def _distinct(values: npt.NDArray[np.bytes_]) -> tuple[npt.NDArray[np.bytes_], IdArray]:
+    """np.unique with the inverse, for a million short codes: compared as integers when they fit in 8 bytes
+    (numpy sorts integers several times faster than byte strings)."""
+    if values.dtype.itemsize > 8:
+        codes, inverse = np.unique(values, return_inverse=True)
+        return codes, inverse.reshape(-1)
+    numbers = values.astype("S8").view(">u8")  # big-endian: integer order is byte order
+    _, first, inverse = np.unique(numbers, return_index=True, return_inverse=True)
+    return values[first], inverse.reshape(-1)
 
 
 def _sorting(keys: IdArray) -> IdArray | slice:
