@@ -5,7 +5,7 @@ from __future__ import annotations
 import array
 import unicodedata
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -147,6 +147,21 @@ class Columns:
 
     def __getitem__(self, name: str) -> npt.NDArray[np.generic]:
         return self.arrays[name]
+
+    def put(self, name: str, owners: IdArray | int, values: IdArray | int) -> None:
+        """Write values, first widening the column if one does not fit its type (counts start narrow: most
+        never pass 65,535)."""
+        column = self.arrays[name]
+        numbers = np.asarray(values, dtype=np.int64)
+        if numbers.size:
+            low, high = int(numbers.min()), int(numbers.max())
+            for kind in (column.dtype, np.dtype(np.uint32), np.dtype(np.int64)):
+                info = np.iinfo(cast(Any, kind))
+                if info.min <= low and high <= info.max:
+                    break
+            if kind != column.dtype:
+                column = self.arrays[name] = column.astype(kind)
+        column[owners] = numbers
 
     def nbytes(self) -> int:
         return sum(a.nbytes for a in self.arrays.values())
@@ -296,7 +311,12 @@ class GroupRank:
     def __init__(self) -> None:
         self.slot = np.zeros(0, dtype=np.uint32)  # 0: no key; n > 0: the key in table row n
         self.table = SortRank(1)  # row 0 stands for "no key"
-        self.slots: dict[bytes, int] = {}
+        # Key -> slot: the bulk-loaded keys as sorted arrays (a dict of ~100,000 bytes objects per million works
+        # cost ~100 bytes each), keys added since in a dict.
+        self.base_keys = np.zeros(0, dtype=f"S{SORT_KEY_BYTES}")
+        self.base_slots = np.zeros(0, dtype=np.uint32)
+        self.added: dict[bytes, int] = {}
+        self.count = 0
 
     def ensure(self, capacity: int) -> None:
         if capacity > len(self.slot):
@@ -304,16 +324,26 @@ class GroupRank:
             self.slot = np.concatenate([self.slot, np.zeros(grow, dtype=np.uint32)])
 
     def _slot_of(self, key: bytes, defer: bool) -> int:
-        slot = self.slots.get(key)
-        if slot is None:
-            slot = self.slots[key] = len(self.slots) + 1
-            self.table.set(slot, key, defer=defer)
+        slot = self.added.get(key)
+        if slot is not None:
+            return slot
+        where = int(np.searchsorted(self.base_keys, key))
+        if where < len(self.base_keys) and self.base_keys[where] == key:
+            return int(self.base_slots[where])
+        self.count += 1
+        slot = self.added[key] = self.count
+        self.table.set(slot, key, defer=defer)
         return slot
 
     def set_many(self, owners: IdArray, table: npt.NDArray[np.bytes_], rows: IdArray) -> None:
-        """Bulk load: owners[i] gets key table[rows[i]]; every distinct key once, then one rerank."""
+        """Bulk load into an empty rank: owners[i] gets key table[rows[i]]; every distinct key once (sorted, so
+        they also serve as the key -> slot lookup), then one rerank."""
         distinct, inverse = np.unique(table, return_inverse=True)
-        slots = np.fromiter((self._slot_of(bytes(k), True) for k in distinct.tolist()), np.int64, len(distinct))
+        slots = np.arange(1, len(distinct) + 1, dtype=np.int64)
+        self.table.ensure(len(distinct) + 1)
+        self.table.keys[slots] = distinct
+        self.table.present[slots] = True
+        self.base_keys, self.base_slots, self.added, self.count = distinct, slots.astype(np.uint32), {}, len(distinct)
         self.table.rerank()
         self.ensure(int(owners.max()) + 1 if len(owners) else 0)
         self.slot[owners] = slots[inverse.reshape(-1)][rows]

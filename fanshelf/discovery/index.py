@@ -41,9 +41,9 @@ NUMERIC_COLUMNS: dict[str, npt.DTypeLike] = {
     "words": np.uint32,
     "kudos": np.uint32,
     "hits": np.uint32,
-    "comments": np.uint32,
-    "bookmarks": np.uint32,
-    "audio": np.uint32,
+    "comments": np.uint16,  # widened by Columns.put when a count passes 65,535
+    "bookmarks": np.uint16,
+    "audio": np.uint16,
     "published": np.int32,
     "revised": np.int64,
 }
@@ -124,7 +124,7 @@ class DiscoveryIndex:
         capacity = int(ids.max()) + 1 if len(ids) else 1
         self.columns.ensure(capacity)
         for name in NUMERIC_COLUMNS:
-            self.columns[name][ids] = rows.numbers[name]
+            self.columns.put(name, ids, rows.numbers[name])
         self.title_rank.ensure(capacity)
         self.creator_rank.ensure(capacity)
         self.title_rank.keys[ids] = rows.title_keys
@@ -287,9 +287,9 @@ class DiscoveryIndex:
         credit_rights = np.searchsorted(credit_works, rows.ids, side="right").tolist()
         creator_table, creator_slots = _creator_slots(rows)
         many = len(rows) > 32
+        for name in NUMERIC_COLUMNS:
+            self.columns.put(name, rows.ids, rows.numbers[name])
         for i, work_id in enumerate(rows.ids.tolist()):
-            for name in NUMERIC_COLUMNS:
-                self.columns[name][work_id] = rows.numbers[name][i]
             flags = int(rows.flags[i])
             (self.restricted if flags & RESTRICTED else self.public).add(work_id)
             self.listed.add(work_id)

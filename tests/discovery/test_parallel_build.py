@@ -8,7 +8,7 @@ from pyroaring import BitMap
 
 from fanshelf.accounts.models import User
 from fanshelf.discovery import loader
-from fanshelf.discovery.columns import IdArray
+from fanshelf.discovery.columns import Columns, IdArray
 from fanshelf.discovery.index import DiscoveryIndex
 from fanshelf.discovery.tagstore import RARE_LIMIT, TagBitmaps
 from tests.factories import make_work
@@ -68,3 +68,13 @@ def test_tag_bitmaps_read_like_a_dict_and_promote_rare_tags() -> None:
 
 def _ids(values: list[int]) -> IdArray:
     return np.asarray(values, dtype=np.int64)
+
+
+def test_narrow_columns_widen_for_large_counts() -> None:
+    columns = Columns({"comments": np.uint16})
+    columns.ensure(3)
+    columns.put("comments", _ids([1, 2]), _ids([5, 70_000]))
+    assert columns["comments"].dtype == np.uint32
+    assert columns["comments"][:3].tolist() == [0, 5, 70_000]
+    columns.put("comments", 3, 2**40)
+    assert columns["comments"][3] == 2**40
