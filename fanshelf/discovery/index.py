@@ -175,12 +175,15 @@ class DiscoveryIndex:
             np.flatnonzero(np.concatenate([[True], grouped_ids[1:] != grouped_ids[:-1]])) if len(packed) else packed
         )
         self.tag_bitmaps = TagBitmaps.from_groups(grouped_ids[starts], np.append(starts, len(packed)), grouped_owners)
-        keep = ~np.isin(self._type_codes(filter_ids), list(FIXED_TYPE_CODES))
+        fixed = np.zeros(256, dtype=np.bool_)
+        fixed[list(FIXED_TYPE_CODES)] = True
+        keep = ~fixed[self._type_codes(filter_ids).view(np.uint8)]  # a lookup, not np.isin (which sorts)
         if len(doubled):  # rare: drop all but the first of each doubled (work, filter id) in work order
-            by_work = (owners << 32) | filter_ids
-            twice = np.flatnonzero(np.isin(by_work, ((doubled & 0xFFFFFFFF) << 32) | (doubled >> 32)))
-            _, first = np.unique(by_work[twice], return_index=True)
-            keep[np.setdiff1d(twice, twice[first])] = False
+            doubled_work = np.zeros(capacity, dtype=np.bool_)
+            doubled_work[doubled & 0xFFFFFFFF] = True
+            suspects = np.flatnonzero(doubled_work[owners])  # the pairs of the few works concerned
+            _, first = np.unique((owners[suspects] << 32) | filter_ids[suspects], return_index=True)
+            keep[np.setdiff1d(suspects, suspects[first])] = False
         self.tags = Segments.from_sorted_pairs(owners[keep], filter_ids[keep], capacity)
         self.crossover = bitmap_of(self._crossover_owners(pairs))
 
