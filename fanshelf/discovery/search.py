@@ -26,10 +26,12 @@ FACET_LIMIT = 10
 # Up to this many results, facets are counted through the work -> tags column; above, by walking popular tags.
 SMALL_RESULT = 2_000
 # Rough costs (ns) deciding between the facet walk and counting through the column, measured at 100k and 1M
-# works: gathering and counting a result's tags; counting one tag's intersection with the results (a call, plus
-# per 65,536-id container a bitset step when the results are dense there, else a step per result).
-GATHER_NS_PER_RESULT = 250
-WALK_NS_PER_TAG = 1_000
+# works: gathering and counting a result's tags (more when the index is larger: fewer cache hits); counting one
+# tag's intersection with the results (a call, plus per 65,536-id container a bitset step when the results are
+# dense there, else a step per result).
+GATHER_NS_PER_RESULT = 120
+GATHER_NS_PER_RESULT_PER_CONTAINER = 6
+WALK_NS_PER_TAG = 3_000
 WALK_NS_PER_CONTAINER = 550
 WALK_NS_PER_RESULT = 0.5
 # Tags a walk counts before it first checks whether the rest fits its budget (then after twice as many, ...).
@@ -306,7 +308,7 @@ def _walk_budget(matches: BitMap, results: int) -> float:
     containers = (matches.max() >> 16) + 1 if matches else 1
     dense = results > 4096 * containers  # roaring keeps containers of more than 4096 ids as bitsets
     per_tag = WALK_NS_PER_TAG + (WALK_NS_PER_CONTAINER * containers if dense else WALK_NS_PER_RESULT * results)
-    return results * GATHER_NS_PER_RESULT / per_tag
+    return results * (GATHER_NS_PER_RESULT + GATHER_NS_PER_RESULT_PER_CONTAINER * containers) / per_tag
 
 
 def _expected_steps(index: DiscoveryIndex, results: int, type_names: list[str], skipped: set[int]) -> int:
