@@ -241,12 +241,10 @@ def _page(query: WorkQuery, index: DiscoveryIndex, ids: Members, hits: text.Text
 def _packed(keys: SortKeys, ids: Members) -> npt.NDArray[np.uint64] | None:
     """Keys of at most 32 bits and work ids in one uint64 (key high, id low), so one partition orders by key
     and then id, with no second pass over ties; None for wider keys (revision times, float ranks)."""
-    if keys.dtype == np.uint32:
-        high = keys.astype(np.uint64)
-    elif keys.dtype == np.int32:  # shift signed days to unsigned, keeping their order
-        high = (keys.astype(np.int64) + 2**31).astype(np.uint64)
-    else:
+    if keys.dtype.kind not in "ui" or keys.dtype.itemsize > 4:
         return None
+    signed = keys.dtype.kind == "i"  # days: shifted by 2**31 to unsigned, keeping their order
+    high = (keys.astype(np.int64) + 2**31 * signed).astype(np.uint64)
     high <<= np.uint64(32)
     high |= ids
     return high
