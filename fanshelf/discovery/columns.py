@@ -249,58 +249,64 @@ class Segments:
 
 
 class SortRank:
-    """A float rank per work id giving the order of a string key, kept current by midpoint insertion.
+    """A uint32 rank per work id giving the order of a string key (0: no key), kept current by midpoint
+    insertion.
 
-    A changed work gets the midpoint of its neighbours' ranks (one vectorised scan); when two neighbours' ranks
-    get too close, or many works change at once, every rank is recomputed from the keys.
+    Ranks are spread evenly over the uint32 range, so a million works leave gaps of ~4,000: a changed work gets
+    the midpoint of its neighbours' ranks (one vectorised scan), and when two neighbours have no rank left
+    between them, or many works change at once, every rank is recomputed from the keys (~0.1 s per million).
+    Half the memory of float64 ranks plus a presence flag.
     """
+
+    TOP = 2**32 - 1
 
     def __init__(self, capacity: int = 0) -> None:
         self.keys = np.zeros(capacity, dtype=f"S{SORT_KEY_BYTES}")
-        self.rank = np.zeros(capacity, dtype=np.float64)
-        self.present = np.zeros(capacity, dtype=np.bool_)
+        self.rank = np.zeros(capacity, dtype=np.uint32)
 
     def ensure(self, capacity: int) -> None:
         if capacity > len(self.keys):
             grow = max(capacity, len(self.keys) * 2) - len(self.keys)
             self.keys = np.concatenate([self.keys, np.zeros(grow, dtype=self.keys.dtype)])
-            self.rank = np.concatenate([self.rank, np.zeros(grow, dtype=np.float64)])
-            self.present = np.concatenate([self.present, np.zeros(grow, dtype=np.bool_)])
+            self.rank = np.concatenate([self.rank, np.zeros(grow, dtype=np.uint32)])
+
+    def mark(self, owners: IdArray) -> None:
+        """Give these works a key-holding placeholder rank; the caller then calls `rerank()`."""
+        self.rank[owners] = 1
 
     def rerank(self) -> None:
         """Recompute every rank: order by key, then by work id."""
-        ids = np.flatnonzero(self.present)
+        ids = np.flatnonzero(self.rank)
         order = np.lexsort((ids, self.keys[ids]))
-        self.rank[:] = 0
-        self.rank[ids[order]] = np.arange(1, len(ids) + 1, dtype=np.float64) * 1024.0
+        gap = max(self.TOP // (len(ids) + 1), 1)
+        self.rank[ids[order]] = np.arange(1, len(ids) + 1, dtype=np.int64) * gap
 
     def set(self, owner: int, key: bytes | None, defer: bool = False) -> None:
         """Set (or with None, remove) one work's key, keeping ranks ordered; with `defer` the caller promises to
         call `rerank()` after a batch."""
         self.ensure(owner + 1)
+        self.rank[owner] = 0
         if key is None:
-            self.present[owner] = False
-            self.rank[owner] = 0
             return
-        self.present[owner] = False
         self.keys[owner] = key
         if defer:
-            self.present[owner] = True
+            self.rank[owner] = 1
             return
         stored = self.keys[owner]
-        others = self.present
+        others = self.rank != 0
         before = others & ((self.keys < stored) | ((self.keys == stored) & (np.arange(len(self.keys)) < owner)))
         after = others & ~before
-        low = float(self.rank[before].max()) if before.any() else 0.0
-        high = float(self.rank[after].min()) if after.any() else low + 2048.0
-        middle = (low + high) / 2
-        self.present[owner] = True
-        self.rank[owner] = middle
-        if not low < middle < high:
+        low = int(self.rank[before].max()) if before.any() else 0
+        high = int(self.rank[after].min()) if after.any() else self.TOP
+        middle = (low + high) // 2
+        if low < middle < high:
+            self.rank[owner] = middle
+        else:
+            self.rank[owner] = 1
             self.rerank()
 
     def nbytes(self) -> int:
-        return int(self.keys.nbytes + self.rank.nbytes + self.present.nbytes)
+        return int(self.keys.nbytes + self.rank.nbytes)
 
 
 class GroupRank:
@@ -342,7 +348,7 @@ class GroupRank:
         slots = np.arange(1, len(distinct) + 1, dtype=np.int64)
         self.table.ensure(len(distinct) + 1)
         self.table.keys[slots] = distinct
-        self.table.present[slots] = True
+        self.table.mark(slots)
         self.base_keys, self.base_slots, self.added, self.count = distinct, slots.astype(np.uint32), {}, len(distinct)
         self.table.rerank()
         self.ensure(int(owners.max()) + 1 if len(owners) else 0)
@@ -357,7 +363,7 @@ class GroupRank:
 
     def values(self, owners: npt.NDArray[np.integer[Any]]) -> npt.NDArray[np.float64]:
         """Sort values for these works (0 for a work without a key)."""
-        ranks: npt.NDArray[np.float64] = self.table.rank[self.slot[owners]]
+        ranks: npt.NDArray[np.float64] = self.table.rank[self.slot[owners]].astype(np.float64)
         return ranks
 
     def nbytes(self) -> int:

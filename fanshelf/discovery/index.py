@@ -128,7 +128,7 @@ class DiscoveryIndex:
         self.title_rank.ensure(capacity)
         self.creator_rank.ensure(capacity)
         self.title_rank.keys[ids] = rows.title_keys
-        self.title_rank.present[ids] = True
+        self.title_rank.mark(ids)
         self.title_rank.rerank()
         self.creator_rank.set_many(ids, *_creator_slots(rows))
         restricted = rows.flag(RESTRICTED)

@@ -8,7 +8,7 @@ from pyroaring import BitMap
 
 from fanshelf.accounts.models import User
 from fanshelf.discovery import loader
-from fanshelf.discovery.columns import Columns, IdArray
+from fanshelf.discovery.columns import Columns, IdArray, SortRank
 from fanshelf.discovery.index import DiscoveryIndex
 from fanshelf.discovery.tagstore import RARE_LIMIT, TagBitmaps
 from tests.factories import make_work
@@ -78,3 +78,13 @@ def test_narrow_columns_widen_for_large_counts() -> None:
     assert columns["comments"][:3].tolist() == [0, 5, 70_000]
     columns.put("comments", 3, 2**40)
     assert columns["comments"][3] == 2**40
+
+
+def test_sort_rank_keeps_order_when_midpoints_run_out() -> None:
+    rank = SortRank()
+    rank.ensure(200)
+    for owner in range(1, 200):  # every new key lands between the same two neighbours: gaps run out often
+        rank.set(owner, b"m" if owner > 2 else (b"a" if owner == 1 else b"z"))
+    rank.set(5, None)
+    ids = [i for i in range(200) if rank.rank[i]]
+    assert sorted(ids, key=lambda i: int(rank.rank[i])) == [1, *(i for i in range(3, 200) if i != 5), 2]
