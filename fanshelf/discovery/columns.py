@@ -169,8 +169,8 @@ class Columns:
 
 class Segments:
     """A list of ids per owner (CSR-like), updatable: a rewrite appends a new segment, old space is garbage until
-    `compact` runs. Offsets are uint32 and lengths uint16 (a work has tens of tags, a pseud rarely thousands of
-    works); a longer list widens the lengths to uint32, so nothing is ever cut."""
+    `compact` runs. Offsets are uint32 and lengths as narrow as the longest list allows (a work has tens of tags,
+    a pseud rarely thousands of works); a longer list widens the lengths to uint32, so nothing is ever cut."""
 
     def __init__(self) -> None:
         self.start = np.zeros(0, dtype=np.uint32)
@@ -186,7 +186,8 @@ class Segments:
         counts = np.bincount(owners, minlength=capacity)[:capacity] if len(owners) else np.zeros(capacity, np.int64)
         segments.start = np.zeros(capacity, dtype=np.uint32)
         segments.start[1:] = np.cumsum(counts, dtype=np.int64)[:-1]
-        segments.length = counts.astype(np.uint16 if not len(counts) or counts.max() <= 0xFFFF else np.uint32)
+        longest = int(counts.max()) if len(counts) else 0
+        segments.length = counts.astype(np.uint8 if longest <= 0xFF else np.uint16 if longest <= 0xFFFF else np.uint32)
         segments.data = values.astype(np.int32)
         segments.used = len(values)
         return segments
