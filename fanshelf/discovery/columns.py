@@ -249,6 +249,65 @@ class Segments:
         return int(self.start.nbytes + self.length.nbytes + self.data.nbytes)
 
 
+class ShortLists:
+    """A list of ids per owner where most lists hold exactly one id (a work's credited pseuds): that id is stored
+    inline as one int32, and only longer lists go to a `Segments` under a compact slot, which saves the
+    Segments' 5 bytes of offset and length per owner. Inline values: an id (>= 0), NONE, or -(slot + 2)."""
+
+    NONE = -1
+
+    def __init__(self) -> None:
+        self.inline = np.zeros(0, dtype=np.int32)
+        self.longer = Segments()
+        self.slots = 0
+
+    @classmethod
+    def from_sorted_pairs(cls, owners: IdArray, values: IdArray, capacity: int) -> ShortLists:
+        """Build from (owner, value) pairs sorted by owner."""
+        lists = cls()
+        counts = np.bincount(owners, minlength=capacity)[:capacity] if len(owners) else np.zeros(capacity, np.int64)
+        firsts = np.cumsum(counts) - counts
+        lists.inline = np.full(capacity, cls.NONE, dtype=np.int32)
+        single = np.flatnonzero(counts == 1)
+        lists.inline[single] = values[firsts[single]]
+        several = np.flatnonzero(counts > 1)
+        lists.slots = len(several)
+        lists.inline[several] = -(np.arange(len(several)) + 2)
+        chosen = counts[owners] > 1
+        slot_of_pair = np.repeat(np.arange(len(several)), counts[several])
+        lists.longer = Segments.from_sorted_pairs(slot_of_pair, values[chosen], len(several))
+        return lists
+
+    def ensure(self, capacity: int) -> None:
+        if capacity > len(self.inline):
+            grow = max(capacity, len(self.inline) + len(self.inline) // 4) - len(self.inline)
+            self.inline = np.concatenate([self.inline, np.full(grow, self.NONE, dtype=np.int32)])
+
+    def get(self, owner: int) -> npt.NDArray[np.int32]:
+        value = int(self.inline[owner]) if owner < len(self.inline) else self.NONE
+        if value >= 0:
+            return np.asarray([value], dtype=np.int32)
+        return self.longer.get(-value - 2) if value != self.NONE else np.zeros(0, dtype=np.int32)
+
+    def put(self, owner: int, values: Iterable[int] | npt.NDArray[np.integer]) -> None:
+        """Replace one owner's list. An owner that once had a longer list keeps its slot for good (so slots never
+        leak); the rest store none or one id inline."""
+        new = np.asarray(list(values) if not isinstance(values, np.ndarray) else values, dtype=np.int32)
+        self.ensure(owner + 1)
+        current = int(self.inline[owner])
+        if current < self.NONE:
+            self.longer.put(-current - 2, new)
+        elif len(new) <= 1:
+            self.inline[owner] = new[0] if len(new) else self.NONE
+        else:
+            self.inline[owner] = -(self.slots + 2)
+            self.longer.put(self.slots, new)
+            self.slots += 1
+
+    def nbytes(self) -> int:
+        return int(self.inline.nbytes) + self.longer.nbytes()
+
+
 class SortRank:
     """A uint32 rank per work id giving the order of a string key (0: no key), kept current by midpoint
     insertion.

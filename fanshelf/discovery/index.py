@@ -21,6 +21,7 @@ from fanshelf.discovery.columns import (
     GroupRank,
     IdArray,
     Segments,
+    ShortLists,
     SortRank,
     bitmap_of,
     sort_keys,
@@ -73,7 +74,7 @@ class DiscoveryIndex:
         self.title_rank = SortRank()
         self.creator_rank = GroupRank()
         self.tags = Segments()  # per work: filter ids of fandom, relationship, character and freeform tags
-        self.pseuds = Segments()  # per work: credited pseud ids
+        self.pseuds = ShortLists()  # per work: credited pseud ids
         self.tag_bitmaps = TagBitmaps()
         # pseud -> its works, non-anonymous credits only: ids, not bitmaps, because most pseuds have a handful
         # of works and a BitMap object each cost more than the works themselves (a pseud page builds one).
@@ -212,7 +213,7 @@ class DiscoveryIndex:
 
     def _bulk_pseuds(self, rows: WorkRows, capacity: int) -> None:
         works, pseud_ids = rows.credits
-        self.pseuds = Segments.from_sorted_pairs(works, pseud_ids, capacity)
+        self.pseuds = ShortLists.from_sorted_pairs(works, pseud_ids, capacity)
         anonymous = np.zeros(capacity, dtype=np.bool_)
         anonymous[rows.ids] = rows.flag(ANONYMOUS)
         credited = ~anonymous[works]

@@ -8,7 +8,7 @@ from pyroaring import BitMap
 
 from fanshelf.accounts.models import User
 from fanshelf.discovery import loader
-from fanshelf.discovery.columns import Columns, IdArray, SortRank
+from fanshelf.discovery.columns import Columns, IdArray, ShortLists, SortRank
 from fanshelf.discovery.index import DiscoveryIndex
 from fanshelf.discovery.tagstore import RARE_LIMIT, TagBitmaps
 from tests.factories import make_work
@@ -88,3 +88,16 @@ def test_sort_rank_keeps_order_when_midpoints_run_out() -> None:
     rank.set(5, None)
     ids = [i for i in range(200) if rank.rank[i]]
     assert sorted(ids, key=lambda i: int(rank.rank[i])) == [1, *(i for i in range(3, 200) if i != 5), 2]
+
+
+def test_short_lists_store_single_ids_inline() -> None:
+    lists = ShortLists.from_sorted_pairs(_ids([1, 2, 2, 4]), _ids([7, 8, 9, 6]), 6)
+    assert [lists.get(i).tolist() for i in range(7)] == [[], [7], [8, 9], [], [6], [], []]
+    lists.put(1, [3, 5])
+    lists.put(2, [])
+    lists.put(6, [1])
+    lists.put(4, ())
+    assert [lists.get(i).tolist() for i in range(7)] == [[], [3, 5], [], [], [], [], [1]]
+    lists.put(2, [4, 4, 4])
+    assert lists.get(2).tolist() == [4, 4, 4]
+    assert lists.slots == 2
