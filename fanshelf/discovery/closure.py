@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
-from django.db.models import Max
 
 from fanshelf.tags.graph import MetatagLink
 from fanshelf.tags.models import Tag, TagChange, TagType
@@ -164,11 +163,6 @@ def _first_top(base: int, broader: dict[int, list[int]]) -> int:
         seen.add(parent)
         current = parent
     return current
-
-
-def tag_changes_top() -> int:
-    """The highest wrangling outbox id (one index lookup): where a process that just loaded the graph starts."""
-    return int(TagChange.objects.aggregate(top=Max("pk"))["top"] or 0)
 
 
 def tag_changes_since(watermark: int) -> tuple[int, list[int]]:

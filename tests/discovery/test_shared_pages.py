@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.test import Client
 from django.urls import reverse
 
-from fanshelf.accounts.actions import PseudFields, create_pseud, update_pseud, update_preferences
+from fanshelf.accounts.actions import PseudFields, create_pseud, update_preferences, update_pseud
 from fanshelf.accounts.models import User
 from fanshelf.community.actions import leave_kudos
 from fanshelf.works.actions import set_hidden_by_moderator
@@ -20,9 +20,9 @@ def kudos_shown(page: object, title: str) -> str:
     for blurb in parse(page.content.decode()).select("li.blurb"):  # type: ignore[attr-defined]
         heading = blurb.select_one("h3 a")
         if heading is not None and heading.get_text() == title:
-            figure = blurb.find("dt", string="Kudos:")
+            figure = blurb.select_one("dl.stats dt:-soup-contains('Kudos:') + dd")
             assert figure is not None
-            return str(figure.find_next_sibling("dd").get_text())
+            return figure.get_text()
     raise AssertionError(f"no blurb for {title}")
 
 

@@ -22,8 +22,9 @@ from fanshelf.tags.graph import filter_ids_by_tag
 from fanshelf.tags.models import Tag, TagChange, TagType
 from fanshelf.works.actions import record_hit
 from fanshelf.works.models import WorkChange
+from tests.core.pages import listed_titles as titles
 from tests.core.pages import parse
-from tests.discovery.test_listing_views import count_heading, error_message, titles
+from tests.discovery.test_listing_views import count_heading, error_message
 from tests.factories import make_work
 from tests.tags.conftest import canonical_tag
 
