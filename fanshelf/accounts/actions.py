@@ -14,7 +14,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from fanshelf.accounts.models import PSEUD_VALIDATOR, TOKEN_PREFIX, PersonalToken, Pseud, User
-from fanshelf.accounts.signals import pseud_renamed
 
 PSEUD_NAME_MAX = 40
 PREFERENCE_FIELDS = (
@@ -79,13 +78,10 @@ def update_pseud(pseud: Pseud, fields: PseudFields) -> Pseud:
     if pseud.is_default and fields.name.strip() != pseud.name:
         raise ValidationError({"name": "Your default pseud is named after your username and cannot be renamed."})
     name = _clean_pseud_name(pseud.user, fields.name, pseud)
-    renamed = name != pseud.name
     pseud.name, pseud.description = name, _clean_description(fields.description)
     try:
         with transaction.atomic():
-            pseud.save(update_fields=["name", "description"])
-            if renamed:
-                pseud_renamed.send(sender=Pseud, pseud_id=pseud.pk)
+            pseud.save(update_fields=["name", "description"])  # a rename reaches listings: accounts/signals.py
     except IntegrityError as error:
         raise _name_taken_error(name) from error
     return pseud

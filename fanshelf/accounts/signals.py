@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models.signals import post_save
+from django.db.models.signals import post_save, pre_save
 from django.dispatch import Signal, receiver
 
 from fanshelf.accounts.models import Pseud, User
@@ -15,6 +15,39 @@ def give_new_user_a_default_pseud(sender: type[User], instance: User, created: b
 
 
 pseud_renamed = Signal()
-"""Sent by `update_pseud` inside its transaction when a pseud's name changes, with sender=Pseud and ``pseud_id``.
-Accounts sits below the apps that credit pseuds; fanshelf.works writes an outbox row for each work credited to it,
-since listings show and sort by creator names."""
+"""Sent after a save that changes a pseud's name or its user's username (in `update_pseud` or the admin alike),
+inside the saving transaction, with sender=Pseud and ``pseud_id``. Accounts sits below the apps that credit
+pseuds; fanshelf.works writes an outbox row for each work credited to it, since listings show creator names (and
+link them by username) and sort by them."""
+
+
+def _name_before(model: type[Pseud] | type[User], pk: int | None, field: str) -> str | None:
+    if pk is None:
+        return None
+    before: str | None = model.objects.filter(pk=pk).values_list(field, flat=True).first()
+    return before
+
+
+@receiver(pre_save, sender=Pseud, dispatch_uid="accounts.note_pseud_rename")
+def note_pseud_rename(sender: type[Pseud], instance: Pseud, **kwargs: Any) -> None:
+    before = None if kwargs.get("raw") else _name_before(Pseud, instance.pk, "name")
+    instance._renamed = before is not None and before != instance.name  # type: ignore[attr-defined]
+
+
+@receiver(pre_save, sender=User, dispatch_uid="accounts.note_username_change")
+def note_username_change(sender: type[User], instance: User, **kwargs: Any) -> None:
+    before = None if kwargs.get("raw") else _name_before(User, instance.pk, "username")
+    instance._renamed = before is not None and before != instance.username  # type: ignore[attr-defined]
+
+
+@receiver(post_save, sender=Pseud, dispatch_uid="accounts.announce_pseud_rename")
+def announce_pseud_rename(sender: type[Pseud], instance: Pseud, **kwargs: Any) -> None:
+    if getattr(instance, "_renamed", False):
+        pseud_renamed.send(sender=Pseud, pseud_id=instance.pk)
+
+
+@receiver(post_save, sender=User, dispatch_uid="accounts.announce_username_change")
+def announce_username_change(sender: type[User], instance: User, **kwargs: Any) -> None:
+    if getattr(instance, "_renamed", False):
+        for pseud_id in instance.pseuds.values_list("pk", flat=True):
+            pseud_renamed.send(sender=Pseud, pseud_id=pseud_id)

@@ -78,3 +78,13 @@ def test_a_message_waiting_for_a_guest_is_shown_on_a_memoised_page(author: User,
     page = leaving.get(WORKS)
     assert "signed out" in page.content.decode()
     assert "signed out" not in leaving.get(WORKS).content.decode()
+
+
+def test_a_username_changed_in_the_admin_updates_the_creator_links(author: User, guest: Client) -> None:
+    make_work(author, title="Harbour Bells")
+    assert "/users/Quillfeather/" in guest.get(WORKS).content.decode()
+    author.username = "Quillwright"
+    author.save()  # what the admin's change form does
+    page = guest.get(WORKS).content.decode()
+    assert "/users/Quillwright/" in page
+    assert "/users/Quillfeather/" not in page
