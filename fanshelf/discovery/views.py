@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from fanshelf.accounts.access import get_pseud, get_user_for_profile
 from fanshelf.accounts.models import User
@@ -26,53 +28,59 @@ from fanshelf.works.languages import LANGUAGE_NAMES
 
 @dataclass
 class ListingPage:
-    """What one kind of listing page is: its heading, fixed scope, template and extra context."""
+    """What one kind of listing page is: its heading, fixed scope, body template and its extra context, and what
+    goes into the page's <head>."""
 
     heading: str
     scope: ListingScope = field(default_factory=ListingScope)
-    template: str = "discovery/listing.html"
+    template: str = "discovery/listing_body.html"
     context: dict[str, Any] = field(default_factory=dict)
-    shared_by_guests: bool = True  # everything on it comes from the index and the works (see `guest_page_key`)
+    memoisable: bool = True  # everything in its body comes from the index and the works (see `body_key`)
+    head: str = ""
 
 
-# Whole listing pages as guests get them, by `guest_page_key`; ~70 KB each.
-_guest_pages: Memo[bytes] = Memo(128)
+# Listing bodies (everything but the site's frame) by `body_key`; ~65 KB each.
+_bodies: Memo[SafeString] = Memo(128)
 
 
-def guest_page_key(request: HttpRequest, page: ListingPage) -> tuple[object, ...] | None:
-    """What a guest's listing page depends on: its URL and the state of this process's index, which moves on with
-    every applied outbox row and wrangling change (every write that changes a listing writes one). None when the
-    page must be rendered: a signed-in reader (their page has their own header and preferences), a page that also
-    shows things outside the index (a creator's profile), or a guest with a message waiting to be shown."""
-    if request.user.is_authenticated or not page.shared_by_guests or request.method != "GET":
-        return None
-    if len(messages.get_messages(request)):
+def body_key(request: HttpRequest, page: ListingPage) -> tuple[object, ...] | None:
+    """What a listing's body depends on: its URL, the reader's variant (`listing.reader_variant`) and the state of
+    this process's index, which moves on with every applied outbox row and wrangling change (every write that
+    changes a listing writes one; `ensure_fresh` applies them first). None for a body that also shows things from
+    outside the index (a creator's profile and anonymous works)."""
+    if not page.memoisable or request.method != "GET":
         return None
     ensure_fresh()
-    return (fresh_state(), request.get_full_path(), timezone.get_current_timezone_name())
+    return (fresh_state(), request.get_full_path(), listing.reader_variant(request))
 
 
 def render_listing(request: HttpRequest, page: ListingPage) -> HttpResponse:
     """The one listing view: parse the reader's filters, run them in the page's scope, render blurbs, pages,
-    the filter form and facet counts. A query that cannot run re-renders the page with its message (400)."""
-    key = guest_page_key(request, page)
-    cached = _guest_pages.get(key) if key is not None else None
-    if cached is not None:
-        return HttpResponse(cached)
-    response = _render_listing(request, page)
-    if key is not None and response.status_code == 200:
-        _guest_pages.put(key, response.content)
-    return response
+    the filter form and facet counts. A query that cannot run shows its message beside the form (400). The frame
+    (header, messages, the reader's own links) is rendered for every request; the body is memoised."""
+    key = body_key(request, page)
+    body = _bodies.get(key) if key is not None else None
+    status = 200
+    if body is None:
+        body, status = _listing_body(request, page)
+        if key is not None and status == 200:
+            _bodies.put(key, body)
+    frame = {"heading": page.heading, "head": page.head, "body": body}
+    return render(request, "discovery/listing.html", frame, status=status)
 
 
-def _render_listing(request: HttpRequest, page: ListingPage) -> HttpResponse:
+def _listing_body(request: HttpRequest, page: ListingPage) -> tuple[SafeString, int]:
     context: dict[str, Any] = {"heading": page.heading, **page.context, "form_data": request.GET}
+
+    def body(status: int, **extra: Any) -> tuple[SafeString, int]:
+        return mark_safe(render_to_string(page.template, {**context, **extra}, request)), status
+
     try:
         query = WorkQuery.from_params(request.GET)
         result = listing.run(page.scope, query, request.user)
     except QueryError as error:
         raw = {name: split_names(request.GET.getlist(name)) for name in ("include", "exclude")}
-        return render(request, page.template, {**context, **raw, "error": str(error)}, status=400)
+        return body(400, **raw, error=str(error))
     params = listing.reader_params(query)
     context.update(
         form_data=listing.form_data(query, request.GET),
@@ -85,8 +93,8 @@ def _render_listing(request: HttpRequest, page: ListingPage) -> HttpResponse:
     )
     if query.page > result.pages:
         past_the_end = f"There is no page {query.page:,}: this listing has {result.pages:,}."
-        return render(request, page.template, {**context, "error": past_the_end, "page_obj": None}, status=404)
-    return render(request, page.template, context)
+        return body(404, error=past_the_end, page_obj=None)
+    return body(200)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -115,7 +123,13 @@ def tag_works(request: HttpRequest, tag_name: str) -> HttpResponse:
         return redirect(tag.merger.get_absolute_url() + (f"?{query}" if query else ""))
     context = {"tag": tag, "related": neighbourhood(tag)}
     scope = ListingScope(include=(tag.name,))
-    return render_listing(request, ListingPage(f"Works in {tag.name}", scope, "discovery/tag_works.html", context))
+    feed = ""
+    if tag.canonical:
+        href = reverse("downloads:tag_feed", args=[tag.url_part])
+        title = f"Latest works in {tag.name}"
+        feed = format_html('<link rel="alternate" type="application/atom+xml" title="{}" href="{}">', title, href)
+    page = ListingPage(f"Works in {tag.name}", scope, "discovery/tag_works.html", context, head=feed)
+    return render_listing(request, page)
 
 
 def user_works(request: HttpRequest, username: str) -> HttpResponse:
@@ -124,7 +138,7 @@ def user_works(request: HttpRequest, username: str) -> HttpResponse:
     context = _creator_context(request, user, pseud_ids)
     scope = ListingScope(pseud_ids=pseud_ids or (0,))  # no pseuds (never, in practice) must not mean "everyone"
     heading = f"Works by {user.username}"
-    page = ListingPage(heading, scope, "discovery/user_works.html", context, shared_by_guests=False)
+    page = ListingPage(heading, scope, "discovery/user_works.html", context, memoisable=False)
     return render_listing(request, page)
 
 
@@ -133,7 +147,7 @@ def pseud_works(request: HttpRequest, username: str, pseud: str) -> HttpResponse
     target = get_pseud(user, pseud)
     context = {**_creator_context(request, user, (target.pk,)), "pseud": target}
     scope = ListingScope(pseud_ids=(target.pk,))
-    page = ListingPage(f"Works by {target}", scope, "discovery/pseud_works.html", context, shared_by_guests=False)
+    page = ListingPage(f"Works by {target}", scope, "discovery/pseud_works.html", context, memoisable=False)
     return render_listing(request, page)
 
 
