@@ -88,3 +88,16 @@ def test_a_username_changed_in_the_admin_updates_the_creator_links(author: User,
     page = guest.get(WORKS).content.decode()
     assert "/users/Quillwright/" in page
     assert "/users/Quillfeather/" not in page
+
+
+def test_each_reader_gets_their_own_header_around_a_memoised_listing(
+    author: User, author_client: Client, reader_client: Client, guest: Client
+) -> None:
+    make_work(author, title="Harbour Bells")
+    for _ in range(2):  # the second round is served from the memo
+        assert "Log in" in guest.get(WORKS).content.decode()
+        for client, name in ((author_client, "Quillfeather"), (reader_client, "Pageturner")):
+            header = parse(client.get(WORKS).content.decode()).select_one("header.site-header")
+            assert header is not None
+            assert name in header.get_text()
+            assert header.select_one("input[name=csrfmiddlewaretoken]") is not None
