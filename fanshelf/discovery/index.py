@@ -7,6 +7,8 @@ restricted. Readers hold `lock.reading()` while they query; applying changes hol
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -110,6 +112,7 @@ class DiscoveryIndex:
     def build(cls) -> DiscoveryIndex:
         """A complete index from the database."""
         started = time.perf_counter()
+        _map_large_blocks_separately()
         index = cls()
         with ReadPool() as pool:
             graph = pool.submit(TagGraph.load)
@@ -381,3 +384,16 @@ def _creator_slots(rows: WorkRows) -> tuple[npt.NDArray[np.bytes_], IdArray]:
 
 
 FACET_TYPE_CODES = {name: TYPE_CODES[name] for name in FACET_TYPES}
+
+
+def _map_large_blocks_separately() -> None:
+    """Have glibc give every block of 128 KiB or more its own mapping, returned to the system when freed.
+
+    By default glibc raises that threshold each time such a block is freed (up to 32 MiB), so once a build's large
+    temporary arrays are freed, later ones come from the heaps (one per reading thread), where freed space stays
+    resident between the index's own arrays: 17-30 MB per million works of RSS the index does not use. A fixed
+    threshold keeps RSS at the index's own size. With another C library there is nothing to do.
+    """
+    m_mmap_threshold = -3
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").mallopt(m_mmap_threshold, 128 * 1024)
