@@ -65,4 +65,4 @@ bench: install
 	$(BIN)/python -m bench.run --size $(SIZE)
 	$(BIN)/python bench/bench_epub.py
 	$(BIN)/python bench/bench_import.py
-	$(BIN)/python bench/bench_listing.py --size $(SIZE)
+	$(BIN)/python -m bench.bench_listing --size $(SIZE)

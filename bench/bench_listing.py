@@ -1,6 +1,6 @@
 """Benchmark: requests per second of a filtered listing page under gunicorn (target: at least 300/s on 2 cores).
 
-Run with `.venv/bin/python bench/bench_listing.py [--size N] [--seconds S]` after `python -m bench.run --size N`
+Run with `.venv/bin/python -m bench.bench_listing [--size N] [--seconds S]` after `python -m bench.run --size N`
 has loaded the corpus (bench/data/bench-N.sqlite3, or the PostgreSQL database DATABASE_URL names). It starts
 `fanshelf serve` (gunicorn, 2 workers x 4 threads, preloaded) on that database and runs `wrk -t2 -c8` against:
 
@@ -21,6 +21,8 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+
+from bench.results import record
 
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
@@ -138,7 +140,7 @@ def _report(args: argparse.Namespace, runs: dict[str, tuple[float, str]]) -> Non
     lines = [
         f"## Listing throughput under gunicorn, {args.size:,} works ({time.strftime('%Y-%m-%d %H:%M')})",
         "",
-        f"Command: `.venv/bin/python bench/bench_listing.py --size {args.size} --seconds {args.seconds}` "
+        f"Command: `.venv/bin/python -m bench.bench_listing --size {args.size} --seconds {args.seconds}` "
         f"(`fanshelf serve --threads 4`: 2 workers; `wrk -t2 -c8` on loopback; load average {load:.1f} after, "
         f"{os.cpu_count()} cores). Listing: `{LISTING}`. Target: 300 requests/s.",
         "",
@@ -147,11 +149,7 @@ def _report(args: argparse.Namespace, runs: dict[str, tuple[float, str]]) -> Non
         *(f"| {name} | {rate:,.1f} | {latency} | {rate / baseline:.2f} |" for name, (rate, latency) in runs.items()),
         "",
     ]
-    text = "\n".join(lines)
-    print(text)
-    results = BENCH_DIR / "RESULTS.md"
-    head, _, rest = results.read_text().partition("\n## ")  # newest first, under the file's own heading
-    results.write_text(f"{head}\n{text}\n## {rest}")
+    record("\n".join(lines))
 
 
 if __name__ == "__main__":

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.results import record
+
 Timings = dict[str, np.ndarray]
 BENCH_DIR = Path(__file__).resolve().parent
 DATA_DIR = BENCH_DIR / "data"
@@ -262,12 +264,7 @@ def _report(args: argparse.Namespace, url: str, m: Measured, timings: Timings, n
         *(f"- {note}" for note in notes),
         "",
     ]
-    text = "\n".join(summary)
-    print(text)
-    results = BENCH_DIR / "RESULTS.md"
-    header = "# Discovery benchmark results\n\nNewest first. Query mix: see bench/run.py `_queries`.\n\n"
-    previous = results.read_text().removeprefix(header) if results.exists() else ""
-    results.write_text(header + text + "\n" + previous)
+    record("\n".join(summary))
 
 
 if __name__ == "__main__":

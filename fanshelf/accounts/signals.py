@@ -21,8 +21,11 @@ pseuds; fanshelf.works writes an outbox row for each work credited to it, since 
 link them by username) and sort by them."""
 
 
-def _name_before(model: type[Pseud] | type[User], pk: int | None, field: str) -> str | None:
-    if pk is None:
+def _name_before(model: type[Pseud] | type[User], pk: int | None, field: str, saving: Any) -> str | None:
+    """The stored name before this save; None for a new row, a fixture load, or a save of other fields only
+    (logging in saves `last_login` alone, and must not cost a query)."""
+    update_fields = saving.get("update_fields")
+    if pk is None or saving.get("raw") or (update_fields is not None and field not in update_fields):
         return None
     before: str | None = model.objects.filter(pk=pk).values_list(field, flat=True).first()
     return before
@@ -30,13 +33,13 @@ def _name_before(model: type[Pseud] | type[User], pk: int | None, field: str) ->
 
 @receiver(pre_save, sender=Pseud, dispatch_uid="accounts.note_pseud_rename")
 def note_pseud_rename(sender: type[Pseud], instance: Pseud, **kwargs: Any) -> None:
-    before = None if kwargs.get("raw") else _name_before(Pseud, instance.pk, "name")
+    before = _name_before(Pseud, instance.pk, "name", kwargs)
     instance._renamed = before is not None and before != instance.name  # type: ignore[attr-defined]
 
 
 @receiver(pre_save, sender=User, dispatch_uid="accounts.note_username_change")
 def note_username_change(sender: type[User], instance: User, **kwargs: Any) -> None:
-    before = None if kwargs.get("raw") else _name_before(User, instance.pk, "username")
+    before = _name_before(User, instance.pk, "username", kwargs)
     instance._renamed = before is not None and before != instance.username  # type: ignore[attr-defined]
 
 

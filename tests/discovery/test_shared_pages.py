@@ -64,6 +64,7 @@ def test_a_readers_preferences_are_not_overridden_by_the_guests_page(
 ) -> None:
     make_work(author, title="Lantern Keepers", freeforms=["Found Family"])
     assert "Found Family" in guest.get(WORKS).content.decode()
+    assert "Found Family" in reader_client.get(WORKS).content.decode()  # memoised for this reader, too
     update_preferences(reader, {"show_freeforms": False})
     assert "Found Family" not in reader_client.get(WORKS).content.decode()
     assert "Found Family" in guest.get(WORKS).content.decode()
