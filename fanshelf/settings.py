@@ -90,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "fanshelf.core.context_processors.site",
+                "fanshelf.accounts.context_processors.moderator",
             ],
         },
     }

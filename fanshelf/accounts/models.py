@@ -45,10 +45,6 @@ class User(AbstractUser):
     class Meta:
         constraints = [models.UniqueConstraint(Lower("username"), name="username_unique_ignoring_case")]
 
-    @property
-    def is_moderator(self) -> bool:
-        return self.is_staff or self.is_superuser
-
     def default_pseud(self) -> Pseud:
         return self.pseuds.get(is_default=True)
 
@@ -78,7 +74,9 @@ class Pseud(models.Model):
 
 
 def is_moderator(user: User | AnonymousUser) -> bool:
-    return bool(user.is_authenticated and (user.is_staff or user.is_superuser))
+    """The one moderator predicate: an active staff member or superuser. Pages, querysets, actions and the admin
+    all ask this, and templates get it as `is_moderator` from the context processor beside it."""
+    return bool(user.is_authenticated and user.is_active and (user.is_staff or user.is_superuser))
 
 
 TOKEN_PREFIX = "fsh_"  # noqa: S105 (not a secret) marks the secret as ours, so people and secret scanners recognise a leaked one

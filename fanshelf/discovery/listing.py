@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from fanshelf.accounts.models import Pseud
+from fanshelf.accounts.models import Pseud, is_moderator
 from fanshelf.core.memo import Memo
 from fanshelf.discovery.live import ensure_fresh, fresh_versions
 from fanshelf.discovery.query import WorkQuery
@@ -117,7 +117,7 @@ def reader_variant(request: HttpRequest) -> tuple[object, ...]:
     if not user.is_authenticated:
         return ("guest", zone)
     preferences = (getattr(user, "show_warnings", True), getattr(user, "show_freeforms", True))
-    return (user.pk, user.is_staff, user.is_superuser, preferences, zone)
+    return (user.pk, is_moderator(user), preferences, zone)
 
 
 def blurbs_in_order(work_ids: list[int], request: HttpRequest) -> list[SafeString]:

@@ -14,9 +14,10 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.functions import Lower
 
+from fanshelf.accounts.models import is_moderator
 from fanshelf.tags.graph import filed_under, metatag_closure
 from fanshelf.tags.models import CHILD_TYPES, FIXED_TYPES, TAG_NAME_VALIDATOR, Tag, TagType
-from fanshelf.tags.permissions import is_tag_admin, require_wrangler
+from fanshelf.tags.permissions import require_wrangler
 from fanshelf.tags.signals import tags_rewired
 
 if TYPE_CHECKING:
@@ -297,7 +298,7 @@ def rename_tag(tag: Tag, new_name: str, *, by: User) -> None:
     cleaned = clean_tag_name(new_name)
     if cleaned == tag.name:
         return
-    if not is_tag_admin(by) and _fold(cleaned) != _fold(tag.name):
+    if not is_moderator(by) and _fold(cleaned) != _fold(tag.name):
         raise ValidationError(
             f"Wranglers may only change the case and accents of “{tag.name}”; ask an admin for other renames, "
             "or make the tag a synonym of the right one."

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 
+from fanshelf.accounts.models import is_moderator
 from fanshelf.tags.models import Tag, TagQuerySet, TagType
 from fanshelf.tags.usage import fandom_family, used_in_fandoms
 
@@ -13,11 +14,6 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from fanshelf.accounts.models import User
-
-
-def is_tag_admin(user: User | AnonymousUser) -> bool:
-    """Admins (staff) may wrangle and rename any tag."""
-    return bool(user.is_authenticated and (user.is_staff or user.is_superuser))
 
 
 def assigned_fandoms(user: User | AnonymousUser) -> TagQuerySet:
@@ -32,7 +28,7 @@ def can_wrangle(user: User | AnonymousUser, tag: Tag) -> bool:
     synonyms; tags filed under the fandom (or synonyms of such tags); tags filed under no fandom yet (unwrangled
     ones, or ones just made canonical) used on listed works of the fandom. Ratings, warnings and categories are a
     fixed set that no wrangler touches."""
-    if is_tag_admin(user):
+    if is_moderator(user):  # moderators may wrangle and rename any tag
         return True  # even fixed tags: the actions then refuse them with a clear message
     if tag.is_fixed or not user.is_authenticated:
         return False

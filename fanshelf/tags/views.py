@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from fanshelf.accounts.models import is_moderator
 from fanshelf.core.pagination import paginate
 from fanshelf.tags import usage
 from fanshelf.tags.access import get_fandom_for_wrangling, get_tag_for_wrangling, get_tag_or_404, signed_in_user
@@ -17,7 +18,7 @@ from fanshelf.tags.actions import edit_tag, wrangle_bin
 from fanshelf.tags.forms import BinForm, TagEditForm
 from fanshelf.tags.graph import neighbourhood
 from fanshelf.tags.models import BIN_TYPES, TagType
-from fanshelf.tags.permissions import assigned_fandoms, can_wrangle, is_tag_admin
+from fanshelf.tags.permissions import assigned_fandoms, can_wrangle
 
 
 def tag_detail(request: HttpRequest, tag_name: str) -> HttpResponse:
@@ -49,11 +50,11 @@ def tag_edit(request: HttpRequest, tag_name: str) -> HttpResponse:
 def wrangle_home(request: HttpRequest) -> HttpResponse:
     """A wrangler's fandoms, each with how many tags wait in its bins."""
     fandoms = list(assigned_fandoms(request.user))
-    if not fandoms and not is_tag_admin(request.user):
+    if not fandoms and not is_moderator(request.user):
         raise PermissionDenied("No fandoms are assigned to you for wrangling.")
     counts = usage.bin_counts(fandom.pk for fandom in fandoms)
     rows = [(fandom, [(TagType(kind), counts[fandom.pk][kind]) for kind in BIN_TYPES]) for fandom in fandoms]
-    return render(request, "tags/wrangle_home.html", {"rows": rows, "is_admin": is_tag_admin(request.user)})
+    return render(request, "tags/wrangle_home.html", {"rows": rows, "is_admin": is_moderator(request.user)})
 
 
 @login_required

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
-from fanshelf.accounts.models import Pseud, User
+from fanshelf.accounts.models import Pseud, User, is_moderator
 from fanshelf.tags.models import ADULT_RATINGS, RATINGS, Tag, TagType
 from fanshelf.works.languages import LANGUAGE_NAMES, LANGUAGES
 
@@ -17,10 +17,6 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     Viewer = User | AnonymousUser
-
-
-def _is_moderator(user: Viewer) -> bool:
-    return bool(user.is_authenticated and (user.is_staff or user.is_superuser))
 
 
 class WorkQuerySet(models.QuerySet["Work"]):
@@ -34,7 +30,7 @@ class WorkQuerySet(models.QuerySet["Work"]):
         restricted works for registered users only."""
         if not user.is_authenticated:
             return self.filter(posted=True, hidden_by_moderator=False, unrevealed=False, restricted=False)
-        if _is_moderator(user):
+        if is_moderator(user):
             return self.filter(Q(posted=True) | self._created_by(user))
         return self.filter(Q(posted=True, hidden_by_moderator=False, unrevealed=False) | self._created_by(user))
 
@@ -54,7 +50,7 @@ class WorkQuerySet(models.QuerySet["Work"]):
     def naming_creators_to(self, viewer: Viewer) -> WorkQuerySet:
         """Leave out anonymous works unless the viewer made them or moderates: listings tied to a creator
         (their pages, their series) would otherwise reveal who wrote them."""
-        if _is_moderator(viewer):
+        if is_moderator(viewer):
             return self
         return self.filter(Q(anonymous=False) | self._created_by(viewer))
 
@@ -154,7 +150,7 @@ class Work(models.Model):
         return user.is_authenticated and any(p.user_id == user.pk for p in self.creator_pseuds)
 
     def shows_creators_to(self, user: Viewer) -> bool:
-        return not self.anonymous or self.is_created_by(user) or _is_moderator(user)
+        return not self.anonymous or self.is_created_by(user) or is_moderator(user)
 
 
 class Creatorship(models.Model):
