@@ -12,7 +12,7 @@ from django.utils.dateformat import format as format_date
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from fanshelf.audio.templatetags.audio_display import duration
+from fanshelf.core.durations import duration
 from fanshelf.tags.models import Tag, TagType
 from fanshelf.works.models import Work
 

@@ -1,27 +1,12 @@
 """Showing audio lengths: `{{ seconds|duration }}` gives h:mm:ss, `{{ seconds|iso_duration }}` the
-machine-readable form for <time datetime>, and `{% work_audio_seconds work as total %}` a work's total."""
+machine-readable form for <time datetime> (both from fanshelf/core/durations.py)."""
 
 from __future__ import annotations
 
 from django import template
 
+from fanshelf.core.durations import duration, iso_duration
+
 register = template.Library()
-
-
-def _hours_minutes_seconds(seconds: float) -> tuple[int, int, int]:
-    whole = max(0, round(seconds))
-    return whole // 3600, whole % 3600 // 60, whole % 60
-
-
-@register.filter
-def duration(seconds: float | None) -> str:
-    """3723.4 -> "1:02:03"; 59.6 -> "0:01:00"."""
-    hours, minutes, secs = _hours_minutes_seconds(seconds or 0)
-    return f"{hours}:{minutes:02d}:{secs:02d}"
-
-
-@register.filter
-def iso_duration(seconds: float | None) -> str:
-    """3723.4 -> "PT1H2M3S" (a valid HTML duration string)."""
-    hours, minutes, secs = _hours_minutes_seconds(seconds or 0)
-    return f"PT{hours}H{minutes}M{secs}S"
+register.filter("duration", duration)
+register.filter("iso_duration", iso_duration)

@@ -1,0 +1,45 @@
+"""Arrows point one way (docs/architecture.md, "Which app may import which"): a lower app never imports a higher
+one, and the apps at the top do not import each other except where the document names the exception."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import fanshelf
+
+ROOT = Path(fanshelf.__file__).parent
+BASE = {"core": set(), "accounts": {"core"}, "tags": {"core", "accounts"}, "works": {"core", "accounts", "tags"}}
+READERS_TOOLS = ("community", "discovery", "downloads", "audio", "imports")
+MAY_IMPORT: dict[str, set[str]] = {**BASE, **{app: {"core", "accounts", "tags", "works"} for app in READERS_TOOLS}}
+# The exceptions docs/architecture.md names, file by file.
+EXCEPTIONS = {
+    ("accounts/creator_views.py", "works"),
+    ("imports/demo_archive.py", "community"),
+}
+
+
+def _imported_apps(path: Path) -> set[str]:
+    apps = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        names = [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        apps |= {name.split(".")[1] for name in names if name.startswith("fanshelf.") and name.count(".") >= 1}
+    return apps
+
+
+def test_every_import_between_apps_points_down_the_layers() -> None:
+    wrong = []
+    for app, allowed in MAY_IMPORT.items():
+        for path in sorted((ROOT / app).rglob("*.py")):
+            relative = str(path.relative_to(ROOT))
+            for other in _imported_apps(path) - allowed - {app}:
+                if (relative, other) not in EXCEPTIONS:
+                    wrong.append(f"{relative} imports {other}")
+    assert not wrong, wrong
+
+
+def test_every_named_exception_is_still_needed() -> None:
+    stale = [(path, app) for path, app in EXCEPTIONS if app not in _imported_apps(ROOT / path)]
+    assert not stale, f"remove these from EXCEPTIONS and docs/architecture.md: {stale}"
