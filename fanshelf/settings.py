@@ -9,6 +9,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from fanshelf.core.env import env_bool, env_int, env_list, env_str
+from fanshelf.core.limits import parse_rate
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(env_str("FANSHELF_VAR_DIR", str(BASE_DIR.parent / "var"))).resolve()
@@ -63,17 +64,23 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the session middleware, so a lock timeout while saving a session is a 503 too.
+    "fanshelf.core.middleware.DatabaseBusyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before anything reads the body (CSRF does), and after authentication, so its 413 page has the site's layout.
+    "fanshelf.core.middleware.RequestBodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "fanshelf.accounts.middleware.UserTimezoneMiddleware",
     "fanshelf.core.middleware.LoginNeededMiddleware",
+    # A NUL in the path or query string is a 400 before any view looks a name up with it.
+    "fanshelf.core.numbers.RefuseNulMiddleware",
 ]
 
 ROOT_URLCONF = "fanshelf.urls"
@@ -102,14 +109,22 @@ DATABASES = {
         conn_max_age=env_int("FANSHELF_DB_CONN_MAX_AGE", 60),
     )
 }
+# How long a write waits for another writer's lock before the request gets a 503 with Retry-After
+# (core.middleware.DatabaseBusyMiddleware). Writes are short, as text is cleaned before any transaction opens.
+FANSHELF_DB_LOCK_TIMEOUT = env_int("FANSHELF_DB_LOCK_TIMEOUT", 5, minimum=1)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run while one writer writes; IMMEDIATE avoids lock upgrades failing mid-transaction.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
+        "timeout": FANSHELF_DB_LOCK_TIMEOUT,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+        f"PRAGMA busy_timeout={FANSHELF_DB_LOCK_TIMEOUT * 1000};",
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _lock_timeout = f"-c lock_timeout={FANSHELF_DB_LOCK_TIMEOUT * 1000}"
+    _pg_options["options"] = f"{_pg_options.get('options', '')} {_lock_timeout}".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Rate-limit counters must be shared by every worker: Redis when configured, else files under var/.
@@ -143,13 +158,14 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_USERNAME_MIN_LENGTH = 3
 ACCOUNT_PRESERVE_USERNAME_CASING = True
 ACCOUNT_ADAPTER = "fanshelf.accounts.adapter.AccountAdapter"
-_login_limit = env_str("FANSHELF_LOGIN_RATE", "5/20s")
+# Failed sign-ins through any door (site, admin, password reset, OPDS, tokens) share this limit, per client address
+# and per account name (fanshelf/accounts/limits.py); allauth's own login counters would count the site alone, and
+# count successful logins too, so they are off. Guests may leave kudos this often from one address.
+FANSHELF_LOGIN_RATE = parse_rate(env_str("FANSHELF_LOGIN_RATE", "5/20s"), "FANSHELF_LOGIN_RATE")
+FANSHELF_GUEST_KUDOS_RATE = parse_rate(env_str("FANSHELF_GUEST_KUDOS_RATE", "30/1h"), "FANSHELF_GUEST_KUDOS_RATE")
 # Behind a reverse proxy, the client address is the Nth from the right of X-Forwarded-For.
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("FANSHELF_TRUSTED_PROXY_COUNT", 0)
-ACCOUNT_RATE_LIMITS = {
-    "login": f"{_login_limit}/ip",
-    "login_failed": f"{_login_limit}/ip,{_login_limit}/key",
-}
+ACCOUNT_RATE_LIMITS = {"login": "", "login_failed": ""}
 
 EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend"
@@ -240,6 +256,9 @@ FANSHELF_MEDIA_HOSTS = env_list("FANSHELF_MEDIA_HOSTS")
 FANSHELF_WORKS_PER_PAGE = env_int("FANSHELF_WORKS_PER_PAGE", 20, minimum=1)
 FANSHELF_MAX_UPLOAD_BYTES = env_int("FANSHELF_MAX_UPLOAD_BYTES", 5 * 1024 * 1024, minimum=1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = FANSHELF_MAX_UPLOAD_BYTES + 1024 * 1024
+# Text longer than a few thousand characters is cleaned in a separate process, refused past this many seconds
+# (fanshelf/core/sanitize.py says which inputs are slow); a real 510,000-character chapter takes about 0.1 s.
+FANSHELF_SANITIZE_SECONDS = env_int("FANSHELF_SANITIZE_SECONDS", 1, minimum=1)
 FANSHELF_MAX_AUDIO_BYTES = env_int("FANSHELF_MAX_AUDIO_BYTES", 500 * 1024 * 1024, minimum=1024)
 # With nginx in front: the internal location that serves audio files after Django's permission check.
 FANSHELF_AUDIO_ACCEL_REDIRECT = env_str("FANSHELF_AUDIO_ACCEL_REDIRECT", "")

@@ -13,7 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from fanshelf.accounts.models import PSEUD_VALIDATOR, TOKEN_PREFIX, PersonalToken, Pseud, User
+from fanshelf.accounts.models import PSEUD_VALIDATOR, TOKEN_PREFIX, PersonalToken, Pseud, User, outranks
+from fanshelf.accounts.signals import account_deleting
 
 PSEUD_NAME_MAX = 40
 PREFERENCE_FIELDS = (
@@ -132,12 +133,17 @@ def update_preferences(user: User, changes: Mapping[str, object]) -> User:
     return user
 
 
+def may_set_active(acting: User | None, target: User) -> bool:
+    """Nobody suspends their own account (so the admin never locks out the person using it) or one that outranks
+    theirs; without an acting person (the command line) every account may be."""
+    return acting is None or (target.pk != acting.pk and outranks(acting, target))
+
+
 def set_users_active(users: Iterable[User], active: bool, *, acting: User | None = None) -> int:
     """Suspend (active=False) or reinstate accounts; a suspended account cannot log in and its sessions end.
-
-    A moderator cannot suspend their own account from here, so the admin never locks out the person using it.
+    Accounts the acting person may not act on (see may_set_active) are left as they are. Returns how many changed.
     """
-    ids = [user.pk for user in users if acting is None or user.pk != acting.pk]
+    ids = [user.pk for user in users if may_set_active(acting, user)]
     return User.objects.filter(pk__in=ids).exclude(is_active=active).update(is_active=active)
 
 
@@ -200,3 +206,17 @@ def user_for_token(secret: str) -> User | None:
     if token.last_used_at is None or now - token.last_used_at >= _LAST_USE_PRECISION:
         PersonalToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+def delete_account(user: User, *, acting: User | None = None) -> None:
+    """Delete an account, deciding first what becomes of what was made under it: works it made alone are deleted,
+    works made with others lose only its credit (fanshelf.works does both, receiving `account_deleting`, so the
+    listings hear of each). Its pseuds, tokens and kudos go with it.
+
+    Someone deleting another person's account must outrank them (see outranks); people may delete their own.
+    """
+    if acting is not None and acting.pk != user.pk and not outranks(acting, user):
+        raise ValidationError(f"You cannot delete the account “{user.username}”: only a superuser can.")
+    with transaction.atomic():
+        account_deleting.send(sender=User, user=user)
+        user.delete()

@@ -8,19 +8,26 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import InlineModelAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
 from fanshelf.accounts import actions as account_actions
-from fanshelf.accounts.models import PersonalToken, Pseud, User
-from fanshelf.core.admin_access import ModeratorAccess
+from fanshelf.accounts.admin_access import ActionDeletion, ModeratorAccess, ReadOnlyAccess, ReadOnlyInline, acting_user
+from fanshelf.accounts.models import PersonalToken, Pseud, User, outranks
 
 PRIVILEGE_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
+# Suspending goes through the suspend action, which checks who may suspend whom; dates are the site's to keep.
+ACTION_ONLY_FIELDS = ("is_active", "last_login", "date_joined")
 
 
-def _outranks(request: HttpRequest, obj: Model | None) -> bool:
-    """Moderators may not change or delete superusers' accounts."""
-    return request.user.is_superuser or not (isinstance(obj, User) and obj.is_superuser)
+def _may_act_on(request: HttpRequest, owner: User | None) -> bool:
+    """Moderators act on accounts without staff rights only; superusers on anyone (see accounts.models.outranks)."""
+    return owner is None or outranks(acting_user(request), owner)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count != 1 else ''}"
 
 
 class AccountCreationForm(AdminUserCreationForm[User]):
@@ -33,15 +40,16 @@ class AccountChangeForm(UserChangeForm[User]):
         model = User
 
 
-class PseudInline(admin.TabularInline[Pseud, User]):
+class PseudInline(ReadOnlyInline, admin.TabularInline[Pseud, User]):
+    """Shown for reference: renaming and deleting pseuds go through their actions (pseud page or PseudAdmin)."""
+
     model = Pseud
-    fields = ("name", "is_default", "description", "created_at")
-    readonly_fields = ("is_default", "created_at")
-    extra = 0
+    fields = readonly_fields = ("name", "is_default", "description", "created_at")
+    show_change_link = True
 
 
 @admin.register(User)
-class UserAdmin(ModeratorAccess, DjangoUserAdmin):  # type: ignore[type-arg]
+class UserAdmin(ModeratorAccess, ActionDeletion, DjangoUserAdmin[User]):
     form = AccountChangeForm
     add_form = AccountCreationForm
     list_display = ("username", "email", "is_active", "is_staff", "date_joined", "last_login")
@@ -60,39 +68,97 @@ class UserAdmin(ModeratorAccess, DjangoUserAdmin):  # type: ignore[type-arg]
 
     def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> tuple[str, ...]:
         # Moderators manage accounts; only superusers hand out staff rights or permissions.
-        if request.user.is_superuser:
-            return tuple(super().get_readonly_fields(request, obj))
-        return (*super().get_readonly_fields(request, obj), *PRIVILEGE_FIELDS)
+        fields = (*super().get_readonly_fields(request, obj), *ACTION_ONLY_FIELDS)
+        return fields if request.user.is_superuser else (*fields, *PRIVILEGE_FIELDS)
 
     def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return super().has_change_permission(request, obj) and _outranks(request, obj)
+        own = obj is not None and obj.pk == request.user.pk  # moderators keep their own email and preferences
+        return super().has_change_permission(request, obj) and (own or _may_act_on(request, _owner(obj)))
 
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return super().has_delete_permission(request, obj) and _outranks(request, obj)
+        return super().has_delete_permission(request, obj) and _may_act_on(request, _owner(obj))
+
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> tuple[Any, Any, set[str], Any]:
+        # What an account owns (pseuds, tokens) goes with it through delete_account, which settles its works
+        # first; so only the accounts themselves need the acting person's permission.
+        deleted, counts, _, protected = super().get_deleted_objects(objs, request)
+        refused = {str(self.opts.verbose_name) for user in objs if not self.has_delete_permission(request, user)}
+        return deleted, counts, refused, protected
+
+    def delete_object(self, request: HttpRequest, obj: User) -> None:
+        account_actions.delete_account(obj, acting=acting_user(request))
 
     def get_inlines(self, request: HttpRequest, obj: User | None) -> list[type[InlineModelAdmin[Any, Any]]]:
-        # A new account gets its default pseud from a signal; pseuds are edited once the account exists.
+        # A new account gets its default pseud from a signal; pseuds are shown once the account exists.
         return list(self.inlines) if obj is not None else []
 
     @admin.action(description="Suspend selected accounts (they can no longer log in)")
     def suspend_accounts(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
-        count = account_actions.set_users_active(queryset, False, acting=request.user)  # type: ignore[arg-type]
-        self.message_user(request, f"Suspended {count} account{'s' if count != 1 else ''}.", messages.SUCCESS)
+        self._set_active(request, queryset, active=False, done="Suspended")
 
     @admin.action(description="Reinstate selected accounts")
     def reinstate_accounts(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
-        count = account_actions.set_users_active(queryset, True)
-        self.message_user(request, f"Reinstated {count} account{'s' if count != 1 else ''}.", messages.SUCCESS)
+        self._set_active(request, queryset, active=True, done="Reinstated")
+
+    def _set_active(self, request: HttpRequest, queryset: QuerySet[User], *, active: bool, done: str) -> None:
+        acting = acting_user(request)
+        users = list(queryset)
+        skipped = sum(not account_actions.may_set_active(acting, user) for user in users)
+        count = account_actions.set_users_active(users, active, acting=acting)
+        self.message_user(request, f"{done} {_plural(count, 'account')}.", messages.SUCCESS)
+        if skipped:
+            self.message_user(
+                request,
+                f"Skipped {_plural(skipped, 'account')}: nobody suspends or reinstates their own account, and only "
+                "superusers act on moderators' and superusers' accounts.",
+                messages.WARNING,
+            )
+
+
+def _owner(obj: Model | None) -> User | None:
+    if isinstance(obj, User):
+        return obj
+    return obj.user if isinstance(obj, (Pseud, PersonalToken)) else None
 
 
 @admin.register(Pseud)
-class PseudAdmin(ModeratorAccess, admin.ModelAdmin[Pseud]):
+class PseudAdmin(ReadOnlyAccess, ActionDeletion):
+    """Read-only: creators rename pseuds on the site (a rename reaches listings through accounts/signals.py).
+    Deleting goes through delete_pseud, which refuses a default pseud and one with works, as the site does."""
+
     list_display = ("name", "user", "is_default", "created_at")
     list_filter = ("is_default",)
     search_fields = ("name", "user__username", "user__email")
     list_select_related = ("user",)
-    raw_id_fields = ("user",)
-    readonly_fields = ("is_default", "created_at")
+    fields = ("name", "user", "is_default", "description", "created_at")
+    actions = ("delete_pseuds",)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return super().has_delete_permission(request, obj) and _may_act_on(request, _owner(obj))
+
+    def delete_object(self, request: HttpRequest, obj: Pseud) -> None:
+        account_actions.delete_pseud(obj)
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions: dict[str, Any] = super().get_actions(request)
+        actions.pop("delete_selected", None)  # it would report a refused pseud as a server error
+        return actions
+
+    @admin.action(description="Delete selected pseuds (only those with nothing made under them)")
+    def delete_pseuds(self, request: HttpRequest, queryset: QuerySet[Pseud]) -> None:
+        deleted, refusals = 0, []
+        for pseud in queryset.select_related("user"):
+            try:
+                if not self.has_delete_permission(request, pseud):
+                    raise ValidationError(f"Only a superuser can delete “{pseud}”.")
+                account_actions.delete_pseud(pseud)
+                deleted += 1
+            except ValidationError as refusal:
+                refusals.extend(refusal.messages)
+        if deleted:
+            self.message_user(request, f"Deleted {_plural(deleted, 'pseud')}.", messages.SUCCESS)
+        for message in refusals:
+            self.message_user(request, message, messages.ERROR)
 
 
 @admin.register(PersonalToken)
@@ -108,9 +174,16 @@ class PersonalTokenAdmin(ModeratorAccess, admin.ModelAdmin[PersonalToken]):
     def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False  # tokens are made by their owners, who alone ever see the secret
 
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False  # revoked, never deleted: owners see which tokens were revoked (accounts.actions.revoke_token)
+
     @admin.action(description="Revoke selected tokens")
     def revoke_tokens(self, request: HttpRequest, queryset: QuerySet[PersonalToken]) -> None:
-        tokens = list(queryset.filter(revoked=False))
-        for token in tokens:
+        tokens = list(queryset.filter(revoked=False).select_related("user"))
+        allowed = [token for token in tokens if _may_act_on(request, token.user)]
+        for token in allowed:
             account_actions.revoke_token(token)
-        self.message_user(request, f"Revoked {len(tokens)} token{'s' if len(tokens) != 1 else ''}.", messages.SUCCESS)
+        self.message_user(request, f"Revoked {_plural(len(allowed), 'token')}.", messages.SUCCESS)
+        if len(allowed) < len(tokens):
+            skipped = _plural(len(tokens) - len(allowed), "token")
+            self.message_user(request, f"Skipped {skipped} of moderators or superusers.", messages.WARNING)

@@ -79,6 +79,15 @@ def is_moderator(user: User | AnonymousUser) -> bool:
     return bool(user.is_authenticated and user.is_active and (user.is_staff or user.is_superuser))
 
 
+def outranks(acting: User, target: User) -> bool:
+    """Whether `acting` may change, suspend or delete `target`'s account: a superuser may act on anyone, a moderator
+    only on accounts without staff rights. A suspended moderator keeps their rank here, so only a superuser may
+    reinstate them."""
+    if not is_moderator(acting):
+        return False
+    return acting.is_superuser or not (target.is_staff or target.is_superuser)
+
+
 TOKEN_PREFIX = "fsh_"  # noqa: S105 (not a secret) marks the secret as ours, so people and secret scanners recognise a leaked one
 
 

@@ -20,6 +20,11 @@ inside the saving transaction, with sender=Pseud and ``pseud_id``. Accounts sits
 pseuds; fanshelf.works writes an outbox row for each work credited to it, since listings show creator names (and
 link them by username) and sort by them."""
 
+account_deleting = Signal()
+"""Sent by `delete_account` inside its transaction, just before the account is deleted, with sender=User and
+``user``. Accounts cannot say what becomes of works made under its pseuds: fanshelf.works deletes the works the
+account made alone and takes its credit off works made with others, writing the outbox as it goes."""
+
 
 def _name_before(model: type[Pseud] | type[User], pk: int | None, field: str, saving: Any) -> str | None:
     """The stored name before this save; None for a new row, a fixture load, or a save of other fields only

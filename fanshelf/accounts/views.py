@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
+from urllib.parse import urlencode
+
+from allauth.account.views import password_reset as allauth_password_reset
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from fanshelf.accounts import actions
+from fanshelf.accounts import actions, limits
 from fanshelf.accounts.access import get_pseud, get_token, get_user_for_managing, get_user_for_profile
 from fanshelf.accounts.forms import PreferencesForm, PseudForm, TokenForm, add_action_errors
 
@@ -97,3 +103,29 @@ def token_revoke(request: HttpRequest, username: str, token_id: int) -> HttpResp
     token = actions.revoke_token(get_token(user, token_id))
     messages.success(request, f"Token “{token.name}” was revoked; apps using it can no longer sign in with it.")
     return redirect("accounts:tokens", user.username)
+
+
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """The admin signs in through the site login, so its limits and the email confirmation hold there too."""
+    back = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = reverse("admin:index")
+    if admin.site.has_permission(request):
+        return redirect(back)
+    if request.user.is_authenticated:
+        # Sending a signed-in reader to the login page would bounce them back here forever.
+        raise PermissionDenied
+    return redirect(f"{reverse('account_login')}?{urlencode({'next': back})}")
+
+
+def password_reset(request: HttpRequest) -> HttpResponseBase:
+    """allauth's reset request, inside the sign-in limit: each request counts as an attempt on the account (and
+    from the address), since each one sends an email that is a way into the account."""
+    if request.method == "POST":
+        email = request.POST.get("email", "")
+        wait = limits.check(request, email)
+        if wait:
+            return limits.refusal(request, wait)
+        limits.record_failure(request, email)
+    response: HttpResponseBase = allauth_password_reset(request)
+    return response

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -23,6 +24,11 @@ from fanshelf.works.models import Chapter, WorkChange
 
 DEFAULT_MAX_AUDIO_BYTES = 500 * 1024 * 1024
 OUTBOX_KIND = "audio"
+_UNCLEANABLE_TAGS = (
+    "The file's tags are damaged, so names in them could not be removed. Save the file again without tags "
+    "(most audio editors can) and upload it once more."
+)
+logger = logging.getLogger(__name__)
 
 
 def max_audio_bytes() -> int:
@@ -77,7 +83,11 @@ def upload_audio(chapter: Chapter, upload: UploadedFile[bytes]) -> AudioFile:
             probe = probe_audio(path)
         except AudioRejected as error:
             raise ValidationError({"file": [str(error)]}) from error
-        strip_creator_tags_in_place(path, probe.format)
+        try:
+            strip_creator_tags_in_place(path, probe.format)
+        except Exception as error:  # a tag block mutagen cannot rewrite: refuse rather than keep names in it
+            logger.warning("Audio tags could not be cleaned: %s", error, exc_info=True)
+            raise ValidationError({"file": [_UNCLEANABLE_TAGS]}) from error
         audio = AudioFile(
             chapter=chapter,
             format=probe.format,

@@ -20,7 +20,9 @@ from fanshelf.audio.formats import EXTENSIONS
 from fanshelf.audio.models import AudioFile
 
 CHUNK_BYTES = 64 * 1024
-_RANGE = re.compile(r"^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$", re.IGNORECASE)
+# ASCII digits only (\d would take any script's), and at most 18 of them: a longer number is no offset in any
+# file, and int() of thousands of digits is slow or refused, so such a header is ignored like any malformed one.
+_RANGE = re.compile(r"^\s*bytes\s*=\s*([0-9]{0,18})\s*-\s*([0-9]{0,18})\s*$", re.IGNORECASE)
 _UNSAFE_IN_FILE_NAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
 
 

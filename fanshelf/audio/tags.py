@@ -1,13 +1,19 @@
-"""Remove the tags inside audio files that name people (artist, album artist, composer, narrator, encoded-by...).
+"""Remove every tag inside an audio file that could name a person, keeping an allowlist of what a player needs.
 
 Fanshelf strips them from every upload before it is stored, anonymous work or not, so no stored file can name
 its creator: a work that becomes anonymous later (by the creator, or by joining an anonymous collection) needs
-no rewrite, and nothing depends on remembering to re-strip. The archive shows creators itself. Titles, album,
-track numbers, cover art and the like are kept.
+no rewrite, and nothing depends on remembering to re-strip. The archive shows creators itself.
+
+What stays is a short list per container: title, album, track and disc numbers, date, genre, language, length and
+cover art (its free-text description blanked). Everything else goes, whatever it is called: people fields, but
+also comments, lyrics, user-defined text, URLs, private and embedded-object frames, encoder notes and freeform
+atoms, since any free text can hold "read by <pseud>". An allowlist, because a denylist of name fields missed
+"Comment by PSEUD" once and would miss the next field a tagging tool invents.
 """
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -21,31 +27,34 @@ import mutagen.oggvorbis
 
 from fanshelf.audio.formats import AudioFormat
 
-# Field names (Vorbis comments, APEv2 items, ID3 TXXX and MP4 freeform descriptions), compared upper-case with
-# spaces, hyphens and underscores removed, so "Album Artist", "ALBUM_ARTIST" and "albumartist" all match.
-_PERSON_FIELDS = frozenset(
+# ID3v2 frames kept: title, album, track and disc numbers, dates (v2.4 TDRC; v2.3 TYER/TDAT), genre, language,
+# length, cover art (APIC, description blanked) and chapters (CHAP/CTOC, their own frames filtered the same way).
+_ID3_KEPT = frozenset({"TIT2", "TALB", "TRCK", "TPOS", "TDRC", "TYER", "TDAT", "TCON", "TLAN", "TLEN", "APIC"})
+_ID3_CHAPTERS = frozenset({"CHAP", "CTOC"})
+
+# MP4 (iTunes) atoms kept: title, album, track and disc numbers, date, genre (text and numeric), cover art, and
+# the flags players use for audiobooks (media kind, gapless, compilation). Freeform "----:" atoms all go.
+_MP4_KEPT = frozenset({"©nam", "©alb", "trkn", "disk", "©day", "©gen", "gnre", "covr", "stik", "pgap", "cpil"})
+
+# Vorbis comment fields (Ogg Vorbis, Opus, FLAC) and APEv2 items kept, compared upper-case with spaces, hyphens
+# and underscores removed. Replay gain values are numbers, kept so players keep the loudness the reader set.
+_FIELDS_KEPT = frozenset(
     {
-        "ARTIST", "ARTISTS", "ARTISTSORT", "ALBUMARTIST", "ALBUMARTISTSORT", "ALBUMARTISTS", "COMPOSER",
-        "COMPOSERSORT", "LYRICIST", "WRITER", "AUTHOR", "PERFORMER", "CONDUCTOR", "ARRANGER", "REMIXER",
-        "ENSEMBLE", "NARRATOR", "READER", "ENCODEDBY", "COPYRIGHT", "CONTACT", "MUSICBRAINZARTISTID",
-        "MUSICBRAINZALBUMARTISTID",
+        "TITLE", "ALBUM", "TRACK", "TRACKNUMBER", "TRACKTOTAL", "TOTALTRACKS", "DISC", "DISCNUMBER", "DISCTOTAL",
+        "TOTALDISCS", "DATE", "YEAR", "GENRE", "LANGUAGE", "REPLAYGAINTRACKGAIN", "REPLAYGAINTRACKPEAK",
+        "REPLAYGAINALBUMGAIN", "REPLAYGAINALBUMPEAK", "R128TRACKGAIN", "R128ALBUMGAIN",
     }
 )  # fmt: skip
+_VORBIS_PICTURE = "METADATA_BLOCK_PICTURE"  # base64 of a FLAC picture block, whose description is free text
 
-# ID3v2 frames: performers (TPE1-4), composer, lyricist, original artist/lyricist, encoded by, copyright, owner,
-# involved people (v2.3 IPLS, v2.4 TIPL/TMCL), sort orders and artist/copyright URLs.
-_ID3_PERSON_FRAMES = (
-    "TPE1", "TPE2", "TPE3", "TPE4", "TCOM", "TEXT", "TOLY", "TOPE", "TENC", "TCOP", "TOWN", "IPLS", "TIPL",
-    "TMCL", "TSOP", "TSO2", "TSOC", "WOAR", "WCOP",
-)  # fmt: skip
-
-# MP4 (iTunes) atoms: artist, album artist, composer, narrator, encoded by, copyright and their sort orders.
-_MP4_PERSON_ATOMS = frozenset({"©ART", "aART", "©wrt", "©nrt", "©enc", "cprt", "soar", "soaa", "soco"})
-
+# FLAC metadata blocks kept: STREAMINFO, PADDING, SEEKTABLE, VORBIS_COMMENT, CUESHEET, PICTURE. APPLICATION
+# blocks (2) hold anything a tool likes, and unknown block types are dropped as unreadable, hence unchecked.
+_FLAC_BLOCKS_KEPT = frozenset({0, 1, 3, 4, 5, 6})
 
 # mutagen's classes are untyped; they are held as Any here, once, rather than cast at every call.
 _ID3: Any = mutagen.id3.ID3
 _APEV2: Any = mutagen.apev2.APEv2
+_PICTURE: Any = mutagen.flac.Picture
 _CONTAINERS: dict[str, Any] = {
     AudioFormat.M4A: mutagen.mp4.MP4,
     AudioFormat.FLAC: mutagen.flac.FLAC,
@@ -54,24 +63,28 @@ _CONTAINERS: dict[str, Any] = {
 }
 
 
-def _names_a_person(field: str) -> bool:
-    return "".join(ch for ch in field.upper() if ch not in " -_") in _PERSON_FIELDS
+def _kept_field(field: str) -> bool:
+    return "".join(ch for ch in field.upper() if ch not in " -_") in _FIELDS_KEPT
 
 
 def strip_creator_tags_in_place(path: Path, audio_format: str) -> list[str]:
-    """Remove person-naming tags from the file at path, rewriting it; returns the tag names removed."""
+    """Remove every tag not on the allowlist from the file at path, rewriting it; returns the tags removed."""
     if audio_format in (AudioFormat.MP3, AudioFormat.AAC):
         return _strip_ape(path) + _strip_id3(path)  # APE first: saving it drops a trailing ID3v1
     audio = _CONTAINERS[audio_format](path)
     if audio_format == AudioFormat.M4A:
-        removed = _drop(audio.tags, lambda key: key in _MP4_PERSON_ATOMS or _is_person_freeform(key))
+        removed = _drop(audio.tags, lambda key: key not in _MP4_KEPT)
     else:
-        removed = _drop(audio.tags, _names_a_person)
-    if audio_format == AudioFormat.FLAC and _has_id3(path):
-        audio.save(deleteid3=True)  # ID3 in FLAC is non-standard; drop it whole rather than edit it
-        return [*removed, "ID3"]
-    if removed:
-        audio.save()
+        removed = _drop(audio.tags, lambda key: not _kept_field(key) and key.upper() != _VORBIS_PICTURE)
+        removed += _blank_vorbis_picture_descriptions(audio.tags)
+    if audio_format == AudioFormat.FLAC:
+        removed += _strip_flac_blocks(audio)
+        if _has_id3(path):
+            removed.append("ID3")  # ID3 in FLAC is non-standard; dropped whole below rather than edited
+    if removed and audio_format == AudioFormat.FLAC:
+        audio.save(deleteid3=True)
+    elif removed:
+        audio.save(path)
     return removed
 
 
@@ -84,9 +97,33 @@ def _drop(tags: Any, should_drop: Callable[[str], bool]) -> list[str]:
     return doomed
 
 
-def _is_person_freeform(key: str) -> bool:
-    # "----:com.apple.iTunes:ARTISTS": mean, then name.
-    return key.startswith("----:") and _names_a_person(key.split(":", 2)[-1])
+def _blank_vorbis_picture_descriptions(tags: Any) -> list[str]:
+    """Cover art in Ogg is a base64 FLAC picture block in a comment: keep the image, blank its description."""
+    if tags is None or _VORBIS_PICTURE not in tags:
+        return []
+    try:
+        pictures: list[Any] = [_PICTURE(base64.b64decode(value)) for value in tags[_VORBIS_PICTURE]]
+    # Hostile or damaged pictures can make the parser fail in any way; one that cannot be read cannot be checked.
+    except Exception:
+        del tags[_VORBIS_PICTURE]
+        return [_VORBIS_PICTURE]
+    if not any(picture.desc for picture in pictures):
+        return []
+    for picture in pictures:
+        picture.desc = ""
+    tags[_VORBIS_PICTURE] = [base64.b64encode(picture.write()).decode("ascii") for picture in pictures]
+    return [f"{_VORBIS_PICTURE} description"]
+
+
+def _strip_flac_blocks(audio: Any) -> list[str]:
+    """Drop APPLICATION and unknown blocks; blank the description of each PICTURE block."""
+    removed = [f"block {block.code}" for block in audio.metadata_blocks if block.code not in _FLAC_BLOCKS_KEPT]
+    audio.metadata_blocks = [block for block in audio.metadata_blocks if block.code in _FLAC_BLOCKS_KEPT]
+    for picture in audio.pictures:
+        if picture.desc:
+            picture.desc = ""
+            removed.append("PICTURE description")
+    return removed
 
 
 def _has_id3(path: Path) -> bool:
@@ -97,17 +134,31 @@ def _has_id3(path: Path) -> bool:
     return True
 
 
+def _filter_id3_frames(tags: Any) -> list[str]:
+    """Drop every frame not on the allowlist (inside chapters too); blank cover art descriptions."""
+    removed = [key for key in list(tags.keys()) if key[:4] not in _ID3_KEPT | _ID3_CHAPTERS]
+    for key in removed:
+        del tags[key]
+    for chapter in [frame for key, frame in tags.items() if key[:4] in _ID3_CHAPTERS]:
+        removed += [f"{chapter.HashKey}/{key}" for key in _filter_id3_frames(chapter.sub_frames)]
+    pictures = tags.getall("APIC")
+    if any(picture.desc for picture in pictures):
+        # A picture's description is part of its key, so blanking several would make them collide: keep the first.
+        tags.delall("APIC")
+        pictures[0].desc = ""
+        tags.add(pictures[0])
+        removed.append("APIC description")
+    return removed
+
+
 def _strip_id3(path: Path) -> list[str]:
     try:
         tags = _ID3(path)
     except mutagen.id3.ID3NoHeaderError:
         return []
-    removed: list[str] = [key for key in tags if key[:4] in _ID3_PERSON_FRAMES]
-    removed += [key for key in tags if key.startswith("TXXX:") and _names_a_person(key[5:])]
-    for key in removed:
-        del tags[key]
+    removed = _filter_id3_frames(tags)
     if removed:
-        # UPDATE rewrites an existing ID3v1 tag from the remaining frames, which blanks its artist field.
+        # UPDATE rewrites an existing ID3v1 tag from the remaining frames, which blanks its artist and comment.
         tags.save(path, v1=mutagen.id3.ID3v1SaveOptions.UPDATE)
     return sorted(removed)
 
@@ -117,7 +168,8 @@ def _strip_ape(path: Path) -> list[str]:
         tags = _APEV2(path)
     except mutagen.apev2.APENoHeaderError:
         return []
-    removed = _drop(tags, _names_a_person)
+    # Binary items (cover art) carry a file name of the tagger's choosing, and external items are URLs: both go.
+    removed = _drop(tags, lambda key: not _kept_field(key) or tags[key].kind != mutagen.apev2.TEXT)
     if removed:
         tags.save(path)
     return removed

@@ -7,7 +7,8 @@ from fanshelf.works.models import Work
 
 
 class Kudos(models.Model):
-    """One per user per work, or one per guest (by visitor key) per work."""
+    """One per user per work, or one per guest key per work: for kudos from the web, a keyed hash of the client
+    address (core/visitors.address_key), so no address is stored and a new browser is no new guest."""
 
     work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="kudos")
     user = models.ForeignKey(User, null=True, blank=True, on_delete=models.CASCADE, related_name="kudos")

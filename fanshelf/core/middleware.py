@@ -1,9 +1,17 @@
 from __future__ import annotations
 
+import logging
+import sys
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.core.signals import got_request_exception
+from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+logger = logging.getLogger(__name__)
 
 
 class LoginNeeded(Exception):
@@ -23,3 +31,98 @@ class LoginNeededMiddleware:
         if isinstance(exception, LoginNeeded):
             return redirect_to_login(request.get_full_path())
         return None
+
+
+_LOCK_ERRORS = ("database is locked", "database table is locked", "lock timeout")
+# PostgreSQL: lock_not_available (lock_timeout), deadlock_detected, query_canceled (statement_timeout).
+_LOCK_SQLSTATES = {"55P03", "40P01", "57014"}
+
+
+def is_lock_timeout(error: BaseException) -> bool:
+    """Whether a database error means "another writer held the lock too long", rather than a real fault."""
+    if not isinstance(error, OperationalError):
+        return False
+    if getattr(error.__cause__, "sqlstate", None) in _LOCK_SQLSTATES:
+        return True
+    return any(phrase in str(error).lower() for phrase in _LOCK_ERRORS)
+
+
+def _busy_page(request: HttpRequest) -> HttpResponse:
+    retry_after = settings.FANSHELF_DB_LOCK_TIMEOUT
+    response = render(request, "503.html", {"retry_after": retry_after}, status=503)
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+class DatabaseBusyMiddleware:
+    """A request that cannot get the write lock in time gets a 503 with Retry-After, never a 500.
+
+    Lock waits are bounded by FANSHELF_DB_LOCK_TIMEOUT (SQLite's busy timeout, PostgreSQL's lock_timeout). The
+    view's own errors arrive at process_exception; errors raised by other middleware (a session saved after the
+    view) have already become a 500 response by then, so got_request_exception marks the request to convert it.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        got_request_exception.connect(_note_lock_timeout, dispatch_uid="fanshelf-database-busy")
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            response = self.get_response(request)
+        except OperationalError as error:  # only reached when Django re-raises (DEBUG_PROPAGATE_EXCEPTIONS)
+            if not is_lock_timeout(error):
+                raise
+            logger.warning("Database busy: %s %s: %s", request.method, request.path, error)
+            return _busy_page(request)
+        if response.status_code == 500 and getattr(request, _LOCK_TIMEOUT_MARK, False):
+            return _busy_page(request)
+        return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not is_lock_timeout(exception):
+            return None
+        logger.warning("Database busy: %s %s: %s", request.method, request.path, exception)
+        return _busy_page(request)
+
+
+_LOCK_TIMEOUT_MARK = "_fanshelf_lock_timeout"
+
+
+def _note_lock_timeout(sender: object, request: HttpRequest | None = None, **kwargs: object) -> None:
+    error = sys.exc_info()[1]
+    if request is not None and error is not None and is_lock_timeout(error):
+        setattr(request, _LOCK_TIMEOUT_MARK, True)
+
+
+class RequestBodyLimitMiddleware:
+    """A form body larger than DATA_UPLOAD_MAX_MEMORY_SIZE gets a 413 page that says so, before anything reads it.
+
+    Django would raise RequestDataTooBig on the first read of request.POST (in the CSRF check), which ends in the
+    generic 400 page. File uploads (multipart) are left to Django, which counts only their non-file fields.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if limit is not None and length > limit and not (request.content_type or "").startswith("multipart/"):
+            message = (
+                f"The form sent {length / 1_048_576:.1f} MB, more than the {limit / 1_048_576:.1f} MB the archive "
+                "accepts at once, so nothing was saved. Post a very long story in several chapters."
+            )
+            if length <= _DRAIN_FACTOR * limit:
+                # Read and drop the body: a server that answers while the browser is still sending resets the
+                # connection, and the browser then shows its own error instead of this page.
+                while request.read(65_536):
+                    pass
+            return render(request, "400.html", {"message": message}, status=413)
+        return self.get_response(request)
+
+
+# Bodies up to this many times the cap are read and dropped before the 413; larger ones are not worth the time.
+_DRAIN_FACTOR = 8

@@ -1,12 +1,19 @@
-"""Page-number parsing that never fails on bad input."""
+"""Page-number parsing: a page past the end shows the last page; a page number that is not one is a 400."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from django.core.paginator import Page, Paginator
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from fanshelf.core.numbers import number_param
 
-def paginate(request: HttpRequest, queryset: QuerySet[Model], per_page: int) -> Page:  # type: ignore[type-arg]
-    paginator = Paginator(queryset, per_page)
-    return paginator.get_page(request.GET.get("page"))
+MAX_PAGE = 100_000
+
+
+def paginate(request: HttpRequest, items: QuerySet[Any] | Sequence[Any], per_page: int) -> Page[Any]:
+    number = number_param(request.GET, "page", default=1, minimum=1, maximum=MAX_PAGE)
+    return Paginator(items, per_page).get_page(number)

@@ -56,7 +56,9 @@ def _broader_edges() -> Iterable[tuple[int, int]]:
     is walked here rather than taken from tags.graph.filter_ids_by_tag because the index needs other shapes: an
     *ordered* tuple whose first id is the tag's own filter id (its canonical), kept only for the tags whose filter
     ids differ from themselves, and each fandom's family (the top of its chain) for crossovers. A test checks the
-    two walks agree (tests/discovery/test_wrangling_in_listings.py).
+    two walks agree (tests/discovery/test_wrangling_in_listings.py). Everything outside the index (tag feeds,
+    OPDS, tag pages) asks tags.graph (`filed_under`, `filter_ids_by_tag`), since downloads and tags may not import
+    discovery; tests/downloads/test_metatag_feeds.py checks a tag's feed holds exactly its listing's works.
     """
     pairs = MetatagLink.objects.order_by().values_list("from_tag_id", "to_tag_id")
     return pairs.iterator(chunk_size=10_000)

@@ -14,11 +14,12 @@ from typing import Literal
 
 from django.http import QueryDict
 
+from fanshelf.core.numbers import NotANumber, name_holding_nul, nul_message, number_message, parse_digits
+from fanshelf.core.pagination import MAX_PAGE
 from fanshelf.tags.models import CATEGORIES, RATINGS, WARNINGS, Tag
 
 MAX_TAGS = 30
 MAX_TEXT = 1_000
-MAX_PAGE = 100_000
 PER_PAGE = 20
 Crossover = Literal["include", "exclude", "only"]
 Direction = Literal["asc", "desc"]
@@ -118,6 +119,9 @@ class WorkQuery:
         """Parse readable URL parameters (see docs/discovery.md); `fixed` adds what the page itself implies,
         e.g. pseud_ids on a creator page. Tag names are resolved (synonyms to their canonical)."""
         get = _getter(params)
+        nul = name_holding_nul(params)
+        if nul is not None:
+            raise QueryError(nul_message(nul))
         query = cls(
             include=resolve_tag_names(split_names(get("include")), "include"),
             exclude=resolve_tag_names(split_names(get("exclude")), "exclude"),
@@ -229,11 +233,11 @@ def _flag(value: str, label: str) -> bool | None:
 
 
 def parse_count(value: str, label: str) -> int:
-    """A whole non-negative number, commas allowed ("1,000")."""
-    cleaned = value.replace(",", "").replace("_", "").strip()
-    if not cleaned.isdigit() or len(cleaned) > 12:
-        raise QueryError(f"{label} needs a whole number, not “{value}”.")
-    return int(cleaned)
+    """A whole non-negative number in the digits 0-9, commas allowed ("1,000")."""
+    try:
+        return parse_digits(value.replace(",", "").replace("_", "").strip())
+    except NotANumber:
+        raise QueryError(number_message(label, value)) from None
 
 
 def _range(get: Getter, name: str) -> Range:

@@ -21,7 +21,7 @@ from fanshelf.discovery import listing
 from fanshelf.discovery.listing import ListingScope
 from fanshelf.discovery.live import ensure_fresh, fresh_state
 from fanshelf.discovery.query import QueryError, WorkQuery, split_names
-from fanshelf.tags.access import get_tag_or_404
+from fanshelf.tags.access import get_tag_shown_to
 from fanshelf.tags.graph import neighbourhood
 from fanshelf.works.languages import LANGUAGE_NAMES
 
@@ -117,7 +117,7 @@ def language_works(request: HttpRequest, language: str) -> HttpResponse:
 def tag_works(request: HttpRequest, tag_name: str) -> HttpResponse:
     """A tag's works: its own, its synonyms' and its subtags', transitively. A synonym's page sends readers to
     its canonical's, filters kept."""
-    tag = get_tag_or_404(tag_name)
+    tag = get_tag_shown_to(tag_name, request.user)
     if tag.merger is not None:
         query = request.GET.urlencode()
         return redirect(tag.merger.get_absolute_url() + (f"?{query}" if query else ""))

@@ -9,14 +9,19 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.safestring import SafeString, mark_safe
 
 from fanshelf.downloads.xhtml import to_xhtml, xml_text
 from fanshelf.tags.models import TagType
 from fanshelf.works.models import Chapter, Series, Work
+
+if TYPE_CHECKING:
+    from fanshelf.works.models import Viewer
 
 ANONYMOUS = "Anonymous"
 RIGHT_TO_LEFT_LANGUAGES = frozenset({"ar", "he", "fa", "ur", "yi"})
@@ -153,10 +158,17 @@ def _section(chapter: Chapter, *, base_url: str, offline: bool) -> ChapterSectio
     )
 
 
+def credited_names(work: Work, viewer: Viewer) -> list[str]:
+    """The creators' pseuds as `viewer` may know them (Work.shows_creators_to decides), as XML-safe text."""
+    if not work.shows_creators_to(viewer):
+        return [ANONYMOUS]
+    return [xml_text(str(pseud)) for pseud in work.creator_pseuds] or [ANONYMOUS]
+
+
 def work_document(work: Work, *, offline: bool) -> WorkDocument:
     """Everything a download of `work` shows. `offline` leaves out images and media (EPUB and PDF)."""
     url = source_url(work)
-    creators = [ANONYMOUS] if work.anonymous else [xml_text(str(pseud)) for pseud in work.creator_pseuds]
+    creators = credited_names(work, AnonymousUser())  # one shared file, so credited as to anyone at all
     groups = [
         TagGroup(label, [xml_text(tag.name) for tag in work.tags_by_type.get(tag_type, [])])
         for tag_type, label in TAG_GROUPS
@@ -165,7 +177,7 @@ def work_document(work: Work, *, offline: bool) -> WorkDocument:
     return WorkDocument(
         work_id=work.pk,
         title=xml_text(work.title),
-        creators=creators or [ANONYMOUS],
+        creators=creators,
         language=work.language,
         language_name=work.language_name,
         tag_groups=[group for group in groups if group.names],

@@ -8,21 +8,24 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, SyndicationFeed
 from django.utils.safestring import SafeString, mark_safe
 
-from fanshelf.downloads.document import ANONYMOUS, TAG_GROUPS, TagGroup, source_url
+from fanshelf.downloads.document import TAG_GROUPS, TagGroup, credited_names, source_url
 from fanshelf.downloads.xhtml import to_xhtml, xml_text
+from fanshelf.tags.graph import filed_under
 from fanshelf.tags.models import Tag, TagType, tag_to_url_part
 from fanshelf.works.models import Work, WorkQuerySet
+
+if TYPE_CHECKING:
+    from fanshelf.works.models import Viewer
 
 FEED_SIZE = 25
 _CATEGORY_TYPES = (TagType.FANDOM, TagType.RELATIONSHIP, TagType.CHARACTER, TagType.FREEFORM)
@@ -47,13 +50,13 @@ def absolute(path: str) -> str:
 
 
 def works_tagged(tag: Tag, works: WorkQuerySet) -> WorkQuerySet:
-    """Works carrying the canonical tag or one of its synonyms, newest updated first, ready for entries."""
-    tagged = Tag.objects.filter(Q(pk=tag.pk) | Q(merger=tag))
-    return works.filter(tags__in=tagged).distinct().for_blurbs().newest_first()
+    """The works the tag's listing holds (its own, its synonyms', its subtags' and theirs, transitively; the
+    closure is tags.graph's, as for the listing's index), newest updated first, ready for entries."""
+    return works.filter(tags__in=filed_under({tag.pk})).distinct().for_blurbs().newest_first()
 
 
-def _entry(work: Work) -> WorkEntry:
-    byline = ANONYMOUS if work.anonymous else ", ".join(str(pseud) for pseud in work.creator_pseuds)
+def _entry(work: Work, viewer: Viewer) -> WorkEntry:
+    byline = ", ".join(credited_names(work, viewer))
     groups = [
         TagGroup(label, [xml_text(tag.name) for tag in work.tags_by_type.get(tag_type, [])])
         for tag_type, label in TAG_GROUPS
@@ -62,7 +65,7 @@ def _entry(work: Work) -> WorkEntry:
     return WorkEntry(
         title=xml_text(work.title),
         url=url,
-        byline=xml_text(byline or ANONYMOUS),
+        byline=byline,
         # Safe: sanitized on save, and the rewrite escapes every text and attribute.
         summary=mark_safe(to_xhtml(work.summary, base_url=url, offline=False)),
         tag_groups=[group for group in groups if group.names],
@@ -77,14 +80,15 @@ def _start_of(day: datetime.date | None) -> datetime.datetime | None:
     return datetime.datetime.combine(day, datetime.time(), tzinfo=datetime.UTC) if day else None
 
 
-def add_work_item(feed: SyndicationFeed, work: Work, **extra: Any) -> None:
-    """Add `work` as an entry of `feed`; anonymous works get no author (the feed's own author stands in)."""
-    entry = _entry(work)
+def add_work_item(feed: SyndicationFeed, work: Work, viewer: Viewer, **extra: Any) -> None:
+    """Add `work` as an entry of `feed` as `viewer` may see it; a work whose creators they may not know gets no
+    author (the feed's own author stands in)."""
+    entry = _entry(work, viewer)
     feed.add_item(
         title=entry.title,
         link=entry.url,
         description=render_to_string("downloads/feed_entry.html", {"entry": entry}),
-        author_name=None if work.anonymous else entry.byline,
+        author_name=entry.byline if work.shows_creators_to(viewer) else None,
         pubdate=_start_of(work.published_on),
         updateddate=work.revised_at,
         unique_id=entry.url,
@@ -105,6 +109,7 @@ def tag_feed(tag: Tag) -> Atom1Feed:
         author_name=settings.SITE_NAME,
         language="en",
     )
-    for work in works_tagged(tag, Work.objects.listed_for(AnonymousUser()))[:FEED_SIZE]:
-        add_work_item(feed, work)
+    guest = AnonymousUser()
+    for work in works_tagged(tag, Work.objects.listed_for(guest))[:FEED_SIZE]:
+        add_work_item(feed, work, guest)
     return feed

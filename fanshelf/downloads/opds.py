@@ -21,6 +21,7 @@ from django.utils.xmlutils import SimplerXMLGenerator
 
 from fanshelf.downloads.feeds import absolute, add_work_item
 from fanshelf.downloads.xhtml import xml_text
+from fanshelf.tags.graph import filter_ids_by_tag
 from fanshelf.tags.models import Tag, TagType, tag_to_url_part
 from fanshelf.works.models import Work, WorkQuerySet
 
@@ -132,7 +133,7 @@ def acquisition_feed(title: str, request: HttpRequest, page: Page[Any]) -> OpdsF
     feed = _feed(title, request, ACQUISITION, page)
     for work in page.object_list:
         epub_url = _url("work", str(work.pk), "epub")
-        add_work_item(feed, work, opds_links=[Link(ACQUIRE, epub_url, EPUB)], dc_language=work.language)
+        add_work_item(feed, work, request.user, opds_links=[Link(ACQUIRE, epub_url, EPUB)], dc_language=work.language)
     return feed
 
 
@@ -151,15 +152,16 @@ class FandomCount:
 
 
 def fandom_counts(works: WorkQuerySet) -> list[FandomCount]:
-    """Canonical fandoms with how many of these works carry them or one of their synonyms, by name."""
-    rows = (
-        Work.tags.through.objects.filter(work__in=works, tag__type=TagType.FANDOM)
-        .filter(Q(tag__canonical=True) | Q(tag__merger__isnull=False))
-        .values_list("work_id", "tag_id", "tag__merger_id")
+    """Canonical fandoms with how many of these works each one's listing holds (the work carries the fandom, a
+    synonym, a subfandom or a subfandom's synonym: tags.graph's closure, as the listing's index), by name."""
+    rows = list(
+        Work.tags.through.objects.filter(work__in=works, tag__type=TagType.FANDOM).values_list("work_id", "tag_id")
     )
+    filed = filter_ids_by_tag(only={tag_id for _, tag_id in rows})
     works_per_fandom: dict[int, set[int]] = {}
-    for work_id, tag_id, merger_id in rows:
-        works_per_fandom.setdefault(merger_id or tag_id, set()).add(work_id)
+    for work_id, tag_id in rows:
+        for fandom_id in filed.get(tag_id, ()):
+            works_per_fandom.setdefault(fandom_id, set()).add(work_id)
     names = dict(Tag.objects.filter(pk__in=works_per_fandom).values_list("pk", "name"))
     counts = [FandomCount(pk, names[pk], len(work_ids)) for pk, work_ids in works_per_fandom.items() if pk in names]
     return sorted(counts, key=lambda fandom: fandom.name.lower())

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.files.storage import default_storage
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
@@ -11,6 +11,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.http import require_GET
 
+from fanshelf.accounts.models import User
 from fanshelf.core.pagination import paginate
 from fanshelf.downloads import opds
 from fanshelf.downloads.access import get_series_for_download, get_work_for_download
@@ -19,7 +20,8 @@ from fanshelf.downloads.builders import FORMATS
 from fanshelf.downloads.cache import build_download, build_series_download
 from fanshelf.downloads.feeds import tag_feed, works_tagged
 from fanshelf.downloads.filenames import content_disposition, fallback_stem, safe_file_stem
-from fanshelf.tags.models import Tag, tag_from_url_part, tag_to_url_part
+from fanshelf.tags.access import get_tag_shown_to
+from fanshelf.tags.models import Tag, tag_to_url_part
 from fanshelf.works.models import Work
 
 
@@ -38,10 +40,11 @@ def _file_cache_headers(response: HttpResponseBase, *, personal: bool) -> None:
         patch_cache_control(response, public=True, max_age=300)
 
 
-def _find_tag(tag_name: str) -> Tag:
-    tag = Tag.objects.named(tag_from_url_part(tag_name)).select_related("merger").first()
-    if tag is None or (tag.merger is None and not tag.canonical):
-        raise Http404("No such tag.")
+def _find_tag(tag_name: str, viewer: User | AnonymousUser) -> Tag:
+    """A canonical tag or synonym that `viewer` may know of; any other name is the same 404 (tags.access)."""
+    tag = get_tag_shown_to(tag_name, viewer)
+    if tag.merger is None and not tag.canonical:
+        raise Http404("No tag has that name.")
     return tag
 
 
@@ -84,7 +87,7 @@ def series_download(request: HttpRequest, series_id: int) -> HttpResponseBase:
 @require_GET
 def tag_works_feed(request: HttpRequest, tag_name: str) -> HttpResponse:
     """The latest public works in a canonical tag; a synonym's feed moves to its canonical's."""
-    tag = _find_tag(tag_name)
+    tag = _find_tag(tag_name, AnonymousUser())  # the feed shows what a guest sees, whoever fetches it
     if tag.merger is not None:
         return redirect("downloads:tag_feed", tag_to_url_part(tag.merger.name), permanent=True)
     return _feed_response(tag_feed(tag), request)
@@ -118,7 +121,7 @@ def opds_new(request: HttpRequest) -> HttpResponse:
 @accepts_basic_auth
 def opds_fandoms(request: HttpRequest) -> HttpResponse:
     fandoms = opds.fandom_counts(Work.objects.listed_for(request.user))
-    page = Paginator(fandoms, opds.PER_PAGE * 4).get_page(request.GET.get("page"))
+    page = paginate(request, fandoms, per_page=opds.PER_PAGE * 4)
     sections = opds.fandom_sections(list(page.object_list))
     return _feed_response(opds.navigation_feed("Fandoms", request, sections, page), request)
 
@@ -126,7 +129,7 @@ def opds_fandoms(request: HttpRequest) -> HttpResponse:
 @require_GET
 @accepts_basic_auth
 def opds_tag(request: HttpRequest, tag_name: str) -> HttpResponse:
-    tag = _find_tag(tag_name)
+    tag = _find_tag(tag_name, request.user)
     if tag.merger is not None:
         return redirect("downloads:opds_tag", tag_to_url_part(tag.merger.name), permanent=True)
     works = works_tagged(tag, Work.objects.listed_for(request.user))

@@ -10,12 +10,11 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from fanshelf.accounts.models import Pseud, User
 from fanshelf.imports.parsers import ParsedChapter, ParsedWork, UnreadableFile, parse_file
 from fanshelf.tags.models import RATINGS, WARNINGS
-from fanshelf.works.actions import ChapterFields, WorkFields, add_chapter, create_work
+from fanshelf.works.actions import ChapterFields, WorkFields, create_work
 from fanshelf.works.models import Work
 
 DEFAULT_RATING = "Not Rated"
@@ -101,25 +100,16 @@ def _chapter_fields(chapter: ParsedChapter, published_on: datetime.date | None) 
     )  # fmt: skip
 
 
-@transaction.atomic
 def import_parsed_work(user: User, parsed: ParsedWork, choices: ImportChoices, post: bool, file_name: str) -> Work:
-    """Create a work from a parsed file: posted at once or saved as a draft, with every chapter in order."""
+    """Create a work from a parsed file: posted at once or saved as a draft, with every chapter in order. One
+    action, so every chapter is cleaned before the write and a bad chapter leaves nothing saved."""
     if not parsed.chapters:
         raise ValidationError({"file": ["The file has no chapters in it."]})
     fields = work_fields_for(user, parsed, choices, file_name)
-    work = create_work(user, fields, _chapter_fields(parsed.chapters[0], fields.published_on), post=post)
-    for number, chapter in enumerate(parsed.chapters[1:], start=2):
-        try:
-            add_chapter(work, _chapter_fields(chapter, fields.published_on), post=post)
-        except ValidationError as error:
-            raise _for_chapter(error, number) from None
+    first, *rest = (_chapter_fields(chapter, fields.published_on) for chapter in parsed.chapters)
+    work = create_work(user, fields, first, post=post, more_chapters=rest)
     work.refresh_from_db()
     return work
-
-
-def _for_chapter(error: ValidationError, number: int) -> ValidationError:
-    messages = error.message_dict if hasattr(error, "error_dict") else {"content": error.messages}
-    return ValidationError({field: [f"Chapter {number}: {m}" for m in msgs] for field, msgs in messages.items()})
 
 
 class AlreadyImported(Exception):

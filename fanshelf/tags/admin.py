@@ -1,9 +1,11 @@
 """Admin: tags are browsed here but wrangled on the tag edit page, whose actions write the works outbox (an admin
-save would not). Wrangling assignments are edited here."""
+save or delete would not), so tags are view-only here. Wrangling assignments are edited here: they only say who may
+wrangle which fandom, and change nothing readers see."""
 
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import Model
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
@@ -27,6 +29,12 @@ class TagAdmin(admin.ModelAdmin[Tag]):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # creators make tags by using them; ratings, warnings, categories and media by migration
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False  # deleting would strip the tag from works without telling the listings
 
 
 @admin.register(WranglingAssignment)

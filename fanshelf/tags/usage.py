@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 
+from fanshelf.tags.graph import filed_under
 from fanshelf.tags.models import BIN_TYPES, Tag, TagQuerySet
 
 if TYPE_CHECKING:
@@ -30,6 +31,20 @@ def listed_works(viewer: User | AnonymousUser | None = None) -> Any:
     is what wrangling uses: drafts, hidden and unrevealed works never count)."""
     works = _works_relation().related_model.objects
     return works.listed_for_users() if viewer is None else works.listed_for(viewer)
+
+
+def known_to(tag: Tag, viewer: User | AnonymousUser) -> bool:
+    """Whether the tag's pages may answer `viewer` at all.
+
+    Wrangled tags (canonical, synonyms, filed under a fandom) are the archive's public vocabulary: a wrangler made
+    them so, and they answer whoever asks, with works or without. An unwrangled tag exists only because someone
+    typed it on a work, so its name alone could confirm a draft, hidden, unrevealed or (for guests) restricted
+    work: it is known to a viewer only when they may open a work carrying it (tags.graph's closure, as listings).
+    """
+    if tag.canonical or tag.merger_id is not None or not Tag.objects.unwrangled().filter(pk=tag.pk).exists():
+        return True
+    works = _works_relation().related_model.objects.visible_to(viewer)
+    return bool(works.filter(tags__in=filed_under({tag.pk})).exists())
 
 
 def taggings() -> QuerySet[Any]:

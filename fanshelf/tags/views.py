@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from fanshelf.accounts.models import is_moderator
 from fanshelf.core.pagination import paginate
 from fanshelf.tags import usage
-from fanshelf.tags.access import get_fandom_for_wrangling, get_tag_for_wrangling, get_tag_or_404, signed_in_user
+from fanshelf.tags.access import get_fandom_for_wrangling, get_tag_for_wrangling, get_tag_shown_to, signed_in_user
 from fanshelf.tags.actions import edit_tag, wrangle_bin
 from fanshelf.tags.forms import BinForm, TagEditForm
 from fanshelf.tags.graph import neighbourhood
@@ -23,7 +23,7 @@ from fanshelf.tags.permissions import assigned_fandoms, can_wrangle
 
 def tag_detail(request: HttpRequest, tag_name: str) -> HttpResponse:
     """A tag's place in the graph: type, status, synonyms, parents, children, metatags and subtags."""
-    tag = get_tag_or_404(tag_name)
+    tag = get_tag_shown_to(tag_name, request.user)
     context = {"tag": tag, "related": neighbourhood(tag), "can_wrangle": can_wrangle(request.user, tag)}
     return render(request, "tags/tag_detail.html", context)
 

@@ -1,177 +1,49 @@
 """Every write to works and chapters. Views, the CLI, imports and the API call these; none save models directly.
 
-Validation lives here too, so every entry point gives the same clear errors (a ValidationError keyed by field).
+Validation lives beside them (works/cleaning.py), so every entry point gives the same clear errors (a
+ValidationError keyed by field). It runs before each action's transaction opens: only the writes hold the lock.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
-from fanshelf.accounts.models import Pseud, User
-from fanshelf.core.sanitize import sanitize_notes, sanitize_text
-from fanshelf.core.wordcount import count_words, html_to_text
+from fanshelf.accounts.models import Pseud, User, is_moderator
 from fanshelf.tags.actions import find_or_create_tags
-from fanshelf.tags.models import USER_TYPES, Tag, TagType
+from fanshelf.tags.models import Tag
+from fanshelf.works.cleaning import MAX_CHAPTER as MAX_CHAPTER
+from fanshelf.works.cleaning import MAX_NOTES as MAX_NOTES
+from fanshelf.works.cleaning import MAX_SUMMARY as MAX_SUMMARY
+from fanshelf.works.cleaning import MAX_TITLE as MAX_TITLE
+from fanshelf.works.cleaning import ChapterFields as ChapterFields
+from fanshelf.works.cleaning import WorkFields as WorkFields
+from fanshelf.works.cleaning import check_length as check_length
+from fanshelf.works.cleaning import clean_chapter, clean_work
 from fanshelf.works.models import Chapter, Creatorship, Hit, Work, WorkChange
 from fanshelf.works.related import notify_parent_creators
 
-MAX_TITLE = 255
-MAX_SUMMARY = 1250
-MAX_NOTES = 5000
-MIN_CHAPTER = 10
-MAX_CHAPTER = 510_000
-MAX_USER_TAGS = 75
 
-
-@dataclass
-class WorkFields:
-    """What a creator fills in for a work. Tag lists hold names as typed."""
-
-    title: str
-    pseuds: Sequence[Pseud]
-    rating: str
-    warnings: Sequence[str]
-    fandoms: Sequence[str]
-    categories: Sequence[str] = ()
-    relationships: Sequence[str] = ()
-    characters: Sequence[str] = ()
-    freeforms: Sequence[str] = ()
-    summary: str = ""
-    notes: str = ""
-    end_notes: str = ""
-    language: str = "en"
-    restricted: bool = False
-    anonymous: bool = False
-    expected_chapters: int | None = 1
-    published_on: datetime.date | None = None
-
-
-@dataclass
-class ChapterFields:
-    content: str
-    title: str = ""
-    summary: str = ""
-    notes: str = ""
-    end_notes: str = ""
-    published_on: datetime.date | None = None
-
-
-@dataclass
-class _CleanWork:
-    values: dict[str, object]
-    tags: list[Tag] = field(default_factory=list)
-
-
-def _check_length(errors: dict[str, list[str]], name: str, value: str, limit: int, label: str) -> None:
-    if len(value) > limit:
-        errors.setdefault(name, []).append(f"{label} can be at most {limit:,} characters (it has {len(value):,}).")
-
-
-def _check_date(errors: dict[str, list[str]], name: str, value: datetime.date | None) -> None:
-    if value is not None and value > timezone.localdate():
-        errors.setdefault(name, []).append("The date can't be in the future.")
-
-
-def _clean_work(fields: WorkFields, user: User) -> _CleanWork:
+def _resolve_tags(requests: list[tuple[str, str, str]]) -> list[Tag]:
+    """The tags named, found or made in one batch inside the write; a name of the wrong type is refused here."""
     errors: dict[str, list[str]] = {}
-    title = " ".join(fields.title.split())
-    if not title:
-        errors["title"] = ["A work needs a title."]
-    _check_length(errors, "title", title, MAX_TITLE, "Title")
-    summary, notes, end_notes = (sanitize_notes(t) for t in (fields.summary, fields.notes, fields.end_notes))
-    _check_length(errors, "summary", summary, MAX_SUMMARY, "Summary")
-    _check_length(errors, "notes", notes, MAX_NOTES, "Notes")
-    _check_length(errors, "end_notes", end_notes, MAX_NOTES, "End notes")
-    _check_date(errors, "published_on", fields.published_on)
-    if not fields.pseuds:
-        errors["pseuds"] = ["Choose at least one of your pseuds."]
-    elif any(p.user_id != user.pk for p in fields.pseuds):
-        errors["pseuds"] = ["You can only post under your own pseuds."]
-    if fields.expected_chapters is not None and fields.expected_chapters < 1:
-        errors["expected_chapters"] = ["The expected chapter count must be at least 1, or ? when unknown."]
-    tags = _clean_tags(fields, errors)
-    if errors:
-        raise ValidationError(errors)
-    values: dict[str, object] = {
-        "title": title,
-        "summary": summary,
-        "notes": notes,
-        "end_notes": end_notes,
-        "language": fields.language,
-        "restricted": fields.restricted,
-        "anonymous": fields.anonymous,
-        "expected_chapters": fields.expected_chapters,
-    }
-    return _CleanWork(values=values, tags=tags)
-
-
-def _clean_tags(fields: WorkFields, errors: dict[str, list[str]]) -> list[Tag]:
-    """Every tag the form names, found or made in one batch; errors keyed by the field that named them."""
-    requests: list[tuple[str, str, str]] = []  # (name, type, form field)
-    for tag_type, key, names in (
-        (TagType.RATING, "rating", [fields.rating] if fields.rating else []),
-        (TagType.WARNING, "warnings", fields.warnings),
-        (TagType.CATEGORY, "categories", fields.categories),
-        (TagType.FANDOM, "fandoms", fields.fandoms),
-        (TagType.RELATIONSHIP, "relationships", fields.relationships),
-        (TagType.CHARACTER, "characters", fields.characters),
-        (TagType.FREEFORM, "freeforms", fields.freeforms),
-    ):
-        requests.extend((name, tag_type, key) for name in names if name.strip())
     tags: list[Tag] = []
     for (_, _, key), result in zip(requests, find_or_create_tags([(n, t) for n, t, _ in requests]), strict=True):
         if isinstance(result, ValidationError):
             errors.setdefault(key, []).extend(result.messages)
         else:
             tags.append(result)
-    if not fields.rating:
-        errors["rating"] = ["Choose a rating."]
-    if not fields.warnings:
-        errors["warnings"] = ["Choose at least one archive warning."]
-    user_tag_count = sum(1 for _, tag_type, _ in requests if tag_type in USER_TYPES)
-    if not any(name.strip() for name in fields.fandoms):
-        errors["fandoms"] = ["Add at least one fandom."]
-    if user_tag_count > MAX_USER_TAGS:
-        errors.setdefault("freeforms", []).append(
-            f"A work can have at most {MAX_USER_TAGS} fandom, relationship, character and additional tags "
-            f"in all (it has {user_tag_count})."
-        )
-    unique: dict[int, Tag] = {tag.pk: tag for tag in tags}
-    return list(unique.values())
-
-
-def _clean_chapter(fields: ChapterFields) -> dict[str, object]:
-    errors: dict[str, list[str]] = {}
-    content = sanitize_text(fields.content)
-    text_length = len(" ".join(html_to_text(content).split()))
-    if text_length < MIN_CHAPTER:
-        errors["content"] = [f"Chapter text must be at least {MIN_CHAPTER} characters long."]
-    _check_length(errors, "content", content, MAX_CHAPTER, "Chapter text")
-    title = " ".join(fields.title.split())
-    _check_length(errors, "chapter_title", title, MAX_TITLE, "Chapter title")
-    summary, notes, end_notes = (sanitize_notes(t) for t in (fields.summary, fields.notes, fields.end_notes))
-    _check_length(errors, "chapter_summary", summary, MAX_SUMMARY, "Chapter summary")
-    _check_length(errors, "chapter_notes", notes, MAX_NOTES, "Chapter notes")
-    _check_length(errors, "chapter_end_notes", end_notes, MAX_NOTES, "Chapter end notes")
-    _check_date(errors, "chapter_published_on", fields.published_on)
     if errors:
         raise ValidationError(errors)
-    return {
-        "title": title,
-        "summary": summary,
-        "notes": notes,
-        "end_notes": end_notes,
-        "content": content,
-        "published_on": fields.published_on,
-        "word_count": count_words(content),
-    }
+    unique: dict[int, Tag] = {tag.pk: tag for tag in tags}
+    return list(unique.values())
 
 
 def _record_change(work: Work, kind: str) -> None:
@@ -197,6 +69,7 @@ def _set_creators(work: Work, pseuds: Sequence[Pseud]) -> None:
 
 
 def _mark_posted(work: Work, published_on: datetime.date | None) -> None:
+    """Post the work and its draft chapters; the caller saves the work's _POSTED_FIELDS."""
     today = timezone.localdate()
     work.posted = True
     work.published_on = published_on or work.published_on or today
@@ -207,47 +80,92 @@ def _mark_posted(work: Work, published_on: datetime.date | None) -> None:
         chapter.save(update_fields=["posted", "published_on", "edited_at"])
 
 
-@transaction.atomic
-def create_work(user: User, fields: WorkFields, chapter: ChapterFields, post: bool) -> Work:
-    """A new work with its first chapter, posted at once or saved as a draft."""
-    clean = _clean_work(fields, user)
-    chapter_values = _clean_chapter(chapter)
-    # A new work has nothing to reconcile, so each row is inserted once, totals included.
-    work = Work(**clean.values, published_on=fields.published_on)
-    if post:
-        work.posted = True
-        work.published_on = fields.published_on or timezone.localdate()
-        work.revised_at = timezone.now()
-        work.posted_chapter_count = 1
-        work.word_count = int(chapter_values["word_count"])  # type: ignore[call-overload]
-        chapter_values["published_on"] = chapter_values["published_on"] or work.published_on
-    work.save()
-    Work.tags.through.objects.bulk_create([Work.tags.through(work_id=work.pk, tag_id=tag.pk) for tag in clean.tags])
-    Creatorship.objects.bulk_create(
-        [Creatorship(work=work, pseud=pseud, position=position) for position, pseud in enumerate(fields.pseuds)]
-    )
-    Chapter.objects.create(work=work, position=1, posted=post, **chapter_values)
-    _record_change(work, "created")
+# Saves of existing rows name their fields: a full-row save would write back the kudos and hit counts read
+# before, undoing F() increments other requests made meanwhile.
+_POSTED_FIELDS = ["posted", "published_on", "revised_at", "edited_at"]
+
+
+def create_work(
+    user: User,
+    fields: WorkFields,
+    chapter: ChapterFields,
+    post: bool,
+    then: Callable[[Work], object] | None = None,
+    more_chapters: Sequence[ChapterFields] = (),
+) -> Work:
+    """A new work with its first chapter (and, for imports, `more_chapters` after it), posted at once or saved as
+    a draft.
+
+    Text is cleaned before the transaction opens, so no other writer waits on it. `then` runs inside the
+    transaction once the work exists (the form's parent citation and series); a ValidationError there undoes all.
+    """
+    clean = clean_work(fields, user)
+    chapter_values = clean_chapter(chapter)
+    more_values = [_clean_numbered_chapter(extra, number) for number, extra in enumerate(more_chapters, start=2)]
+    with transaction.atomic():
+        tags = _resolve_tags(clean.tag_requests)
+        # A new work has nothing to reconcile, so each row is inserted once, totals included.
+        work = Work(**clean.values, published_on=fields.published_on)
+        if post:
+            work.posted = True
+            work.published_on = fields.published_on or timezone.localdate()
+            work.revised_at = timezone.now()
+            work.posted_chapter_count = 1
+            work.word_count = int(chapter_values["word_count"])  # type: ignore[call-overload]
+            chapter_values["published_on"] = chapter_values["published_on"] or work.published_on
+        work.save()
+        Work.tags.through.objects.bulk_create([Work.tags.through(work_id=work.pk, tag_id=tag.pk) for tag in tags])
+        Creatorship.objects.bulk_create(
+            [Creatorship(work=work, pseud=pseud, position=position) for position, pseud in enumerate(fields.pseuds)]
+        )
+        Chapter.objects.create(work=work, position=1, posted=post, **chapter_values)
+        for position, values in enumerate(more_values, start=2):
+            values["published_on"] = values["published_on"] or (work.published_on if post else None)
+            Chapter.objects.create(work=work, position=position, posted=post, **values)
+        if more_values:
+            refresh_totals(work)
+        _record_change(work, "created")
+        if then is not None:
+            then(work)
     return work
 
 
-@transaction.atomic
-def update_work(work: Work, user: User, fields: WorkFields, post: bool = False) -> Work:
-    """Save edits to a work's metadata; `post` also posts a draft and its draft chapters."""
-    clean = _clean_work(fields, user)
-    for name, value in clean.values.items():
-        setattr(work, name, value)
-    if fields.published_on is not None:
-        work.published_on = fields.published_on
-    work.save()
-    work.tags.set(clean.tags)
-    _set_creators(work, fields.pseuds)
-    if post and not work.posted:
-        _mark_posted(work, fields.published_on)
-        work.save()
-        notify_parent_creators(work)
-    refresh_totals(work)
-    _record_change(work, "edited")
+def _clean_numbered_chapter(fields: ChapterFields, number: int) -> dict[str, object]:
+    """A later chapter's values; its errors say which chapter they are about."""
+    try:
+        return clean_chapter(fields)
+    except ValidationError as error:
+        messages = error.message_dict if hasattr(error, "error_dict") else {"content": error.messages}
+        raise ValidationError(
+            {name: [f"Chapter {number}: {message}" for message in texts] for name, texts in messages.items()}
+        ) from None
+
+
+def update_work(
+    work: Work, user: User, fields: WorkFields, post: bool = False, then: Callable[[Work], object] | None = None
+) -> Work:
+    """Save edits to a work's metadata; `post` also posts a draft and its draft chapters. Cleaning runs before
+    the transaction; `then` runs inside it, as for create_work."""
+    clean = clean_work(fields, user)
+    with transaction.atomic():
+        tags = _resolve_tags(clean.tag_requests)
+        for name, value in clean.values.items():
+            setattr(work, name, value)
+        changed = [*clean.values, "edited_at"]
+        if fields.published_on is not None:
+            work.published_on = fields.published_on
+            changed.append("published_on")
+        work.save(update_fields=changed)
+        work.tags.set(tags)
+        _set_creators(work, fields.pseuds)
+        if post and not work.posted:
+            _mark_posted(work, fields.published_on)
+            work.save(update_fields=_POSTED_FIELDS)
+            notify_parent_creators(work)
+        refresh_totals(work)
+        _record_change(work, "edited")
+        if then is not None:
+            then(work)
     return work
 
 
@@ -256,23 +174,23 @@ def post_work(work: Work) -> Work:
     """Post a draft work and its chapters."""
     if not work.posted:
         _mark_posted(work, None)
-        work.save()
+        work.save(update_fields=_POSTED_FIELDS)
         refresh_totals(work)
         _record_change(work, "posted")
         notify_parent_creators(work)
     return work
 
 
-@transaction.atomic
 def add_chapter(work: Work, fields: ChapterFields, post: bool) -> Chapter:
     """Append a chapter. Posting it moves the work's updated date; saving a draft chapter does not."""
-    values = _clean_chapter(fields)
-    last = work.chapters.order_by("-position").values_list("position", flat=True).first() or 0
-    chapter = Chapter.objects.create(work=work, position=last + 1, **values)
-    if post and work.posted:
-        _post_chapter(work, chapter)
-    refresh_totals(work)
-    _record_change(work, "chapter_added")
+    values = clean_chapter(fields)  # before the transaction, so no other writer waits on the cleaning
+    with transaction.atomic():
+        last = work.chapters.order_by("-position").values_list("position", flat=True).first() or 0
+        chapter = Chapter.objects.create(work=work, position=last + 1, **values)
+        if post and work.posted:
+            _post_chapter(work, chapter)
+        refresh_totals(work)
+        _record_change(work, "chapter_added")
     return chapter
 
 
@@ -299,16 +217,17 @@ def post_chapter(chapter: Chapter) -> Chapter:
     return chapter
 
 
-@transaction.atomic
 def update_chapter(chapter: Chapter, fields: ChapterFields) -> Chapter:
-    values = _clean_chapter(fields)
+    """Save edits to a chapter; its text is cleaned before the transaction opens."""
+    values = clean_chapter(fields)
     if values["published_on"] is None:
         values["published_on"] = chapter.published_on
-    for name, value in values.items():
-        setattr(chapter, name, value)
-    chapter.save()
-    refresh_totals(chapter.work)
-    _record_change(chapter.work, "chapter_edited")
+    with transaction.atomic():
+        for name, value in values.items():
+            setattr(chapter, name, value)
+        chapter.save(update_fields=[*values, "edited_at"])
+        refresh_totals(chapter.work)
+        _record_change(chapter.work, "chapter_edited")
     return chapter
 
 
@@ -354,13 +273,72 @@ def set_hidden_by_moderator(work: Work, hidden: bool) -> None:
 
 
 def record_hit(work: Work, visitor: str, viewer: User | None) -> bool:
-    """Count one hit per visitor per day, never the creator's own. Returns whether it counted."""
-    if not work.posted or (viewer is not None and work.is_created_by(viewer)):
+    """Count one hit per visitor per day. Returns whether it counted.
+
+    Creators' and moderators' views never count, so neither do views of hidden or unrevealed works (nobody else
+    can open them). The write waits at most HIT_LOCK_WAIT_MS for another writer: work pages call this after the
+    page has gone out (works/reading.py), and a hit is not worth holding a worker for.
+    """
+    if not work.posted or work.hidden_by_moderator or work.unrevealed:
         return False
-    with transaction.atomic():
+    if viewer is not None and (is_moderator(viewer) or work.is_created_by(viewer)):
+        return False
+    with _short_lock_wait():
         _, created = Hit.objects.get_or_create(work=work, visitor=visitor, day=timezone.localdate())
         if created:
             Work.objects.filter(pk=work.pk).update(hit_count=F("hit_count") + 1)
             WorkChange.objects.create(work_id=work.pk, kind="hit")  # listings sort and filter by hits
             work.hit_count += 1
     return created
+
+
+HIT_LOCK_WAIT_MS = 1000
+
+
+@contextmanager
+def _short_lock_wait() -> Iterator[None]:
+    """A transaction that gives up on the write lock after HIT_LOCK_WAIT_MS instead of FANSHELF_DB_LOCK_TIMEOUT."""
+    if connection.vendor != "sqlite":
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute(f"SET LOCAL lock_timeout = {HIT_LOCK_WAIT_MS}")
+            yield
+        return
+    # SQLite takes the write lock when the transaction begins, so the shorter wait is set before it.
+    with connection.cursor() as cursor:
+        cursor.execute(f"PRAGMA busy_timeout = {HIT_LOCK_WAIT_MS}")
+    try:
+        with transaction.atomic():
+            yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA busy_timeout = {settings.FANSHELF_DB_LOCK_TIMEOUT * 1000}")
+
+
+@transaction.atomic
+def set_work_flags(
+    work: Work, *, restricted: bool | None = None, anonymous: bool | None = None, unrevealed: bool | None = None
+) -> bool:
+    """Moderators' switches for who may see a work and whether its creators are named; None leaves a flag as it
+    is. Returns whether anything changed; a change reaches listings, search, feeds and downloads via the outbox."""
+    wanted = {"restricted": restricted, "anonymous": anonymous, "unrevealed": unrevealed}
+    changed = [name for name, value in wanted.items() if value is not None and getattr(work, name) != value]
+    if not changed:
+        return False
+    for name in changed:
+        setattr(work, name, wanted[name])
+    work.save(update_fields=[*changed, "edited_at"])
+    _record_change(work, "visibility")
+    return True
+
+
+@transaction.atomic
+def remove_creator(work: Work, user: User) -> None:
+    """Take a person's pseuds off a work made with others (when their account goes); the others stay credited.
+    A work this person made alone is deleted with delete_work instead, so it never lists without a creator."""
+    if not work.creatorships.exclude(pseud__user=user).exists():
+        raise ValidationError("This is the only creator of the work; delete the work instead.")
+    removed, _ = work.creatorships.filter(pseud__user=user).delete()
+    if removed:
+        _record_change(work, "creators")

@@ -1,68 +1,98 @@
-"""Moderators find, hide and delete works here. Hiding goes through the same action as everywhere else."""
+"""Moderators find works here and act on them through admin actions that call the works actions, so every change
+writes the outbox and reaches listings, search, feeds and downloads. The work's page in the admin is read-only:
+creators edit titles, text and credits on the site."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from fanshelf.core.admin_access import ModeratorAdmin
-from fanshelf.works.actions import delete_work, set_hidden_by_moderator
+from fanshelf.accounts.admin_access import ActionDeletion, ReadOnlyAccess, ReadOnlyInline
+from fanshelf.works.actions import delete_work, set_hidden_by_moderator, set_work_flags
 from fanshelf.works.models import Chapter, Creatorship, Work
 
+WorkAction = Callable[[admin.ModelAdmin[Work], HttpRequest, QuerySet[Work]], None]
 
-class CreatorshipInline(admin.TabularInline[Creatorship, Work]):
+
+class CreatorshipInline(ReadOnlyInline, admin.TabularInline[Creatorship, Work]):
     model = Creatorship
-    extra = 0
-    raw_id_fields = ["pseud"]
+    fields = readonly_fields = ("pseud", "position")
 
 
-class ChapterInline(admin.StackedInline[Chapter, Work]):
+class ChapterInline(ReadOnlyInline, admin.StackedInline[Chapter, Work]):
     model = Chapter
-    extra = 0
-    fields = ["position", "title", "posted", "published_on", "word_count"]
-    readonly_fields = ["word_count"]
-    show_change_link = True
+    fields = readonly_fields = ("position", "title", "posted", "published_on", "word_count")
+
+
+def _done(request: HttpRequest, count: int, what: str) -> None:
+    messages.success(request, f"{count} work(s) {what}.")
+
+
+def _flag_action(name: str, description: str, what: str, **flags: bool) -> WorkAction:
+    """An admin action setting some of a work's flags through set_work_flags; it reports how many changed."""
+
+    def action(modeladmin: admin.ModelAdmin[Work], request: HttpRequest, queryset: QuerySet[Work]) -> None:
+        _done(request, sum(set_work_flags(work, **flags) for work in queryset), what)
+
+    action.__name__ = name
+    return admin.action(description=description)(action)
 
 
 @admin.register(Work)
-class WorkAdmin(ModeratorAdmin):
-    list_display = ["title", "posted", "restricted", "anonymous", "hidden_by_moderator", "word_count", "revised_at"]
-    list_filter = ["posted", "restricted", "anonymous", "hidden_by_moderator", "language"]
+class WorkAdmin(ReadOnlyAccess, ActionDeletion):
+    list_display = [
+        "title",
+        "posted",
+        "restricted",
+        "anonymous",
+        "unrevealed",
+        "hidden_by_moderator",
+        "word_count",
+        "revised_at",
+    ]
+    list_filter = ["posted", "restricted", "anonymous", "unrevealed", "hidden_by_moderator", "language"]
     search_fields = ["title", "creatorships__pseud__name", "creatorships__pseud__user__username"]
-    readonly_fields = ["word_count", "posted_chapter_count", "kudos_count", "hit_count", "created_at", "edited_at"]
-    raw_id_fields = ["tags"]
     inlines = [CreatorshipInline, ChapterInline]
-    actions = ["hide_works", "unhide_works", "delete_works"]
+    actions = [
+        "hide_works",
+        "unhide_works",
+        _flag_action("restrict_works", "Restrict selected works to logged-in users", "restricted", restricted=True),
+        _flag_action("unrestrict_works", "Open selected works to guests", "opened to guests", restricted=False),
+        _flag_action("make_anonymous", "Make selected works anonymous", "made anonymous", anonymous=True),
+        _flag_action("reveal_creators", "Show the creators of selected works", "credited again", anonymous=False),
+        _flag_action("make_unrevealed", "Mark selected works unrevealed", "marked unrevealed", unrevealed=True),
+        _flag_action("reveal_works", "Reveal selected works", "revealed", unrevealed=False),
+        "delete_works",
+    ]
 
     @admin.action(description="Hide selected works")
     def hide_works(self, request: HttpRequest, queryset: QuerySet[Work]) -> None:
         for work in queryset:
             set_hidden_by_moderator(work, hidden=True)
-        messages.success(request, f"{queryset.count()} work(s) hidden.")
+        _done(request, queryset.count(), "hidden")
 
     @admin.action(description="Unhide selected works")
     def unhide_works(self, request: HttpRequest, queryset: QuerySet[Work]) -> None:
         for work in queryset:
             set_hidden_by_moderator(work, hidden=False)
-        messages.success(request, f"{queryset.count()} work(s) unhidden.")
+        _done(request, queryset.count(), "unhidden")
 
     @admin.action(description="Delete selected works")
     def delete_works(self, request: HttpRequest, queryset: QuerySet[Work]) -> None:
-        count = 0
-        for work in list(queryset):
+        works = list(queryset)
+        for work in works:
             delete_work(work)
-            count += 1
-        messages.success(request, f"{count} work(s) deleted.")
+        _done(request, len(works), "deleted")
+
+    def delete_object(self, request: HttpRequest, obj: Work) -> None:
+        delete_work(obj)
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         actions: dict[str, Any] = super().get_actions(request)
-        actions.pop("delete_selected", None)  # deletion goes through delete_works so the outbox hears of it
+        # Our delete_works asks no confirmation, like hiding; one way to bulk-delete is enough.
+        actions.pop("delete_selected", None)
         return actions
-
-    def save_model(self, request: HttpRequest, obj: Work, form: object, change: bool) -> None:
-        if change and "hidden_by_moderator" in getattr(form, "changed_data", []):
-            set_hidden_by_moderator(obj, hidden=obj.hidden_by_moderator)
-        super().save_model(request, obj, form, change)

@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from fanshelf.accounts.models import Pseud, User
+from fanshelf.core.numbers import DIGITS_ONLY, NotANumber, WholeNumberField, parse_digits
 from fanshelf.tags.models import CATEGORIES, RATINGS, WARNINGS
 from fanshelf.works.actions import ChapterFields, WorkFields
 from fanshelf.works.languages import LANGUAGES
@@ -89,9 +90,13 @@ class WorkForm(forms.Form):
         raw = self.cleaned_data["expected_chapters"].strip()
         if raw == "?":
             return None
-        if not raw.isdigit() or int(raw) < 1:
-            raise ValidationError("Enter a number of chapters, or ? if you don't know yet.")
-        return int(raw)
+        try:
+            expected = parse_digits(raw)
+        except NotANumber:
+            expected = 0  # refused below, in the same words as 0
+        if expected < 1:
+            raise ValidationError(f"Enter a number of chapters, or ? if you don't know yet. {DIGITS_ONLY}.")
+        return expected
 
     def work_fields(self) -> WorkFields:
         data = self.cleaned_data
@@ -199,7 +204,7 @@ class ChapterOrderForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.chapters = chapters
         for chapter in chapters:
-            self.fields[f"position_{chapter.pk}"] = forms.IntegerField(
+            self.fields[f"position_{chapter.pk}"] = WholeNumberField(
                 min_value=1, max_value=len(chapters), initial=chapter.position, label=chapter.heading
             )
 

@@ -34,6 +34,11 @@ class WorkQuerySet(models.QuerySet["Work"]):
             return self.filter(Q(posted=True) | self._created_by(user))
         return self.filter(Q(posted=True, hidden_by_moderator=False, unrevealed=False) | self._created_by(user))
 
+    def posted_visible_to(self, user: Viewer) -> WorkQuerySet:
+        """Posted works this user may open: what a link elsewhere (related works, citations) may name to them.
+        Unlike a listing, it keeps hidden works for moderators and the user's own hidden works for them."""
+        return self.visible_to(user).filter(posted=True)
+
     def listed_for_users(self) -> WorkQuerySet:
         return self.filter(posted=True, hidden_by_moderator=False, unrevealed=False)
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 
+from fanshelf.accounts.models import User
 from fanshelf.core.visitors import visitor_key
 from fanshelf.works.actions import record_hit
 from fanshelf.works.models import Chapter, Work
@@ -12,6 +17,7 @@ from fanshelf.works.related import children_for_display, parents_for_display
 from fanshelf.works.series import series_places
 
 ADULT_SESSION_KEY = "adult_ok"
+logger = logging.getLogger(__name__)
 
 
 def needs_adult_gate(request: HttpRequest, work: Work) -> bool:
@@ -35,8 +41,6 @@ def render_work_page(
         chapter = chapters[0] if chapters else None
     shown = chapters if entire or chapter is None else [chapter]
     index = chapters.index(chapter) if chapter is not None and chapter in chapters else 0
-    if not preview and work.posted:
-        record_hit(work, visitor_key(request), request.user if request.user.is_authenticated else None)
     context = {
         "work": work,
         "chapters": chapters,
@@ -47,9 +51,37 @@ def render_work_page(
         "is_last": entire or index == len(chapters) - 1,
         "is_creator": is_creator,
         "preview": preview,
+        # The download view's own rule (downloads.access), so the links show exactly when they would work.
+        "downloadable": not preview and Work.objects.listed_for(request.user).filter(pk=work.pk).exists(),
         "parents": parents_for_display(work, request.user),
         "series_places": series_places(work, request.user),
         "children": children_for_display(work, request.user),
         "kudos_givers": work.kudos.select_related("user").order_by("created_at")[:50],
     }
-    return render(request, "works/work_page.html", context)
+    page = render_to_string("works/work_page.html", context, request)
+    if preview or not work.posted:
+        return HttpResponse(page)
+    viewer = request.user if request.user.is_authenticated else None
+    return PageThenHit(page, work, visitor_key(request), viewer)
+
+
+class PageThenHit(HttpResponse):
+    """A work page that counts its hit once it has gone out, so a reader never waits on another writer.
+
+    WSGI servers call close() after sending the body, and Django's test client calls it too. A hit that cannot be
+    written (the lock stayed taken, see actions.record_hit) is only logged: the reader already has the page.
+    """
+
+    def __init__(self, content: str, work: Work, visitor: str, viewer: User | None) -> None:
+        super().__init__(content)
+        self._count_hit: Callable[[], object] | None = lambda: record_hit(work, visitor, viewer)
+
+    def close(self) -> None:
+        count_hit, self._count_hit = self._count_hit, None
+        try:
+            if count_hit is not None:
+                count_hit()
+        except Exception:  # whatever went wrong, it must not reach a reader who already has the page
+            logger.warning("A hit was not counted", exc_info=True)
+        finally:
+            super().close()  # last: it ends the request, closing the database connection

@@ -6,7 +6,7 @@ The link shows on the parent only once approved, and both sides are masked for r
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from fanshelf.accounts.models import User
@@ -69,7 +70,7 @@ def resolve_parent(reference: ParentReference, user: User) -> Work | None:
         if not reference.title.strip():
             raise ValidationError({"parent_title": ["Give the title of a work that is not on this archive."]})
         return None
-    parent = Work.objects.visible_to(user).filter(pk=work_id, posted=True).first()
+    parent = Work.objects.posted_visible_to(user).filter(pk=work_id).first()
     if parent is None:
         raise ValidationError({"parent_url": ["There is no posted work at that address that you can see."]})
     return parent
@@ -99,7 +100,11 @@ def cite_parent(child: Work, user: User, reference: ParentReference) -> RelatedW
 
 
 def notify_parent_creators(child: Work) -> None:
-    """Email the creators of each cited parent once, after the child is posted (called again on posting)."""
+    """Email the creators of each cited parent once, after the child is posted (called again on posting).
+
+    Each recipient is told only what they may see: nothing about a child they may not open (hidden, unrevealed),
+    and "Anonymous" for an anonymous child they did not make. A link nobody could be told about stays un-notified.
+    """
     if not child.posted:
         return
     pending = child.parent_links.filter(parent__isnull=False, notified_at__isnull=True, approved=False)
@@ -107,15 +112,20 @@ def notify_parent_creators(child: Work) -> None:
         parent = link.parent
         if parent is None:  # external parents have no one here to tell
             continue
-        recipients = [p.user.email for p in parent.creator_pseuds if p.user.email]
-        creators = "Anonymous" if child.anonymous else ", ".join(p.name for p in child.creator_pseuds)
-        body = (
-            f"“{child.title}” by {creators} says it is {link.get_kind_display().lower()} your work "
-            f"“{parent.title}”.\n\nApprove or remove the link: {settings.SITE_URL}/works/related/\n"
-        )
-        send_mail("A work cites yours", body, None, recipients, fail_silently=True)
-        link.notified_at = timezone.now()
-        link.save(update_fields=["notified_at"])
+        told = False
+        for user in {pseud.user for pseud in parent.creator_pseuds if pseud.user.email}:
+            entry = _visible_entries([child], user).get(child.pk)
+            if entry is None or entry.masked:
+                continue
+            body = (
+                f"“{entry.title}” by {entry.creators} says it is {link.get_kind_display().lower()} your work "
+                f"“{parent.title}”.\n\nApprove or remove the link: {settings.SITE_URL}/works/related/\n"
+            )
+            send_mail("A work cites yours", body, None, [user.email], fail_silently=True)
+            told = True
+        if told:
+            link.notified_at = timezone.now()
+            link.save(update_fields=["notified_at"])
 
 
 def _check_parent_creator(link: RelatedWork, user: User) -> Work:
@@ -149,30 +159,67 @@ def uncite_parent(link: RelatedWork, user: User) -> None:
     link.delete()
 
 
-def _entry(work: Work, kind_label: str, viewer: User | AnonymousUser) -> RelatedEntry | None:
-    if Work.objects.visible_to(viewer).filter(pk=work.pk, posted=True).exists():
-        creators = ", ".join(p.name for p in work.creator_pseuds) if work.shows_creators_to(viewer) else "Anonymous"
-        return RelatedEntry(kind_label, work.title, work.get_absolute_url(), creators)
-    if work.restricted and work.posted and not work.hidden_by_moderator and not viewer.is_authenticated:
-        return RelatedEntry(kind_label, "A restricted work", None, "", masked=True)
-    return None
+def _visible_entries(works: list[Work], viewer: User | AnonymousUser) -> dict[int, RelatedEntry]:
+    """How each of these works may be named to `viewer`, by id (callers set the label); works they may not know
+    of are left out. WorkQuerySet decides which: a work they may open is named (creators shown as Anonymous unless
+    they may know them); a work only registered users may open is "A restricted work" to a guest."""
+    ids = {work.pk for work in works}
+    if not ids:
+        return {}
+    openable = set(Work.objects.posted_visible_to(viewer).filter(pk__in=ids).values_list("pk", flat=True))
+    masked = set(Work.objects.listed_for_users().filter(pk__in=ids - openable).values_list("pk", flat=True))
+    entries: dict[int, RelatedEntry] = {}
+    for work in works:
+        if work.pk in openable:
+            shown = work.shows_creators_to(viewer)
+            creators = ", ".join(p.name for p in work.creator_pseuds) if shown else "Anonymous"
+            entries[work.pk] = RelatedEntry("", work.title, work.get_absolute_url(), creators)
+        elif work.pk in masked:
+            entries[work.pk] = RelatedEntry("", "A restricted work", None, "", masked=True)
+    return entries
 
 
 def parents_for_display(child: Work, viewer: User | AnonymousUser) -> list[RelatedEntry]:
+    links = list(child.parent_links.select_related("parent").prefetch_related("parent__creatorships__pseud__user"))
+    named = _visible_entries([link.parent for link in links if link.parent is not None], viewer)
     entries: list[RelatedEntry] = []
-    links = child.parent_links.select_related("parent").prefetch_related("parent__creatorships__pseud__user")
     for link in links:
         label = link.get_kind_display()
         if link.parent is None:
             entries.append(RelatedEntry(label, link.external_title, link.external_url, link.external_creator))
-        elif (entry := _entry(link.parent, label, viewer)) is not None:
-            entries.append(entry)
+        elif (entry := named.get(link.parent.pk)) is not None:
+            entries.append(replace(entry, kind_label=label))
     return entries
 
 
+def cited_parents(child: Work, viewer: User) -> list[tuple[RelatedWork, RelatedEntry | None]]:
+    """The child's links for its creators to manage, each with its parent as `viewer` may see it: None for a
+    parent on this archive they may no longer open (hidden since, say), which they may still remove."""
+    links = list(child.parent_links.select_related("parent").prefetch_related("parent__creatorships__pseud__user"))
+    named = _visible_entries([link.parent for link in links if link.parent is not None], viewer)
+    return [(link, named.get(link.parent_id) if link.parent_id is not None else None) for link in links]
+
+
 def children_for_display(parent: Work, viewer: User | AnonymousUser) -> list[RelatedEntry]:
-    links = parent.child_links.filter(approved=True).select_related("child")
-    links = links.prefetch_related("child__creatorships__pseud__user")
+    approved = parent.child_links.filter(approved=True).select_related("child")
+    links = list(approved.prefetch_related("child__creatorships__pseud__user"))
+    named = _visible_entries([link.child for link in links], viewer)
     labels = {RelationKind.INSPIRED: "inspired", RelationKind.TRANSLATION: "translation", RelationKind.PODFIC: "podfic"}
-    entries = (_entry(link.child, labels[RelationKind(link.kind)], viewer) for link in links)
-    return [entry for entry in entries if entry is not None]
+    return [
+        replace(named[link.child_id], kind_label=labels[RelationKind(link.kind)])
+        for link in links
+        if link.child_id in named
+    ]
+
+
+def links_citing_works_of(user: User) -> QuerySet[RelatedWork]:
+    """Links from other works to this user's works, for them to approve or remove: only from children they may
+    open (a hidden or unrevealed child is unknown to them, as its page is), anonymous ones still masked by
+    the byline. Waiting links first."""
+    mine = Work.objects.filter(creatorships__pseud__user=user)
+    return (
+        RelatedWork.objects.filter(parent__in=mine, child__in=Work.objects.posted_visible_to(user))
+        .select_related("parent", "child")
+        .prefetch_related("child__creatorships__pseud__user")
+        .order_by("approved", "-created_at")
+    )

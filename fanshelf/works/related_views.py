@@ -16,8 +16,14 @@ from django.views.decorators.http import require_POST
 from fanshelf.accounts.models import User
 from fanshelf.works.access import get_work_for_editing
 from fanshelf.works.forms import WorkForm, add_action_errors, parent_reference_from
-from fanshelf.works.models import RelatedWork, Work
-from fanshelf.works.related import approve_link, cite_parent, reject_link, uncite_parent
+from fanshelf.works.related import (
+    approve_link,
+    cite_parent,
+    cited_parents,
+    links_citing_works_of,
+    reject_link,
+    uncite_parent,
+)
 
 _PARENT_FIELDS = ["parent_kind", "parent_url", "parent_title", "parent_creator", "parent_language"]
 
@@ -46,8 +52,11 @@ def manage_parents(request: HttpRequest, work_id: int) -> HttpResponse:
         else:
             messages.success(request, "The parent work was added.")
             return redirect("works:related_manage", work.pk)
-    links = work.parent_links.select_related("parent")
-    return render(request, "works/manage_parents.html", {"work": work, "form": form, "links": links})
+    return render(
+        request,
+        "works/manage_parents.html",
+        {"work": work, "form": form, "links": cited_parents(work, cast(User, request.user))},
+    )
 
 
 @login_required
@@ -65,20 +74,15 @@ def remove_parent(request: HttpRequest, work_id: int, link_id: int) -> HttpRespo
 @login_required
 def links_to_my_works(request: HttpRequest) -> HttpResponse:
     """Works citing the user's works: approve or remove each link."""
-    mine = Work.objects.filter(creatorships__pseud__user=cast(User, request.user))
-    links = (
-        RelatedWork.objects.filter(parent__in=mine, child__posted=True)
-        .select_related("parent", "child")
-        .prefetch_related("child__creatorships__pseud__user")
-        .order_by("approved", "-created_at")
-    )
+    links = links_citing_works_of(cast(User, request.user))
     return render(request, "works/links_to_my_works.html", {"links": links})
 
 
 @login_required
 @require_POST
 def decide_link(request: HttpRequest, link_id: int, decision: str) -> HttpResponse:
-    link = RelatedWork.objects.select_related("parent").filter(pk=link_id, parent__isnull=False).first()
+    # Only links the page lists: a link from a child this user may not open is as missing as a wrong id.
+    link = links_citing_works_of(cast(User, request.user)).filter(pk=link_id).first()
     if link is None or decision not in {"approve", "remove"}:
         raise Http404("No such link.")
     try:

@@ -11,6 +11,7 @@ from django.db.models import Max
 
 from fanshelf.accounts.models import User
 from fanshelf.core.sanitize import sanitize_notes
+from fanshelf.works.cleaning import MAX_NOTES, MAX_SUMMARY, MAX_TITLE, clean_html, clean_line
 from fanshelf.works.models import Series, SeriesEntry, Work, WorkChange
 
 if TYPE_CHECKING:
@@ -50,16 +51,22 @@ def remove_from_series(series: Series, work: Work, user: User) -> None:
     WorkChange.objects.create(work_id=work.pk, kind="series")
 
 
-@transaction.atomic
 def update_series(series: Series, user: User, title: str, summary: str, notes: str, complete: bool) -> Series:
+    """Text is checked and cleaned as a work's is (works/cleaning.py), before the transaction, so no write waits on
+    it; overlong text is refused, never cut: cut HTML can end inside an <a> that then wraps the rest of the page."""
     if not series.is_created_by(user):
         raise ValidationError("Only the series' creators can edit it.")
-    clean_title = " ".join(title.split())
-    if not clean_title:
-        raise ValidationError({"title": ["A series needs a title."]})
-    series.title, series.complete = clean_title[:255], complete
-    series.summary, series.notes = sanitize_notes(summary)[:1250], sanitize_notes(notes)[:5000]
-    series.save()
+    errors: dict[str, list[str]] = {}
+    clean_title = clean_line(errors, "title", title, MAX_TITLE, "Title")
+    if not clean_title and "title" not in errors:
+        errors["title"] = ["A series needs a title."]
+    clean_summary = clean_html(errors, "summary", summary, MAX_SUMMARY, "Summary", sanitize_notes)
+    clean_notes = clean_html(errors, "notes", notes, MAX_NOTES, "Notes", sanitize_notes)
+    if errors:
+        raise ValidationError(errors)
+    series.title, series.summary, series.notes, series.complete = clean_title, clean_summary, clean_notes, complete
+    with transaction.atomic():
+        series.save(update_fields=["title", "summary", "notes", "complete", "edited_at"])
     return series
 
 

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from fanshelf.core.numbers import MAX_ID, number_param
 from fanshelf.core.pagination import paginate
 from fanshelf.works.forms import add_action_errors
 from fanshelf.works.models import Series
@@ -45,7 +46,8 @@ def edit_series(request: HttpRequest, series_id: int) -> HttpResponse:
     initial = {"title": series.title, "summary": series.summary, "notes": series.notes, "complete": series.complete}
     form = SeriesForm(request.POST or None, initial=initial)
     if request.method == "POST" and "remove_work" in request.POST:
-        entry = series.entries.filter(work_id=request.POST["remove_work"]).select_related("work").first()
+        work_id = number_param(request.POST, "remove_work", default=0, maximum=MAX_ID)
+        entry = series.entries.filter(work_id=work_id).select_related("work").first()
         if entry is not None:
             remove_from_series(series, entry.work, request.user)  # type: ignore[arg-type]
             messages.success(request, f"“{entry.work.title}” was removed from the series.")

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -62,14 +61,13 @@ def new_work(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and work_form.is_valid() and chapter_form.is_valid():
         intent = request.POST.get("intent", "post")
         try:
-            with transaction.atomic():
-                work = actions.create_work(
-                    request.user,  # type: ignore[arg-type]
-                    work_form.work_fields(),
-                    chapter_form.chapter_fields(),
-                    post=intent == "post",
-                )
-                _cite_parent_from_form(work, request, work_form)
+            work = actions.create_work(
+                request.user,  # type: ignore[arg-type]
+                work_form.work_fields(),
+                chapter_form.chapter_fields(),
+                post=intent == "post",
+                then=lambda work: _cite_parent_from_form(work, request, work_form),
+            )
         except ValidationError as error:
             add_action_errors(error, work_form, chapter_form)
         else:
@@ -79,7 +77,8 @@ def new_work(request: HttpRequest) -> HttpResponse:
 
 
 def _cite_parent_from_form(work: Work, request: HttpRequest, form: WorkForm) -> None:
-    """The optional parts of the work form: a cited parent work and a series."""
+    """The optional parts of the work form: a cited parent work and a series. Run by the action inside its
+    transaction, so a refused citation leaves no half-saved work behind."""
     reference = form.parent_reference()
     if reference is not None:
         cite_parent(work, request.user, reference)  # type: ignore[arg-type]
@@ -106,9 +105,13 @@ def edit_work(request: HttpRequest, work_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         intent = request.POST.get("intent", "save")
         try:
-            with transaction.atomic():
-                actions.update_work(work, request.user, form.work_fields(), post=intent == "post")  # type: ignore[arg-type]
-                _cite_parent_from_form(work, request, form)
+            actions.update_work(
+                work,
+                request.user,  # type: ignore[arg-type]
+                form.work_fields(),
+                post=intent == "post",
+                then=lambda work: _cite_parent_from_form(work, request, form),
+            )
         except ValidationError as error:
             add_action_errors(error, form)
         else:

@@ -9,7 +9,7 @@ from pytest_django import DjangoAssertNumQueries
 from fanshelf.accounts.models import User
 from fanshelf.audio.actions import upload_audio
 from fanshelf.audio.models import AudioFile
-from fanshelf.audio.templatetags.audio_display import duration, iso_duration
+from fanshelf.core.durations import duration, iso_duration
 from fanshelf.works.actions import ChapterFields, add_chapter, post_chapter
 from fanshelf.works.models import Work
 from tests.audio.conftest import MakeAudio, as_upload, first_chapter

@@ -87,7 +87,13 @@ def test_a_range_beyond_the_file_gets_416_with_the_size(
     assert response["Content-Range"] == f"bytes */{len(stored)}"
 
 
-@pytest.mark.parametrize("header", ["bytes=0-9,20-29", "items=0-9", "bytes=9-0", "bytes=-", "bytes=abc"])
+MALFORMED_RANGES = [
+    "bytes=0-9,20-29", "items=0-9", "bytes=9-0", "bytes=-", "bytes=abc",
+    "bytes=٣-", "bytes=0-²", f"bytes={'9' * 5000}-", f"bytes=-{'9' * 5000}",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("header", MALFORMED_RANGES)
 def test_several_or_malformed_ranges_are_ignored_and_the_whole_file_is_sent(
     guest: Client, audio: AudioFile, stored: bytes, header: str
 ) -> None:

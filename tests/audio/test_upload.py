@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import mutagen
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
@@ -93,6 +94,21 @@ def test_a_truncated_file_is_refused_with_a_clear_error_and_nothing_is_saved(
     assert response.status_code == 200
     page = response.content.decode()
     assert "cut short (truncated)" in page or "could not be read. Is it damaged?" in page
+    assert not AudioFile.objects.exists()
+    assert stored_files(media_root) == []
+
+
+def test_a_file_whose_tags_cannot_be_rewritten_is_refused_not_stored_with_its_names(
+    author_client: Client, podfic: Work, media_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def damaged(path: Path, audio_format: str) -> list[str]:
+        raise mutagen.MutagenError("the tag block's sizes do not add up")
+
+    # Fault injection: a real file that probes as audio but whose tags mutagen cannot rewrite is rare to craft.
+    monkeypatch.setattr("fanshelf.audio.actions.strip_creator_tags_in_place", damaged)
+    response = author_client.post(upload_url(podfic), {"file": as_upload(mp3_bytes(1.0), "part.mp3")})
+    assert response.status_code == 200
+    assert "names in them could not be removed" in response.content.decode()
     assert not AudioFile.objects.exists()
     assert stored_files(media_root) == []
 

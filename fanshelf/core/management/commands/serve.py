@@ -10,14 +10,18 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from fanshelf.core.numbers import digits_argument
+
 
 class Command(BaseCommand):
     help = "Serve Fanshelf with gunicorn (DEBUG off, static files by whitenoise)."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--bind", default="127.0.0.1:8000", help="address:port to listen on")
-        parser.add_argument("--workers", type=int, default=2, help="worker processes (at least 1)")
-        parser.add_argument("--threads", type=int, default=8, help="threads per worker (an audio stream holds one)")
+        parser.add_argument("--workers", type=digits_argument, default=2, help="worker processes (at least 1)")
+        parser.add_argument(
+            "--threads", type=digits_argument, default=8, help="threads per worker (an audio stream holds one)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         workers, threads = options["workers"], options["threads"]

@@ -13,6 +13,7 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Cast, Coalesce, Round
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from fanshelf.core.numbers import digits_argument
 from fanshelf.discovery import text
 from fanshelf.discovery.index import DiscoveryIndex
 from fanshelf.discovery.live import REINDEXED, outbox_tops
@@ -51,7 +52,7 @@ class Command(BaseCommand):
     help = "Rebuild counts, the text index and the discovery index from the database. Resumable with --from-id."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("--from-id", type=int, default=0, help="Resume at this work id.")
+        parser.add_argument("--from-id", type=digits_argument, default=0, help="Resume at this work id.")
         parser.add_argument("--skip-counts", action="store_true", help="Keep stored kudos/hits/... counts.")
         parser.add_argument("--skip-text", action="store_true", help="Keep the text index as it is.")
 
