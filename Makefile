@@ -7,10 +7,13 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
 SIZE ?= 100000
-TEST_PACKAGES := chromium epubcheck poppler-utils
+TEST_PACKAGES := chromium epubcheck poppler-utils calibre fonts-noto-cjk
+# axe-core, which the browser test runs on every page it visits; npm installs it here (var/ is not committed).
+AXE_DIR := var/test-tools
+AXE_VERSION := 4.14.1
 PG_TEST_URL ?= $(or $(FANSHELF_TEST_POSTGRES),postgres://postgres@127.0.0.1:5432/fanshelf_test)
 
-.PHONY: install run dev test test-deps check lint fmt bench migrate demo
+.PHONY: install run dev test test-deps check lint fmt bench migrate demo pdf-fonts
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,18 +34,34 @@ demo: migrate
 	@if [ "$(FANSHELF_DEMO)" != "0" ]; then $(BIN)/fanshelf demo; fi
 
 # The real thing: gunicorn with the app preloaded, DEBUG off, static files from whitenoise.
-run: demo
+run: demo pdf-fonts
 	$(BIN)/fanshelf collectstatic --noinput -v0
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/fanshelf serve --bind $(HOST):$(PORT) --workers $(WORKERS)
 
 dev: demo
 	FANSHELF_DEBUG=1 $(BIN)/fanshelf runserver $(HOST):$(PORT)
 
-# Debian packages the browser and EPUB tests drive; installed when missing and we are root.
+# PDFs show Chinese, Japanese and Korean as boxes unless fontconfig finds a CJK font: install one when root,
+# otherwise say how (docs/selfhost.md, "E-book formats and fonts").
+pdf-fonts:
+	@if ! fc-list :lang=ja 2>/dev/null | grep -q .; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then echo "Installing fonts-noto-cjk for PDF downloads"; \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null; } \
+	      || echo "WARNING: could not install fonts-noto-cjk: PDFs will show Chinese, Japanese and Korean as boxes"; \
+	  else echo "WARNING: no CJK font found (fc-list :lang=ja): PDF downloads will show Chinese, Japanese and Korean as boxes. Install one: sudo apt-get install fonts-noto-cjk"; fi; \
+	fi
+
+# Debian packages the browser, EPUB, Kindle and PDF tests drive; installed when missing and we are root.
 test-deps:
-	@if ! command -v chromium >/dev/null || ! command -v epubcheck >/dev/null || ! command -v pdftotext >/dev/null; then \
+	@if ! command -v chromium >/dev/null || ! command -v epubcheck >/dev/null || ! command -v pdftotext >/dev/null \
+	  || ! command -v ebook-convert >/dev/null || ! fc-list :lang=ja 2>/dev/null | grep -q .; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(TEST_PACKAGES) >/dev/null; \
 	  else echo "Missing test tools and this is not root: apt-get install $(TEST_PACKAGES)"; fi; \
+	fi
+	@if [ ! -f $(AXE_DIR)/node_modules/axe-core/package.json ] || ! grep -q '"version": "$(AXE_VERSION)"' $(AXE_DIR)/node_modules/axe-core/package.json; then \
+	  if ! command -v npm >/dev/null && [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; fi; \
+	  if command -v npm >/dev/null; then npm install --silent --no-audit --no-fund --prefix $(AXE_DIR) axe-core@$(AXE_VERSION); \
+	  else echo "npm is missing: the browser test needs axe-core (apt-get install npm)"; fi; \
 	fi
 
 # The whole suite on SQLite, then again on PostgreSQL when a server answers.

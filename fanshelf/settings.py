@@ -34,7 +34,9 @@ HTTPS = env_bool("FANSHELF_HTTPS", False)
 ALLOWED_HOSTS = env_list("FANSHELF_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("FANSHELF_CSRF_TRUSTED_ORIGINS")
 SITE_NAME = env_str("FANSHELF_SITE_NAME", "Fanshelf")
-SITE_URL = env_str("FANSHELF_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Empty: each request links to the address it came to, and the CLI to where `fanshelf serve` last served
+# (fanshelf/core/site_url.py).
+SITE_URL = env_str("FANSHELF_SITE_URL").strip().rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -64,6 +66,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below whitenoise, which serves static files already compressed; above everything that writes a body.
+    "fanshelf.core.compression.CompressionMiddleware",
+    # Lets feeds, downloads and emails built during a request link to the address the reader used.
+    "fanshelf.core.site_url.CurrentRequestMiddleware",
     # Outside the session middleware, so a lock timeout while saving a session is a 503 too.
     "fanshelf.core.middleware.DatabaseBusyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -260,6 +266,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = FANSHELF_MAX_UPLOAD_BYTES + 1024 * 1024
 # (fanshelf/core/sanitize.py says which inputs are slow); a real 510,000-character chapter takes about 0.1 s.
 FANSHELF_SANITIZE_SECONDS = env_int("FANSHELF_SANITIZE_SECONDS", 1, minimum=1)
 FANSHELF_MAX_AUDIO_BYTES = env_int("FANSHELF_MAX_AUDIO_BYTES", 500 * 1024 * 1024, minimum=1024)
+# How long calibre may take to turn a work's EPUB into AZW3 or MOBI before the reader is told to try later.
+FANSHELF_EBOOK_CONVERT_SECONDS = env_int("FANSHELF_EBOOK_CONVERT_SECONDS", 120, minimum=1)
 # With nginx in front: the internal location that serves audio files after Django's permission check.
 FANSHELF_AUDIO_ACCEL_REDIRECT = env_str("FANSHELF_AUDIO_ACCEL_REDIRECT", "")
 

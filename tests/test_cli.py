@@ -9,11 +9,11 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from fanshelf.accounts.models import User
+from fanshelf.core.site_url import absolute_url
 from fanshelf.works.models import Work
 
 FIXTURES = Path(__file__).parent / "imports" / "fixtures"
@@ -38,7 +38,7 @@ def story_file(tmp_path: Path) -> Path:
 def test_import_creates_a_posted_work_and_prints_its_url_last(author: User, story_file: Path) -> None:
     out, _ = _run(str(story_file), "--creator", author.username, "--title", "The Long Tide", "--fandom", "Tidewater")
     work = Work.objects.get()
-    assert out.strip().splitlines()[-1] == settings.SITE_URL + work.get_absolute_url()
+    assert out.strip().splitlines()[-1] == absolute_url(work.get_absolute_url())
     assert work.posted
     assert work.title == "The Long Tide"
     assert work.chapters.get().content == (
@@ -87,7 +87,7 @@ def test_import_of_an_ao3_download_takes_metadata_from_the_file_and_options_over
         (["--creator", "nobody_here", "--title", "T", "--fandom", "F"], "No user named"),
         (["--title", "T"], "fandoms: Add at least one fandom."),
         (["--title", "T", "--fandom", "F", "--rating", "Spicy"], "is not a rating"),
-        (["--title", "T", "--fandom", "F", "--warning", "Spoilers"], "is not a archive warning"),
+        (["--title", "T", "--fandom", "F", "--warning", "Spoilers"], "is not an archive warning"),
         (["--title", "T", "--fandom", "F", "--summary", "x" * 1300], "Summary can be at most 1,250"),
         (["--title", "T", "--fandom", "F", "--published", "2999-01-01"], "can't be in the future"),
         (["--title", "T", "--fandom", "F", "--published", "yesterday"], "must be a date"),
@@ -220,4 +220,4 @@ def test_skip_existing_on_one_file_prints_the_existing_works_url(author: User, s
     _run(str(story_file), "--creator", author.username, "--fandom", "F")
     out, _ = _run(str(story_file), "--creator", author.username, "--fandom", "F", "--skip-existing")
     assert Work.objects.count() == 1
-    assert out.strip().splitlines()[-1] == settings.SITE_URL + Work.objects.get().get_absolute_url()
+    assert out.strip().splitlines()[-1] == absolute_url(Work.objects.get().get_absolute_url())

@@ -7,9 +7,14 @@ from pathlib import Path
 
 import fanshelf
 
-# Django writes a module import for a field's callable (a validator, an upload_to); the field's definition in the
-# model must keep pointing at that name, so these references are the one kind of import a migration may hold.
-FIELD_CALLABLES = {"fanshelf.accounts.models.validate_time_zone", "fanshelf.audio.models.stored_name"}
+# Django writes a module import for a field's callable (a validator, an upload_to) and for a manager used in
+# migrations; the model must keep pointing at that name, so these references are the one kind of import a
+# migration may hold.
+FIELD_CALLABLES = {
+    "fanshelf.accounts.models.validate_time_zone",
+    "fanshelf.audio.models.stored_name",
+    "fanshelf.accounts.models.UserManager",
+}
 
 
 def _fanshelf_names_used(tree: ast.Module) -> tuple[list[str], set[str]]:

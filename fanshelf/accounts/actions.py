@@ -12,8 +12,18 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 
-from fanshelf.accounts.models import PSEUD_VALIDATOR, TOKEN_PREFIX, PersonalToken, Pseud, User, outranks
+from fanshelf.accounts.models import (
+    PSEUD_VALIDATOR,
+    TOKEN_PREFIX,
+    USERNAME_VALIDATOR,
+    PersonalToken,
+    Pseud,
+    User,
+    UsernameChange,
+    outranks,
+)
 from fanshelf.accounts.signals import account_deleting
 
 PSEUD_NAME_MAX = 40
@@ -119,6 +129,81 @@ def delete_pseud(pseud: Pseud) -> None:
         things = ", ".join(attached)
         raise ValidationError(f"“{pseud.name}” still has {things}. Credit them to another pseud first, then delete it.")
     pseud.delete()
+
+
+USERNAME_MIN, USERNAME_MAX = 3, 40
+USERNAME_CHANGE_INTERVAL = datetime.timedelta(days=7)
+
+
+def check_new_username(user: User, new_username: str) -> str:
+    """The new name, stripped, if `user` may take it: 3-40 letters, numbers and underscores, no other account's
+    name ignoring case, and none of the user's other pseuds (the default pseud will carry it)."""
+    name = new_username.strip()
+    if name == user.username:
+        raise ValidationError({"username": "That is already your username."})
+    if not USERNAME_MIN <= len(name) <= USERNAME_MAX:
+        raise ValidationError({"username": f"Usernames are {USERNAME_MIN} to {USERNAME_MAX} characters."})
+    try:
+        USERNAME_VALIDATOR(name)
+    except ValidationError as error:
+        raise ValidationError({"username": error.messages}) from error
+    if User.objects.filter(username__iexact=name).exclude(pk=user.pk).exists():
+        raise _username_taken_error()
+    pseud = user.pseuds.filter(name__iexact=name, is_default=False).first()
+    if pseud is not None:
+        raise ValidationError(
+            {"username": f"You have a pseud named “{pseud.name}”: rename or delete it first, then take its name."}
+        )
+    return name
+
+
+def _username_taken_error() -> ValidationError:
+    return ValidationError({"username": "That username is taken."})
+
+
+def next_username_change(user: User) -> datetime.datetime | None:
+    """When the owner may next rename the account; None when they may now. Moderators' renames do not count."""
+    last = user.username_changes.filter(changed_by=user).values_list("changed_at", flat=True).first()
+    if last is None or timezone.now() >= last + USERNAME_CHANGE_INTERVAL:
+        return None
+    return last + USERNAME_CHANGE_INTERVAL
+
+
+def change_username(user: User, new_username: str, password: str) -> User:
+    """The owner renames their account: with their current password, at most once in USERNAME_CHANGE_INTERVAL."""
+    if not user.check_password(password):
+        raise ValidationError({"password": "That is not your current password."})
+    name = check_new_username(user, new_username)
+    after = next_username_change(user)
+    if after is not None:
+        when = date_format(timezone.localtime(after), "j F Y, H:i")
+        days = USERNAME_CHANGE_INTERVAL.days
+        raise ValidationError(f"You can change your username once every {days} days: next from {when}.")
+    return _rename(user, name, changed_by=user)
+
+
+def rename_account(user: User, new_username: str, *, acting: User) -> User:
+    """A moderator renames an account in the admin, without its password or the owner's weekly limit."""
+    if acting.pk != user.pk and not outranks(acting, user):
+        raise ValidationError(f"You cannot rename the account “{user.username}”: only a superuser can.")
+    return _rename(user, check_new_username(user, new_username), changed_by=acting)
+
+
+def _rename(user: User, name: str, *, changed_by: User) -> User:
+    """The username, the default pseud named after it and the record of the old name change together."""
+    old = user.username
+    try:
+        with transaction.atomic():
+            # The pseud by update(), so that only the account's save below announces the rename to listings
+            # (pseud_renamed, once for each of its pseuds: accounts/signals.py).
+            user.pseuds.filter(is_default=True).update(name=name)
+            user.username = name
+            user.save(update_fields=["username"])
+            UsernameChange.objects.create(user=user, old_username=old, new_username=name, changed_by=changed_by)
+    except IntegrityError as error:  # another account took the name between our check and the save
+        user.username = old
+        raise _username_taken_error() from error
+    return user
 
 
 def update_preferences(user: User, changes: Mapping[str, object]) -> User:

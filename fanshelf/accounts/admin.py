@@ -14,7 +14,7 @@ from django.http import HttpRequest
 
 from fanshelf.accounts import actions as account_actions
 from fanshelf.accounts.admin_access import ActionDeletion, ModeratorAccess, ReadOnlyAccess, ReadOnlyInline, acting_user
-from fanshelf.accounts.models import PersonalToken, Pseud, User, outranks
+from fanshelf.accounts.models import PersonalToken, Pseud, User, UsernameChange, outranks
 
 PRIVILEGE_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
 # Suspending goes through the suspend action, which checks who may suspend whom; dates are the site's to keep.
@@ -39,6 +39,26 @@ class AccountChangeForm(UserChangeForm[User]):
     class Meta(UserChangeForm.Meta):
         model = User
 
+    def clean_username(self) -> str:
+        # The rename itself happens in UserAdmin.save_model; refusing here shows why next to the field.
+        username = str(self.cleaned_data["username"])
+        if username == self.instance.username:
+            return username
+        try:
+            return account_actions.check_new_username(self.instance, username)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict.get("username", error.messages)) from error
+
+
+class UsernameChangeInline(ReadOnlyInline, admin.TabularInline[UsernameChange, User]):
+    """Past usernames, newest first, so moderators can follow an account across renames."""
+
+    model = UsernameChange
+    fk_name = "user"
+    verbose_name = "past username"
+    verbose_name_plural = "past usernames"
+    fields = readonly_fields = ("old_username", "new_username", "changed_at", "changed_by")
+
 
 class PseudInline(ReadOnlyInline, admin.TabularInline[Pseud, User]):
     """Shown for reference: renaming and deleting pseuds go through their actions (pseud page or PseudAdmin)."""
@@ -54,9 +74,9 @@ class UserAdmin(ModeratorAccess, ActionDeletion, DjangoUserAdmin[User]):
     add_form = AccountCreationForm
     list_display = ("username", "email", "is_active", "is_staff", "date_joined", "last_login")
     list_filter = ("is_active", "is_staff", "is_superuser", "date_joined")
-    search_fields = ("username", "email", "pseuds__name")
+    search_fields = ("username", "email", "pseuds__name", "username_changes__old_username")
     ordering = ("username",)
-    inlines = (PseudInline,)
+    inlines = (PseudInline, UsernameChangeInline)
     actions = ("suspend_accounts", "reinstate_accounts")
     fieldsets = (
         *(DjangoUserAdmin.fieldsets or ()),
@@ -87,6 +107,16 @@ class UserAdmin(ModeratorAccess, ActionDeletion, DjangoUserAdmin[User]):
 
     def delete_object(self, request: HttpRequest, obj: User) -> None:
         account_actions.delete_account(obj, acting=acting_user(request))
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        """A new username goes through rename_account, so the default pseud follows it and the old one is kept;
+        the other fields save as Django saves them (the change view's transaction holds both)."""
+        if not (change and "username" in form.changed_data):
+            super().save_model(request, obj, form, change)
+            return
+        new_username, obj.username = obj.username, form.initial["username"]
+        super().save_model(request, obj, form, change)
+        account_actions.rename_account(obj, new_username, acting=acting_user(request))
 
     def get_inlines(self, request: HttpRequest, obj: User | None) -> list[type[InlineModelAdmin[Any, Any]]]:
         # A new account gets its default pseud from a signal; pseuds are shown once the account exists.

@@ -11,8 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from fanshelf.accounts.access import get_user_for_profile
-from fanshelf.accounts.models import Pseud
-from fanshelf.works.models import Work, WorkQuerySet
+from fanshelf.accounts.models import Pseud, User
+from fanshelf.works.models import Series, Work, WorkQuerySet
 
 RECENT_WORKS = 5
 
@@ -20,6 +20,15 @@ RECENT_WORKS = 5
 def _works_by(request: HttpRequest, pseuds: QuerySet[Pseud]) -> WorkQuerySet:
     """What this viewer may see credited to these pseuds: listed works, anonymous ones only to their creators."""
     return Work.objects.listed_for(request.user).by_pseuds(pseuds, request.user).for_blurbs().newest_first()
+
+
+def _series_by(request: HttpRequest, user: User, works: WorkQuerySet) -> QuerySet[Series]:
+    """The owner sees all their series; others only those holding a work this page lists to them, so a series of
+    drafts or anonymous works does not give itself away."""
+    series = Series.objects.filter(creators__user=user)
+    if request.user.pk != user.pk:
+        series = series.filter(entries__work__in=works.order_by().values("pk"))
+    return series.distinct().order_by("title")
 
 
 def dashboard(request: HttpRequest, username: str) -> HttpResponse:
@@ -31,5 +40,6 @@ def dashboard(request: HttpRequest, username: str) -> HttpResponse:
         "pseuds": user.pseuds.all(),
         "recent_works": works[:RECENT_WORKS],
         "work_count": works.count(),
+        "series": _series_by(request, user, works),
     }
     return render(request, "accounts/dashboard.html", context)

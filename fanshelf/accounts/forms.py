@@ -7,7 +7,14 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from fanshelf.accounts.actions import PREFERENCE_FIELDS, PSEUD_NAME_MAX, TOKEN_NAME_MAX, PseudFields
+from fanshelf.accounts.actions import (
+    PREFERENCE_FIELDS,
+    PSEUD_NAME_MAX,
+    TOKEN_NAME_MAX,
+    USERNAME_MAX,
+    USERNAME_MIN,
+    PseudFields,
+)
 from fanshelf.accounts.models import Pseud, User
 
 
@@ -50,15 +57,35 @@ class PseudForm(forms.Form):
         return PseudFields(name=self.cleaned_data["name"], description=self.cleaned_data["description"])
 
 
+# Preferences for features that do not exist yet (reading history, co-creator invitations, gifts): the model
+# keeps them, but the page does not offer a choice that changes nothing until those features land.
+NOT_YET_OFFERED = frozenset({"keep_history", "allow_cocreators", "allow_gifts"})
+OFFERED_PREFERENCES = tuple(field for field in PREFERENCE_FIELDS if field not in NOT_YET_OFFERED)
+
+
 class PreferencesForm(forms.ModelForm[User]):
     time_zone = forms.ChoiceField(label="Time zone", choices=time_zone_choices, help_text="Dates are shown in it.")
 
     class Meta:
         model = User
-        fields = PREFERENCE_FIELDS
+        fields = OFFERED_PREFERENCES
 
     def changes(self) -> dict[str, object]:
-        return {field: self.cleaned_data[field] for field in PREFERENCE_FIELDS}
+        return {field: self.cleaned_data[field] for field in OFFERED_PREFERENCES}
+
+
+class UsernameForm(forms.Form):
+    username = forms.CharField(
+        label="New username",
+        max_length=USERNAME_MAX,
+        help_text=f"{USERNAME_MIN} to {USERNAME_MAX} characters: letters, numbers and underscores.",
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
+    )
+    password = forms.CharField(
+        label="Current password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
 
 
 class TokenForm(forms.Form):

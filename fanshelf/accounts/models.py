@@ -1,13 +1,15 @@
 from __future__ import annotations
 
 import zoneinfo
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MinLengthValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -23,6 +25,23 @@ PSEUD_VALIDATOR = RegexValidator(
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
         raise ValidationError(f"“{value}” is not a time zone.")
+
+
+class UserManager(DjangoUserManager["User"]):
+    def create_superuser(
+        self, username: str, email: str | None = None, password: str | None = None, **extra_fields: Any
+    ) -> User:
+        """`fanshelf createsuperuser` runs this. The admin signs in through the site login, which wants a confirmed
+        email; the person running the command on the server is trusted with the address they type, so it is
+        recorded as confirmed and the first login works even before outgoing email is set up."""
+        from allauth.account.models import EmailAddress  # accounts' models load before allauth's
+
+        user = super().create_superuser(username, email, password, **extra_fields)
+        addresses = EmailAddress.objects.db_manager(self.db)
+        # One address confirms one account: an address another account confirmed stays theirs.
+        if user.email and not addresses.filter(email=user.email, verified=True).exists():
+            addresses.update_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
+        return user
 
 
 class User(AbstractUser):
@@ -42,8 +61,17 @@ class User(AbstractUser):
     allow_gifts = models.BooleanField("Allow others to give me works as gifts", default=True)
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
 
+    objects: ClassVar[UserManager] = UserManager()
+
     class Meta:
         constraints = [models.UniqueConstraint(Lower("username"), name="username_unique_ignoring_case")]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Emails are kept in lower case whichever way an account is made (signup, createsuperuser, the admin):
+        # allauth compares stored addresses exactly with the lower-cased one typed, so a mixed-case address would
+        # let a second account sign up with it, and would not sign in by email.
+        self.email = self.email.lower()
+        super().save(*args, **kwargs)
 
     def default_pseud(self) -> Pseud:
         return self.pseuds.get(is_default=True)
@@ -71,6 +99,23 @@ class Pseud(models.Model):
         if self.name.lower() == self.user.username.lower():
             return self.name
         return f"{self.name} ({self.user.username})"
+
+
+class UsernameChange(models.Model):
+    """A past username, kept when an account is renamed so moderators can follow an account across names."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="username_changes")
+    old_username = models.CharField(max_length=40)
+    new_username = models.CharField(max_length=40)
+    changed_at = models.DateTimeField(default=timezone.now)
+    # Who renamed it: the owner, or a moderator in the admin (whose renames do not count against the owner's limit).
+    changed_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.old_username} → {self.new_username}"
 
 
 def is_moderator(user: User | AnonymousUser) -> bool:

@@ -8,6 +8,7 @@ app_name = "accounts"
 urlpatterns = [
     path("<str:username>/", creator_views.dashboard, name="dashboard"),
     path("<str:username>/preferences/", views.preferences, name="preferences"),
+    path("<str:username>/username/", views.change_username, name="change_username"),
     path("<str:username>/pseuds/", views.pseud_list, name="pseuds"),
     path("<str:username>/tokens/", views.token_list, name="tokens"),
     path("<str:username>/tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),

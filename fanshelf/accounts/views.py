@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from fanshelf.accounts import actions, limits
 from fanshelf.accounts.access import get_pseud, get_token, get_user_for_managing, get_user_for_profile
-from fanshelf.accounts.forms import PreferencesForm, PseudForm, TokenForm, add_action_errors
+from fanshelf.accounts.forms import PreferencesForm, PseudForm, TokenForm, UsernameForm, add_action_errors
 
 
 def pseud_list(request: HttpRequest, username: str) -> HttpResponse:
@@ -76,6 +76,34 @@ def preferences(request: HttpRequest, username: str) -> HttpResponse:
         messages.success(request, "Your preferences were saved.")
         return redirect("accounts:preferences", user.username)
     return render(request, "accounts/preferences.html", {"profile_user": user, "form": form})
+
+
+def change_username(request: HttpRequest, username: str) -> HttpResponse:
+    """The owner renames their account. The password is checked inside the sign-in limit: a borrowed session must
+    not become a way to guess it."""
+    user = get_user_for_managing(request, username)
+    form = UsernameForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        wait = limits.check(request, user.username)
+        if wait:
+            return limits.refusal(request, wait)
+        old = user.username
+        try:
+            actions.change_username(user, form.cleaned_data["username"], form.cleaned_data["password"])
+        except ValidationError as error:
+            if "password" in getattr(error, "error_dict", {}):
+                limits.record_failure(request, old)
+            add_action_errors(form, error)
+        else:
+            messages.success(request, f"Your username is now “{user.username}” (it was “{old}”).")
+            return redirect("accounts:dashboard", user.username)
+    context = {
+        "profile_user": user,
+        "form": form,
+        "next_change": actions.next_username_change(user),
+        "interval_days": actions.USERNAME_CHANGE_INTERVAL.days,
+    }
+    return render(request, "accounts/username_form.html", context)
 
 
 def token_list(request: HttpRequest, username: str) -> HttpResponse:

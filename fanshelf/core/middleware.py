@@ -5,6 +5,7 @@ import sys
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.signals import got_request_exception
 from django.db import OperationalError
@@ -15,7 +16,12 @@ logger = logging.getLogger(__name__)
 
 
 class LoginNeeded(Exception):
-    """Raised by access helpers when a guest asks for something only registered users may see."""
+    """Raised by access helpers when a guest asks for something only registered users may see. Its message says
+    why, and the login page shows it, so the guest knows what logging in is for."""
+
+    def __init__(self, reason: str = "Log in to see this page.") -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 class LoginNeededMiddleware:
@@ -29,6 +35,7 @@ class LoginNeededMiddleware:
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, LoginNeeded):
+            messages.info(request, exception.reason, fail_silently=True)
             return redirect_to_login(request.get_full_path())
         return None
 

@@ -3,7 +3,10 @@
 Parsing and validation belong to `WorkQuery.from_params` alone (one parser for listings, the API and the CLI); this
 form only renders the fields, bound to the parsed query (or, after an error, to what the reader typed). Included
 and excluded tag names are rendered by the template: each current one as a checked box (untick to remove) plus
-one empty text box.
+one empty text box; those boxes offer completions through static/fanshelf/tags.js when scripts run.
+
+The form offers only what works: comments and bookmarks do not exist yet, so their sorts and ranges stay out of it
+(the parser still reads them, for links written elsewhere).
 """
 
 from __future__ import annotations
@@ -11,33 +14,16 @@ from __future__ import annotations
 from django import forms
 from django.http import QueryDict
 
-from fanshelf.discovery.query import SORTS
+from fanshelf.discovery.query import DATE_LABELS, FALSE_WORDS, FIELD_LABELS, SORT_LABELS
+from fanshelf.discovery.query import RANGE_LABELS as ALL_RANGE_LABELS
 from fanshelf.tags.models import CATEGORIES, RATINGS, WARNINGS
 from fanshelf.works.languages import LANGUAGES
 
-SORT_LABELS = {
-    "best_match": "Best match (searches)",
-    "creator": "Creator",
-    "title": "Title",
-    "posted": "Date posted",
-    "updated": "Date updated",
-    "words": "Word count",
-    "hits": "Hits",
-    "kudos": "Kudos",
-    "comments": "Comments",
-    "bookmarks": "Bookmarks",
-}
-SORT_CHOICES = [("", "Default (best match for searches, else date updated)")] + [(s, SORT_LABELS[s]) for s in SORTS]
-
-RANGE_LABELS = {
-    "words": "Words",
-    "hits": "Hits",
-    "kudos": "Kudos",
-    "comments": "Comments",
-    "bookmarks": "Bookmarks",
-    "audio": "Podfic minutes",
-}
-DATE_LABELS = {"updated": "Date updated", "posted": "Date posted"}
+NOT_YET_OFFERED = frozenset({"comments", "bookmarks"})
+SORT_CHOICES = [("", "Default (best match for searches, else date updated)")] + [
+    (sort, "Best match (searches)" if sort == "best_match" else label) for sort, label in SORT_LABELS.items()
+]
+RANGE_LABELS = {name: label for name, label in ALL_RANGE_LABELS.items() if name not in NOT_YET_OFFERED}
 
 
 def _count_input() -> forms.TextInput:
@@ -91,7 +77,13 @@ class FilterForm(forms.Form):
         choices=[("", "All works"), ("1", "Complete works only"), ("0", "Works in progress only")],
         widget=forms.RadioSelect,
     )
-    single_chapter = forms.BooleanField(label="Single chapter only", required=False)
+    single_chapter = forms.BooleanField(label=FIELD_LABELS["single_chapter"], required=False)
+    otp = forms.BooleanField(
+        label="Works with exactly one relationship (OTP)",
+        required=False,
+        help_text="A relationship and its synonyms count as one. In the search text: otp:true.",
+        widget=forms.CheckboxInput(attrs={"aria-describedby": "otp-hint"}),
+    )
     language = forms.ChoiceField(label="Language", required=False, choices=[("", "Any language"), *LANGUAGES])
 
     def __init__(self, data: QueryDict) -> None:
@@ -99,6 +91,8 @@ class FilterForm(forms.Form):
         for name, default in (("crossover", "include"), ("complete", "")):
             if not data.get(name):  # an unset radio group shows its default as chosen
                 data.setlist(name, [default])
+        if data.get("otp", "").strip().lower() in FALSE_WORDS:  # a checkbox reads any non-empty value as ticked
+            data.pop("otp")
         super().__init__(data)
         self.fields.update(_range_fields())
 

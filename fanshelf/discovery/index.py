@@ -88,6 +88,7 @@ class DiscoveryIndex:
         self.complete = BitMap()
         self.single_chapter = BitMap()
         self.crossover = BitMap()
+        self.otp = BitMap()  # works with exactly one relationship, a synonym counted as its canonical
         self.popularity: dict[int, Popularity] = {}
         self.fixed_ids: list[int] = []
         self.facet_code = np.zeros(0, dtype=np.int8)
@@ -190,6 +191,7 @@ class DiscoveryIndex:
             keep[np.setdiff1d(suspects, suspects[first])] = False
         self.tags = Segments.from_sorted_pairs(owners[keep], filter_ids[keep], capacity)
         self.crossover = bitmap_of(self._crossover_owners(pairs))
+        self.otp = bitmap_of(self._otp_owners(pairs))
 
     def _type_codes(self, tag_ids: IdArray) -> npt.NDArray[np.int8]:
         codes = np.zeros(len(tag_ids), dtype=np.int8)
@@ -213,6 +215,25 @@ class DiscoveryIndex:
         spans = np.maximum.reduceat(families, firsts) != np.minimum.reduceat(families, firsts)
         crossing: IdArray = owners[firsts[spans]]
         return crossing
+
+    def _otp_owners(self, pairs: tuple[IdArray, IdArray]) -> IdArray:
+        """Works carrying exactly one relationship once synonyms are read as their canonical (AO3's `otp`). A
+        relationship's first filter id is its canonical (itself for any other tag); metatags above it do not
+        count, they are broader tags, not another relationship."""
+        owners, raw = pairs
+        chosen = self._type_codes(raw) == TYPE_CODES["relationship"]
+        owners, raw = owners[chosen], raw[chosen]
+        if not len(owners):
+            return np.zeros(0, np.int64)
+        closure = self.graph.closure
+        own = np.arange(max(len(self.graph.type_code), int(raw.max()) + 1), dtype=np.int64)
+        if closure:
+            own[np.fromiter(closure, np.int64, len(closure))] = [ids[0] for ids in closure.values()]
+        own = own[raw]
+        distinct = np.unique((owners << 32) | own) >> 32  # one entry per (work, relationship)
+        works, counts = np.unique(distinct, return_counts=True)
+        single: IdArray = works[counts == 1]
+        return single
 
     def _bulk_pseuds(self, rows: WorkRows, capacity: int) -> None:
         works, pseud_ids = rows.credits
@@ -263,6 +284,7 @@ class DiscoveryIndex:
             bitmap.discard(work_id)
         self.single_chapter.discard(work_id)
         self.crossover.discard(work_id)
+        self.otp.discard(work_id)
         if work_id < len(self.tags.start):
             self.tags.put(work_id, ())
             self.pseuds.put(work_id, ())
@@ -326,6 +348,9 @@ class DiscoveryIndex:
         fandoms = {self.graph.fandom_family(t) for t in raw.tolist() if self.graph.type_of(t) == TYPE_CODES["fandom"]}
         if len(fandoms) > 1:
             self.crossover.add(work_id)
+        relationship = TYPE_CODES["relationship"]
+        if len({self.graph.filter_ids(t)[0] for t in raw.tolist() if self.graph.type_of(t) == relationship}) == 1:
+            self.otp.add(work_id)
 
     # -- reading helpers (call with lock.reading() held) ------------------------------------------------------
 
@@ -353,7 +378,16 @@ class DiscoveryIndex:
 
     def _all_bitmaps(self) -> list[BitMap]:
         bitmaps = list(self.language_bitmaps.values())  # tag bitmaps: see TagBitmaps
-        return [*bitmaps, self.public, self.restricted, self.listed, self.complete, self.single_chapter, self.crossover]
+        return [
+            *bitmaps,
+            self.public,
+            self.restricted,
+            self.listed,
+            self.complete,
+            self.single_chapter,
+            self.crossover,
+            self.otp,
+        ]
 
     def memory_bytes(self) -> int:
         """Approximate bytes held: serialized bitmap sizes plus numpy arrays (bench/run.py also measures RSS)."""

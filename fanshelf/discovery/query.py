@@ -32,11 +32,31 @@ SORT_ALIASES = {
     "revised_at": "updated", "date_updated": "updated", "date": "updated", "word_count": "words",
     "kudos_count": "kudos", "comments_count": "comments", "bookmarks_count": "bookmarks",
 }  # fmt: skip
+# The sorts the filter form offers, in its words. Comments and bookmarks still parse (AO3's links use them) but
+# are not offered: those features do not exist yet, so every work's count is 0.
+SORT_LABELS = {
+    "best_match": "Best match", "creator": "Creator", "title": "Title", "posted": "Date posted",
+    "updated": "Date updated", "words": "Word count", "hits": "Hits", "kudos": "Kudos",
+}  # fmt: skip
 ASCENDING_BY_DEFAULT = frozenset({"creator", "title"})
 RANGE_FIELDS = ("words", "kudos", "hits", "comments", "bookmarks", "audio")  # audio in whole minutes
 _TRUE = {"1", "true", "yes", "on", "t", "y"}
-_FALSE = {"0", "false", "no", "off", "f", "n"}
+FALSE_WORDS = frozenset({"0", "false", "no", "off", "f", "n"})
 RATING_CODES = {code.lower(): name for name, code in RATINGS.items()}
+# The filter form's words for each parameter, so a message names what the reader sees on the form, not the URL.
+RANGE_LABELS = {
+    "words": "Words", "hits": "Hits", "kudos": "Kudos", "comments": "Comments", "bookmarks": "Bookmarks",
+    "audio": "Podfic minutes",
+}  # fmt: skip
+DATE_LABELS = {"updated": "Date updated", "posted": "Date posted"}
+FIELD_LABELS: dict[str, str] = {
+    "include": "Include tags", "exclude": "Exclude tags", "rating": "Rating", "warning": "Archive warnings",
+    "category": "Categories", "crossover": "Crossovers", "complete": "Completion status",
+    "single_chapter": "Single chapter only", "otp": "One relationship only", "language": "Language",
+    "q": "Search text", "sort": "Sort by", "direction": "Direction", "page": "Page",
+    **{f"{name}_{end}": f"{label} {end}" for name, label in {**RANGE_LABELS, **DATE_LABELS}.items()
+       for end in ("from", "to")},
+}  # fmt: skip
 
 
 class QueryError(ValueError):
@@ -83,6 +103,7 @@ class WorkQuery:
     crossover: Crossover = "include"
     complete: bool | None = None
     single_chapter: bool = False
+    otp: bool | None = None  # exactly one relationship (a synonym and its canonical count as one), as on AO3
     words: Range = Range()
     kudos: Range = Range()
     hits: Range = Range()
@@ -94,6 +115,10 @@ class WorkQuery:
     language: str = ""
     pseud_ids: tuple[int, ...] = ()
     q: str = ""
+    # Names typed as tags that are no canonical tag (nor a synonym of one): searched as text instead, like AO3's
+    # "other tags"; their words are in `phrases` / `excluded_phrases` too.
+    other_include: tuple[str, ...] = ()
+    other_exclude: tuple[str, ...] = ()
     phrases: tuple[str, ...] = ()
     excluded_phrases: tuple[str, ...] = ()
     sort: str = ""
@@ -121,18 +146,23 @@ class WorkQuery:
         get = _getter(params)
         nul = name_holding_nul(params)
         if nul is not None:
-            raise QueryError(nul_message(nul))
+            raise QueryError(nul_message(FIELD_LABELS.get(nul, nul)))
+        include, other_include = resolve_tag_names(split_names(get("include")), "include")
+        exclude, other_exclude = resolve_tag_names(split_names(get("exclude")), "exclude")
         query = cls(
-            include=resolve_tag_names(split_names(get("include")), "include"),
-            exclude=resolve_tag_names(split_names(get("exclude")), "exclude"),
+            include=include,
+            exclude=exclude,
+            other_include=other_include,
+            other_exclude=other_exclude,
             ratings=_fixed_names(
                 split_names(get("rating")), {**{n.lower(): n for n in RATINGS}, **RATING_CODES}, "a rating"
             ),
             warnings=_fixed_names(split_names(get("warning")), {n.lower(): n for n in WARNINGS}, "an archive warning"),
             categories=_fixed_names(split_names(get("category")), {n.lower(): n for n in CATEGORIES}, "a category"),
-            crossover=_choice(_last(get("crossover")) or "include", ("include", "exclude", "only"), "crossover"),  # type: ignore[arg-type]
-            complete=_flag(_last(get("complete")), "complete"),
-            single_chapter=bool(_flag(_last(get("single_chapter")), "single_chapter")),
+            crossover=_choice(_last(get("crossover")) or "include", ("include", "exclude", "only"), "Crossovers"),  # type: ignore[arg-type]
+            complete=_flag(_last(get("complete")), FIELD_LABELS["complete"]),
+            single_chapter=bool(_flag(_last(get("single_chapter")), FIELD_LABELS["single_chapter"])),
+            otp=_flag(_last(get("otp")), FIELD_LABELS["otp"]),
             posted=_dates(get, "posted"),
             updated=_dates(get, "updated"),
             language=_last(get("language")).strip(),
@@ -146,7 +176,8 @@ class WorkQuery:
 
     def to_params(self) -> list[tuple[str, str]]:
         """The URL parameters that parse back into this query (for links: next page, remove a filter)."""
-        pairs: list[tuple[str, str]] = [("include", n) for n in self.include] + [("exclude", n) for n in self.exclude]
+        pairs = [("include", n) for n in (*self.include, *self.other_include)]
+        pairs += [("exclude", n) for n in (*self.exclude, *self.other_exclude)]
         pairs += [("rating", n) for n in self.ratings] + [("warning", n) for n in self.warnings]
         pairs += [("category", n) for n in self.categories]
         if self.crossover != "include":
@@ -155,6 +186,8 @@ class WorkQuery:
             pairs.append(("complete", "1" if self.complete else "0"))
         if self.single_chapter:
             pairs.append(("single_chapter", "1"))
+        if self.otp is not None:
+            pairs.append(("otp", "1" if self.otp else "0"))
         for name in RANGE_FIELDS:
             value: Range = getattr(self, name)
             pairs += [(f"{name}_from", str(value.low))] if value.low is not None else []
@@ -190,19 +223,25 @@ def split_names(values: Iterable[str]) -> list[str]:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
-def resolve_tag_names(names: list[str], label: str) -> tuple[str, ...]:
-    """Tag names as typed (any case, synonyms accepted) to the names of the tags they filter by."""
+def resolve_tag_names(names: list[str], label: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Tag names as typed (any case, synonyms accepted): (the canonical names they filter by, the names that are
+    no canonical tag nor a synonym of one). Those are searched as text, as AO3 does, rather than refused: a
+    partial name ("Liesl") still finds works whose tags hold it, and an unwrangled tag is found by its words.
+    Treating every tag without a canonical alike also keeps the answer from telling whether a tag seen only on
+    drafts or hidden works exists."""
     if len(names) > MAX_TAGS:
         raise QueryError(f"You can {label} at most {MAX_TAGS} tags.")
     resolved: list[str] = []
+    others: list[str] = []
     for name in names:
         tag = Tag.objects.named(name).select_related("merger").first()
-        if tag is None:
-            raise QueryError(f"There is no tag named “{name}”.")
-        canonical = tag.filterable.name
-        if canonical not in resolved:
-            resolved.append(canonical)
-    return tuple(resolved)
+        target = tag.filterable if tag is not None else None
+        if target is None or not target.canonical:
+            if " ".join(name.split()) not in others:
+                others.append(" ".join(name.split()))
+        elif target.name not in resolved:
+            resolved.append(target.name)
+    return tuple(resolved), tuple(others)
 
 
 def _fixed_names(values: list[str], known: dict[str, str], label: str) -> tuple[str, ...]:
@@ -218,7 +257,7 @@ def _fixed_names(values: list[str], known: dict[str, str], label: str) -> tuple[
 
 def _choice(value: str, allowed: tuple[str, ...], label: str) -> str:
     if value.lower() not in allowed:
-        raise QueryError(f"{label} must be one of: {', '.join(allowed)} (not “{value}”).")
+        raise QueryError(f"{label} must be {', '.join(allowed[:-1])} or {allowed[-1]}, not “{value}”.")
     return value.lower()
 
 
@@ -227,7 +266,7 @@ def _flag(value: str, label: str) -> bool | None:
         return None
     if value.lower() in _TRUE:
         return True
-    if value.lower() in _FALSE:
+    if value.lower() in FALSE_WORDS:
         return False
     raise QueryError(f"{label} must be yes or no (1 or 0), not “{value}”.")
 
@@ -242,8 +281,8 @@ def parse_count(value: str, label: str) -> int:
 
 def _range(get: Getter, name: str) -> Range:
     values = get(f"{name}_from"), get(f"{name}_to")
-    low = parse_count(_last(values[0]), f"{name}_from") if _last(values[0]).strip() else None
-    high = parse_count(_last(values[1]), f"{name}_to") if _last(values[1]).strip() else None
+    low = parse_count(_last(values[0]), FIELD_LABELS[f"{name}_from"]) if _last(values[0]).strip() else None
+    high = parse_count(_last(values[1]), FIELD_LABELS[f"{name}_to"]) if _last(values[1]).strip() else None
     return Range(low, high)
 
 
@@ -254,7 +293,8 @@ def _dates(get: Getter, name: str) -> DateRange:
         try:
             parsed.append(datetime.date.fromisoformat(value) if value else None)
         except ValueError:
-            raise QueryError(f"{name}_{suffix} must be a date like 2024-12-31, not “{value}”.") from None
+            label = FIELD_LABELS[f"{name}_{suffix}"]
+            raise QueryError(f"{label} must be a date like 2024-12-31, not “{value}”.") from None
     return DateRange(parsed[0], parsed[1])
 
 
@@ -264,22 +304,25 @@ def _sort_name(value: str) -> str:
         return ""
     name = SORT_ALIASES.get(name, name)
     if name not in SORTS:
-        raise QueryError(f"Works can be sorted by {', '.join(SORTS)} (not “{value}”).")
+        offered = [label.lower() for label in SORT_LABELS.values()]
+        raise QueryError(f"Works can be sorted by {', '.join(offered[:-1])} or {offered[-1]}, not “{value}”.")
     return name
 
 
 def _direction(value: str) -> Direction | None:
     if not value.strip():
         return None
-    return _choice(value, ("asc", "desc"), "direction")  # type: ignore[return-value]
+    if value.strip().lower() not in ("asc", "desc"):
+        raise QueryError(f"Direction must be ascending or descending (asc or desc), not “{value}”.")
+    return value.strip().lower()  # type: ignore[return-value]
 
 
 def _page(value: str) -> int:
     if not value.strip():
         return 1
-    page = parse_count(value, "page")
+    page = parse_count(value, "Page")
     if not 1 <= page <= MAX_PAGE:
-        raise QueryError(f"page must be between 1 and {MAX_PAGE:,}.")
+        raise QueryError(f"Page must be between 1 and {MAX_PAGE:,}.")
     return page
 
 
@@ -288,7 +331,7 @@ def _page(value: str) -> int:
 _TOKEN = re.compile(r'(-?)"([^"]*)"|(\S+)')
 _OPERATOR = re.compile(r"^(?P<field>[a-z_]+)(?P<op>>=|<=|>|<|:|=)(?P<value>.*)$", re.IGNORECASE)
 _FIELD_ALIASES = {"word": "words", "word_count": "words", "comment": "comments", "bookmark": "bookmarks"}
-_FLAG_FIELDS = {"complete", "single_chapter", "single", "crossover", "sort", "language", "lang"}
+_FLAG_FIELDS = {"complete", "single_chapter", "single", "otp", "crossover", "sort", "language", "lang"}
 
 
 @dataclass
@@ -302,7 +345,7 @@ def with_text(query: WorkQuery, text: str) -> WorkQuery:
     """The query with the search text parsed in: words and phrases, exclusions, and field operators."""
     text = text.strip()
     if not text:
-        return query
+        return _searching_other_names(query)
     if len(text) > MAX_TEXT:
         raise QueryError(f"The search text can be at most {MAX_TEXT:,} characters.")
     if text.count('"') % 2:
@@ -315,7 +358,20 @@ def with_text(query: WorkQuery, text: str) -> WorkQuery:
         elif not _operator(query, parts, bare):
             _add_phrase(parts, bare[1:], True) if bare.startswith("-") else _add_phrase(parts, bare, False)
     query = replace(query, **parts.changes)  # type: ignore[arg-type]
-    return replace(query, q=text, phrases=tuple(parts.phrases), excluded_phrases=tuple(parts.excluded))
+    query = replace(query, q=text, phrases=tuple(parts.phrases), excluded_phrases=tuple(parts.excluded))
+    return _searching_other_names(query)
+
+
+def _searching_other_names(query: WorkQuery) -> WorkQuery:
+    """The query with its other tag names (no canonical tag) added to the text it searches for or excludes."""
+    if not query.other_include and not query.other_exclude:
+        return query
+    parts = _TextParts(phrases=list(query.phrases), excluded=list(query.excluded_phrases))
+    for name in query.other_include:
+        _add_phrase(parts, name, False)
+    for name in query.other_exclude:
+        _add_phrase(parts, name, True)
+    return replace(query, phrases=tuple(parts.phrases), excluded_phrases=tuple(parts.excluded))
 
 
 def _add_phrase(parts: _TextParts, phrase: str, negated: bool) -> None:
@@ -346,8 +402,8 @@ def _operator(query: WorkQuery, parts: _TextParts, token: str) -> bool:
         parts.changes["sort"] = _sort_name(sort)
         if direction:
             parts.changes["direction"] = _direction(direction)
-    elif name in ("complete", "single_chapter", "single"):
-        key = "complete" if name == "complete" else "single_chapter"
+    elif name in ("complete", "single_chapter", "single", "otp"):
+        key = {"complete": "complete", "otp": "otp"}.get(name, "single_chapter")
         flag = _flag(value, token)
         if flag is None:
             raise QueryError(f"“{token}” needs true or false.")

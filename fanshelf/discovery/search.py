@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime
 import heapq
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
+from django.core.paginator import Page, Paginator
+from django.http import QueryDict
 from pyroaring import BitMap
 
 from fanshelf.discovery import text
@@ -18,6 +20,7 @@ from fanshelf.discovery.index import DiscoveryIndex, Popularity
 from fanshelf.discovery.loader import micros
 from fanshelf.discovery.query import RANGE_FIELDS, DateRange, QueryError, Range, WorkQuery
 from fanshelf.tags.models import Tag
+from fanshelf.works.models import Work
 
 if TYPE_CHECKING:
     from fanshelf.works.models import Viewer
@@ -138,6 +141,8 @@ def _filter(
         required.append(index.complete)
     if query.single_chapter:
         required.append(index.single_chapter)
+    if query.otp:
+        required.append(index.otp)
     if query.language:
         required.append(index.language_bitmaps.get(query.language, empty))
     if query.pseud_ids:
@@ -153,6 +158,8 @@ def _filter(
         removed.append(index.crossover)
     if query.complete is False:
         removed.append(index.complete)
+    if query.otp is False:
+        removed.append(index.otp)
     for bitmap in removed:
         matches = matches - bitmap
     return matches
@@ -410,3 +417,17 @@ def _name_facets(index: DiscoveryIndex, counts: dict[str, list[tuple[int, int]]]
         type_name: [FacetCount(tag_id=t, name=names.get(t, ""), count=c) for t, c in pairs]
         for type_name, pairs in counts.items()
     }
+
+
+def works_page(params: QueryDict, viewer: Viewer, per_page: int) -> Page[Work]:
+    """One page of works for a search outside the listing pages (the OPDS catalogue): the engine with the same
+    text, filters and sort as `/works/`, against an index with every committed change applied, the works read
+    with `listed_for` in the engine's order. Raises QueryError, and EmptyPage for a page past the last."""
+    from fanshelf.discovery.live import ensure_fresh
+
+    query = replace(WorkQuery.from_params(params), per_page=per_page)
+    result = execute(query, viewer, ensure_fresh(), facets=False)
+    paginator: Paginator[Any] = Paginator(range(result.total), per_page)  # counts only: the engine paged
+    paginator.validate_number(query.page)
+    works = {work.pk: work for work in Work.objects.filter(pk__in=result.work_ids).listed_for(viewer).for_blurbs()}
+    return Page([works[pk] for pk in result.work_ids if pk in works], query.page, paginator)

@@ -4,12 +4,19 @@ The table `discovery_worktext` (made by this app's migration) holds one row per 
 for anonymous works), summary and notes, tag names and posted chapter text, plus `change_id`: the outbox id it
 reflects, so several processes applying the same outbox rewrite each work at most once per change.
 Hits are work ids; the caller intersects them with the filter bitmaps, so drafts and hidden works never show.
+
+Han, Kana, Hangul and Thai are written without spaces between words, so neither engine can find a word inside a
+run of them. Such runs are indexed as overlapping two-character tokens, plus each Han character once per field (a
+single Han character is a word), and a query run becomes the phrase of its two-character tokens.
 """
 
 from __future__ import annotations
 
 import html
+import itertools
 import re
+import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -26,6 +33,84 @@ FIELDS = ("title", "creators", "summary", "notes", "tags", "body")
 SQLITE_WEIGHTS = (10.0, 6.0, 3.0, 1.0, 4.0, 1.0)
 POSTGRES_WEIGHTS = ("A", "B", "C", "D", "B", "D")
 CHUNK = 500
+# FTS5's default token characters are letters, numbers and private use; marks are added so that Thai vowels and
+# tone marks (and Indic vowel signs) stay inside their word instead of splitting it, as PostgreSQL's parser does.
+SQLITE_TOKENIZER = "unicode61 remove_diacritics 2 categories 'L* N* Co M*'"
+
+# Scripts written without spaces between words: Han (with 々〆〇), Hiragana, Katakana, Hangul, Thai. Their
+# punctuation (・, ゠, ๏, ๚, ๛, ฿) is left out so that it ends a run, as both engines treat it as a separator.
+_HAN = "\u3005-\u3007\u3021-\u3029\u3038-\u303b\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_KANA = "\u3041-\u3096\u3099\u309a\u309d-\u309f\u30a1-\u30fa\u30fc-\u30ff\u31f0-\u31ff\uff66-\uff9f"
+_HANGUL = "\u1100-\u11ff\u3131-\u318e\ua960-\ua97c\uac00-\ud7a3\ud7b0-\ud7fb\uffa0-\uffdc"
+_THAI = "\u0e01-\u0e3a\u0e40-\u0e4e\u0e50-\u0e59"
+_DENSE_RUN = re.compile(f"[{_HAN}{_KANA}{_HANGUL}{_THAI}]+")
+_HAN_CHAR = re.compile(f"[{_HAN}]")
+# PostgreSQL keeps word positions up to 16,383 and 256 positions per word; past that, phrases of two-character
+# tokens cannot be matched. Documents that may pass either limit carry this token, and a query run there also
+# matches all its two-character tokens in any order (see `_postgres_term`).
+CROWDED = "fanshelfcrowdeddocument"
+_MAX_POSITIONS = 12_000  # under 16,383, leaving room for the parser splitting words more finely than \w+ does
+_MAX_REPEATS = 256
+_WORD = re.compile(r"\w+")
+
+
+def _units(run: str) -> list[str]:
+    """The characters of a run as a reader sees them: a combining mark (Thai vowels and tones, kana voicing) stays
+    with the character before it, so no token starts with a mark."""
+    units: list[str] = []
+    for char in run:
+        if units and unicodedata.category(char).startswith("M"):
+            units[-1] += char
+        else:
+            units.append(char)
+    return units
+
+
+def _bigrams(units: list[str]) -> list[str]:
+    if len(units) == 1:
+        return units
+    return [first + second for first, second in itertools.pairwise(units)]
+
+
+def index_form(text: str) -> str:
+    """Field text as it is indexed: each run of a dense script replaced by its overlapping two-character tokens,
+    in place (so a phrase of them means adjacent characters), and the field's Han characters once each at the end
+    (so one Han character is found). Other text is unchanged (NFC, as the query is)."""
+    text = unicodedata.normalize("NFC", text)
+    singles: dict[str, None] = {}
+
+    def tokens(match: re.Match[str]) -> str:
+        units = _units(match.group())
+        singles.update(dict.fromkeys(unit for unit in units if _HAN_CHAR.match(unit)))
+        return " " + " ".join(_bigrams(units)) + " "
+
+    indexed = _DENSE_RUN.sub(tokens, text)
+    return " ".join([indexed, *singles]) if singles else indexed
+
+
+def query_terms(phrase: str) -> list[str]:
+    """A search phrase as the terms that must all match: the phrase itself when it has no dense script; otherwise
+    each dense run (the phrase of its two-character tokens, or its one character) and each piece of other text
+    between them, so `Re:ゼロ` needs `Re:` and `ゼロ`."""
+    phrase = unicodedata.normalize("NFC", phrase)
+    if not _DENSE_RUN.search(phrase):
+        return [phrase]
+    terms: list[str] = []
+    position = 0
+    for match in _DENSE_RUN.finditer(phrase):
+        terms.append(phrase[position : match.start()])
+        terms.append(" ".join(_bigrams(_units(match.group()))))
+        position = match.end()
+    terms.append(phrase[position:])
+    return [term.strip() for term in terms if any(char.isalnum() for char in term)]
+
+
+def _crowded(fields: Sequence[str]) -> bool:
+    """Whether PostgreSQL may drop positions of this (indexed) document's dense-script tokens."""
+    if not any(_DENSE_RUN.search(field) for field in fields):
+        return False
+    words = _WORD.findall(" ".join(fields))
+    return len(words) > _MAX_POSITIONS or max(Counter(words).values()) > _MAX_REPEATS
 
 
 def plain_text(markup: str) -> str:
@@ -48,8 +133,12 @@ def create_table_sql(vendor: str) -> list[str]:
     columns = ", ".join(FIELDS)
     return [
         f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5({columns}, change_id UNINDEXED, "
-        "tokenize = 'unicode61 remove_diacritics 2')"
+        f"tokenize = {_sql_string(SQLITE_TOKENIZER)})"
     ]
+
+
+def _sql_string(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
 
 
 def drop_table_sql(vendor: str) -> list[str]:
@@ -85,12 +174,12 @@ def _documents(work_ids: Sequence[int]) -> list[WorkText]:
         WorkText(
             work_id=pk,
             fields=(
-                title,
-                "" if anonymous else " ".join(creators.get(pk, [])),
-                plain_text(summary),
-                plain_text(notes + " " + end_notes),
-                " ".join(tags.get(pk, [])),
-                " ".join(bodies.get(pk, [])),
+                index_form(title),
+                "" if anonymous else index_form(" ".join(creators.get(pk, []))),
+                index_form(plain_text(summary)),
+                index_form(plain_text(notes + " " + end_notes)),
+                index_form(" ".join(tags.get(pk, []))),
+                index_form(" ".join(bodies.get(pk, []))),
             ),
         )
         for pk, title, summary, notes, end_notes, anonymous in works
@@ -109,7 +198,8 @@ def _write(cursor: object, changes: Mapping[int, int]) -> None:
         if is_postgres():
             vector = " || ".join(f"setweight(to_tsvector('simple', %s), '{weight}')" for weight in POSTGRES_WEIGHTS)
             sql = f"INSERT INTO {TABLE} (work_id, change_id, document) VALUES (%s, %s, {vector})"  # noqa: S608
-            run(sql, [doc.work_id, change, *doc.fields])
+            fields = [*doc.fields[:-1], doc.fields[-1] + " " + CROWDED] if _crowded(doc.fields) else doc.fields
+            run(sql, [doc.work_id, change, *fields])
         else:
             columns = ", ".join(FIELDS)
             sql = f"INSERT INTO {TABLE} (rowid, {columns}, change_id) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"  # noqa: S608
@@ -178,18 +268,31 @@ def _fts5_phrase(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
+def _postgres_term(term: str) -> tuple[str, list[str]]:
+    """A term's tsquery and parameters: its phrase, or in a crowded document (see CROWDED) for a dense run of
+    several two-character tokens, all of them anywhere."""
+    if not _DENSE_RUN.search(term) or " " not in term:
+        return "phraseto_tsquery('simple', %s)", [term]
+    crowded = "(plainto_tsquery('simple', %s) && to_tsquery('simple', %s))"
+    return f"(phraseto_tsquery('simple', %s) || {crowded})", [term, term, CROWDED]
+
+
 def search(phrases: Sequence[str]) -> TextHits:
     """Works containing every phrase (each a word or a quoted phrase), with scores."""
+    terms = list(dict.fromkeys(term for phrase in phrases for term in query_terms(phrase)))
+    if not terms:
+        return TextHits(ids=np.zeros(0, np.int64), scores=np.zeros(0, np.float64))
     with connection.cursor() as cursor:
         if is_postgres():
-            query = " && ".join(["phraseto_tsquery('simple', %s)"] * len(phrases))
+            parts = [_postgres_term(term) for term in terms]
+            query = " && ".join(sql for sql, _ in parts)
             cursor.execute(
                 f"SELECT work_id, ts_rank(document, q) FROM {TABLE}, ({'SELECT ' + query}) AS t(q) "  # noqa: S608
                 "WHERE document @@ q",
-                list(phrases),
+                [param for _, params in parts for param in params],
             )
         else:
-            match = " AND ".join(_fts5_phrase(p) for p in phrases)
+            match = " AND ".join(_fts5_phrase(term) for term in terms)
             weights = ", ".join(str(w) for w in SQLITE_WEIGHTS)
             # bm25 gives lower numbers for better matches; negate so higher is better everywhere.
             cursor.execute(

@@ -10,6 +10,7 @@ from fanshelf.discovery import views
 app_name = "discovery"
 urlpatterns = [
     path("works/", views.work_index, name="works"),
+    path("autocomplete/tags/", views.tag_names, name="tag_names"),
     path("works/language/<str:language>/", views.language_works, name="language_works"),
     path("tags/<str:tag_name>/works/", views.tag_works, name="tag_works"),
     path("users/<str:username>/works/", views.user_works, name="user_works"),

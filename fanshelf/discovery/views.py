@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -21,6 +21,7 @@ from fanshelf.discovery import listing
 from fanshelf.discovery.listing import ListingScope
 from fanshelf.discovery.live import ensure_fresh, fresh_state
 from fanshelf.discovery.query import QueryError, WorkQuery, split_names
+from fanshelf.discovery.tagnames import COMPLETABLE_TYPES, MAX_TYPED, complete, suggestions
 from fanshelf.tags.access import get_tag_shown_to
 from fanshelf.tags.graph import neighbourhood
 from fanshelf.works.languages import LANGUAGE_NAMES
@@ -84,17 +85,58 @@ def _listing_body(request: HttpRequest, page: ListingPage) -> tuple[SafeString, 
     params = listing.reader_params(query)
     context.update(
         form_data=listing.form_data(query, request.GET),
-        include=query.include,
-        exclude=query.exclude,
+        include=(*query.include, *query.other_include),  # names searched as text stay in the form too
+        exclude=(*query.exclude, *query.other_exclude),
         total=result.total,
         page_obj=listing.page_of(result, listing.blurbs_in_order(result.work_ids, request)),
         query_prefix=listing.link(params)[1:],
         facets_html=listing.facet_sidebar(result, params, listing.hidden_facet_types(request)),
+        other_names=_other_names(query, params),
     )
     if query.page > result.pages:
         past_the_end = f"There is no page {query.page:,}: this listing has {result.pages:,}."
         return body(404, error=past_the_end, page_obj=None)
     return body(200)
+
+
+@dataclass(frozen=True)
+class OtherName:
+    """A name typed as a tag that is no canonical tag, so it was searched as text; with the tags it may mean,
+    each as a link to the same listing with that tag in its place."""
+
+    name: str
+    kind: str  # "include" or "exclude"
+    suggestions: list[tuple[str, str]]  # (tag name, listing link)
+
+
+# Names given "did you mean" links, at most: each costs a few tag queries, and a query may hold 60 names.
+SUGGESTED_NAMES = 5
+
+
+def _other_names(query: WorkQuery, params: list[tuple[str, str]]) -> list[OtherName]:
+    found: list[OtherName] = []
+    for kind, names in (("include", query.other_include), ("exclude", query.other_exclude)):
+        for name in names:
+            meant = suggestions(name) if len(found) < SUGGESTED_NAMES else []
+            links = [
+                (tag, listing.link([(key, tag if (key, value) == (kind, name) else value) for key, value in params]))
+                for tag in meant
+            ]
+            found.append(OtherName(name, kind, links))
+    return found
+
+
+def tag_names(request: HttpRequest) -> JsonResponse:
+    """Completions for a tag box: canonical tags for `term` (what has been typed), of one `type` if given, as
+    JSON {"tags": [{"name", "type"}]}. Canonical tags are public, so the answer is the same for everyone."""
+    term = request.GET.get("term", "")
+    tag_type = request.GET.get("type", "")
+    if tag_type and tag_type not in COMPLETABLE_TYPES:
+        return JsonResponse({"error": f"Tags are completed for {', '.join(sorted(COMPLETABLE_TYPES))}."}, status=400)
+    if len(term) > MAX_TYPED:
+        return JsonResponse({"error": f"A tag name has at most {MAX_TYPED} characters."}, status=400)
+    tags = complete(term, tag_type or None)
+    return JsonResponse({"tags": [{"name": name, "type": kind} for name, kind in tags]})
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -128,7 +170,9 @@ def tag_works(request: HttpRequest, tag_name: str) -> HttpResponse:
         href = reverse("downloads:tag_feed", args=[tag.url_part])
         title = f"Latest works in {tag.name}"
         feed = format_html('<link rel="alternate" type="application/atom+xml" title="{}" href="{}">', title, href)
-    page = ListingPage(f"Works in {tag.name}", scope, "discovery/tag_works.html", context, head=feed)
+    page = ListingPage(
+        format_html("Works in <bdi>{}</bdi>", tag.name), scope, "discovery/tag_works.html", context, head=feed
+    )
     return render_listing(request, page)
 
 
@@ -137,7 +181,7 @@ def user_works(request: HttpRequest, username: str) -> HttpResponse:
     pseud_ids = tuple(user.pseuds.values_list("pk", flat=True))
     context = _creator_context(request, user, pseud_ids)
     scope = ListingScope(pseud_ids=pseud_ids or (0,))  # no pseuds (never, in practice) must not mean "everyone"
-    heading = f"Works by {user.username}"
+    heading = format_html("Works by <bdi>{}</bdi>", user.username)
     page = ListingPage(heading, scope, "discovery/user_works.html", context, memoisable=False)
     return render_listing(request, page)
 
@@ -147,7 +191,9 @@ def pseud_works(request: HttpRequest, username: str, pseud: str) -> HttpResponse
     target = get_pseud(user, pseud)
     context = {**_creator_context(request, user, (target.pk,)), "pseud": target}
     scope = ListingScope(pseud_ids=(target.pk,))
-    page = ListingPage(f"Works by {target}", scope, "discovery/pseud_works.html", context, memoisable=False)
+    page = ListingPage(
+        format_html("Works by <bdi>{}</bdi>", target), scope, "discovery/pseud_works.html", context, memoisable=False
+    )
     return render_listing(request, page)
 
 

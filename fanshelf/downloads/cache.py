@@ -2,10 +2,11 @@
 downloads/series/<series id>/<readers>-<version>.epub for a series.
 
 A work's version is a hash of everything a download shows that an edit can change: the work's edited time, each
-posted chapter's id, position and edited time, its tags and creators, plus the format and BUILD_VERSION. Any
-edit, a new or deleted chapter, a reorder or a retag gives a new name, so a stale file is never served, and old
-versions of the same format are deleted when a new one is stored. Kudos and hit counts move without an edit;
-they are shown as of the last build.
+posted chapter's id, position and edited time, its tags and creators, the series it names, plus the format and
+BUILD_VERSION. Any edit, a new or deleted chapter, a reorder, a retag or a series change gives a new name, so a
+stale file is never served, and old versions of the same format are deleted when a new one is stored. Kudos and
+hit counts move without an edit; they are shown as of the last build. AZW3 and MOBI are converted from the
+stored EPUB.
 
 A series' file holds the works its reader may see, so a guest's and a logged-in reader's files differ. `<readers>`
 names the set of works included; the version hashes the series (edited time, creators) and the version of each
@@ -27,11 +28,11 @@ from django.utils import timezone
 
 from fanshelf.downloads.builders import FORMATS
 from fanshelf.downloads.builders.epub import build_series_epub
-from fanshelf.downloads.document import series_document, work_document
+from fanshelf.downloads.document import series_document, series_mentions, work_document
 from fanshelf.works.models import Chapter, Series, Work
 
 # Raise when the builders change what they produce, so files built by older code are rebuilt.
-BUILD_VERSION = "1"
+BUILD_VERSION = "2"
 SERIES_READERS_RETENTION = datetime.timedelta(days=1)
 ChapterVersion = tuple[int, int, datetime.datetime]  # id, position, edited time
 
@@ -53,7 +54,9 @@ def _work_parts(work: Work, chapters: Iterable[ChapterVersion]) -> list[str]:
 
 def version_hash(work: Work, format_name: str) -> str:
     chapters = work.chapters.posted().order_by("position").values_list("pk", "position", "edited_at")
-    return _digest([BUILD_VERSION, format_name, *_work_parts(work, chapters)])
+    # The EPUB metadata names the work's series and its place there, which other works' changes can move.
+    series = [f"series:{mention.part}:{mention.title}" for mention in series_mentions(work)]
+    return _digest([BUILD_VERSION, format_name, *_work_parts(work, chapters), *series])
 
 
 def storage_name(work: Work, format_name: str) -> str:
@@ -70,12 +73,19 @@ def build_download(work: Work, format_name: str) -> str:
     """The storage name of `work`'s current download in this format, building and storing it when missing.
 
     Safe to run twice or concurrently: both builds produce the same file, and the one stored second is dropped.
+    AZW3 and MOBI are converted from the stored EPUB (built first when missing); a failed or overlong
+    conversion raises kindle.ConversionFailed and stores nothing.
     """
     name = storage_name(work, format_name)
     if default_storage.exists(name):
         return name
     download_format = FORMATS[format_name]
-    _store(name, download_format.build(work_document(work, offline=download_format.offline)))
+    if download_format.from_epub:
+        with default_storage.open(build_download(work, "epub"), "rb") as epub:
+            content = download_format.convert(epub.read())
+    else:
+        content = download_format.build(work_document(work, offline=download_format.offline))
+    _store(name, content)
     _delete_older_versions(work, name)
     return name
 

@@ -8,23 +8,23 @@ series' download holds the works its reader may see, which the caller decides.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.safestring import SafeString, mark_safe
 
+from fanshelf.core.site_url import absolute_url
 from fanshelf.downloads.xhtml import to_xhtml, xml_text
 from fanshelf.tags.models import TagType
+from fanshelf.works.languages import direction
 from fanshelf.works.models import Chapter, Series, Work
 
 if TYPE_CHECKING:
     from fanshelf.works.models import Viewer
 
 ANONYMOUS = "Anonymous"
-RIGHT_TO_LEFT_LANGUAGES = frozenset({"ar", "he", "fa", "ur", "yi"})
 # Title page order and labels, as on a work's page.
 TAG_GROUPS = [
     (TagType.RATING, "Rating"),
@@ -62,6 +62,14 @@ class ChapterSection:
 
 
 @dataclass(frozen=True)
+class SeriesMention:
+    """A series the work is part of, and its place there, for reader apps' series metadata."""
+
+    title: str
+    part: int
+
+
+@dataclass(frozen=True)
 class WorkDocument:
     """A work as a download shows it. Every HTML field is a well-formed XHTML fragment."""
 
@@ -78,14 +86,19 @@ class WorkDocument:
     source_url: str
     published: datetime.date | None
     chapters: list[ChapterSection]
+    series: list[SeriesMention] = field(default_factory=list)
 
     @property
     def byline(self) -> str:
         return ", ".join(self.creators)
 
     @property
+    def fandoms(self) -> list[str]:
+        return next((group.names for group in self.tag_groups if group.label == "Fandoms"), [])
+
+    @property
     def direction(self) -> str:
-        return "rtl" if self.language.split("-")[0] in RIGHT_TO_LEFT_LANGUAGES else "ltr"
+        return direction(self.language)
 
     @property
     def subjects(self) -> list[str]:
@@ -124,7 +137,7 @@ class SeriesDocument:
 
 
 def source_url(work: Work | Series) -> str:
-    return f"{settings.SITE_URL}{work.get_absolute_url()}"
+    return absolute_url(work.get_absolute_url())
 
 
 def _stats(work: Work) -> list[tuple[str, str]]:
@@ -165,6 +178,23 @@ def credited_names(work: Work, viewer: Viewer) -> list[str]:
     return [xml_text(str(pseud)) for pseud in work.creator_pseuds] or [ANONYMOUS]
 
 
+def series_mentions(work: Work) -> list[SeriesMention]:
+    """The series a shared file names the work part of, numbered among the works any logged-in reader sees there.
+
+    None for an anonymous work: its series would tie it to the series' creators.
+    """
+    if work.anonymous:
+        return []
+    mentions = []
+    listed = Work.objects.listed_for_users().naming_creators_to(AnonymousUser())
+    for series in Series.objects.filter(entries__work=work).distinct().order_by("pk"):
+        in_order = listed.filter(series_entries__series=series).order_by("series_entries__position")
+        ids = list(in_order.values_list("pk", flat=True))
+        if work.pk in ids:
+            mentions.append(SeriesMention(title=xml_text(series.title), part=ids.index(work.pk) + 1))
+    return mentions
+
+
 def work_document(work: Work, *, offline: bool) -> WorkDocument:
     """Everything a download of `work` shows. `offline` leaves out images and media (EPUB and PDF)."""
     url = source_url(work)
@@ -188,6 +218,7 @@ def work_document(work: Work, *, offline: bool) -> WorkDocument:
         source_url=url,
         published=work.published_on,
         chapters=chapters,
+        series=series_mentions(work),
     )
 
 

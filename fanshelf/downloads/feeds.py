@@ -17,7 +17,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, SyndicationFeed
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.xmlutils import SimplerXMLGenerator
 
+from fanshelf.core.site_url import absolute_url
 from fanshelf.downloads.document import TAG_GROUPS, TagGroup, credited_names, source_url
 from fanshelf.downloads.xhtml import to_xhtml, xml_text
 from fanshelf.tags.graph import filed_under
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
     from fanshelf.works.models import Viewer
 
 FEED_SIZE = 25
+ATOM = "application/atom+xml"
 _CATEGORY_TYPES = (TagType.FANDOM, TagType.RELATIONSHIP, TagType.CHARACTER, TagType.FREEFORM)
 
 
@@ -43,10 +46,6 @@ class WorkEntry:
     language: str
     words: str
     chapters: str
-
-
-def absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
 
 
 def works_tagged(tag: Tag, works: WorkQuerySet) -> WorkQuerySet:
@@ -90,21 +89,30 @@ def add_work_item(feed: SyndicationFeed, work: Work, viewer: Viewer, **extra: An
         description=render_to_string("downloads/feed_entry.html", {"entry": entry}),
         author_name=entry.byline if work.shows_creators_to(viewer) else None,
         pubdate=_start_of(work.published_on),
-        updateddate=work.revised_at,
+        # Atom requires every entry to say when it last changed.
+        updateddate=work.revised_at or _start_of(work.published_on),
         unique_id=entry.url,
         categories=[xml_text(tag.name) for tag_type in _CATEGORY_TYPES for tag in work.tags_by_type.get(tag_type, [])],
         **extra,
     )
 
 
+class WorksFeed(Atom1Feed):
+    """An Atom feed whose self link says its type, as feed validators and OPDS readers expect."""
+
+    def add_root_elements(self, handler: SimplerXMLGenerator) -> None:
+        super().add_root_elements(handler)
+        handler.addQuickElement("link", "", {"rel": "self", "href": self.feed["self_url"], "type": ATOM})
+
+
 def tag_feed(tag: Tag) -> Atom1Feed:
     """The latest public works in a canonical tag (and its synonyms), as an Atom feed."""
-    feed_url = absolute(reverse("downloads:tag_feed", args=[tag_to_url_part(tag.name)]))
-    feed = Atom1Feed(
+    feed_url = absolute_url(reverse("downloads:tag_feed", args=[tag_to_url_part(tag.name)]))
+    feed = WorksFeed(
         title=xml_text(f"{settings.SITE_NAME}: {tag.name}"),
-        link=absolute(tag.get_absolute_url()),
+        link=absolute_url(tag.get_absolute_url()),
         description=xml_text(f"The latest works tagged {tag.name}."),
-        feed_url=feed_url,
+        self_url=feed_url,
         feed_guid=feed_url,
         author_name=settings.SITE_NAME,
         language="en",

@@ -7,19 +7,23 @@ EPUB download, which applies the same permission check as the work's page.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Page
-from django.db.models import Q
-from django.http import HttpRequest
+from django.db.models import Max
+from django.http import Http404, HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.xmlutils import SimplerXMLGenerator
 
-from fanshelf.downloads.feeds import absolute, add_work_item
+from fanshelf.core.numbers import number_param
+from fanshelf.core.pagination import MAX_PAGE
+from fanshelf.core.site_url import absolute_url
+from fanshelf.downloads.feeds import add_work_item
 from fanshelf.downloads.xhtml import xml_text
 from fanshelf.tags.graph import filter_ids_by_tag
 from fanshelf.tags.models import Tag, TagType, tag_to_url_part
@@ -45,13 +49,15 @@ class Link:
 
 @dataclass(frozen=True)
 class Section:
-    """A navigation entry: a feed one level down."""
+    """A navigation entry: a feed one level down, last changed at `updated` (None: when any work the reader may
+    list last changed)."""
 
     title: str
     href: str
     summary: str
     kind: str = ACQUISITION
     links: list[Link] = field(default_factory=list)
+    updated: datetime.datetime | None = None
 
 
 class OpdsFeed(Atom1Feed):
@@ -82,17 +88,27 @@ class OpdsFeed(Atom1Feed):
 
 
 def _url(name: str, *args: str) -> str:
-    return absolute(reverse(f"downloads:{name}", args=args))
+    return absolute_url(reverse(f"downloads:{name}", args=args))
 
 
 def _page_url(request: HttpRequest, number: int) -> str:
     query = request.GET.copy()
     query["page"] = str(number)
-    return absolute(f"{request.path}?{query.urlencode()}")
+    return absolute_url(f"{request.path}?{query.urlencode()}")
+
+
+def _check_page_exists(request: HttpRequest, page: Page[Any]) -> None:
+    """The site's listings show their last page for a number past the end; a catalogue answers 404, so an
+    e-reader app following page numbers knows it has reached the end instead of reading the last page again."""
+    asked = number_param(request.GET, "page", default=1, minimum=1, maximum=MAX_PAGE)
+    if asked != page.number:
+        raise Http404("There is no page with that number.")
 
 
 def _feed(title: str, request: HttpRequest, kind: str, page: Page[Any] | None = None) -> OpdsFeed:
-    self_url = absolute(request.get_full_path())
+    if page is not None:
+        _check_page_exists(request, page)
+    self_url = absolute_url(request.get_full_path())
     links = [
         Link("self", self_url, kind),
         Link("start", _url("opds_root"), NAVIGATION),
@@ -117,12 +133,17 @@ def navigation_feed(
     title: str, request: HttpRequest, sections: list[Section], page: Page[Any] | None = None
 ) -> OpdsFeed:
     feed = _feed(title, request, NAVIGATION, page)
+    latest: datetime.datetime | None = None
+    if any(section.updated is None for section in sections):
+        latest = Work.objects.listed_for(request.user).aggregate(latest=Max("revised_at"))["latest"]
     for section in sections:
         feed.add_item(
             title=xml_text(section.title),
             link=section.href,
             description=xml_text(section.summary),
             unique_id=section.href,
+            # Atom requires it; an empty archive's sections date from now.
+            updateddate=section.updated or latest or datetime.datetime.now(tz=datetime.UTC),
             opds_links=[Link("subsection", section.href, section.kind), *section.links],
         )
     return feed
@@ -149,37 +170,43 @@ class FandomCount:
     tag_id: int
     name: str
     works: int
+    updated: datetime.datetime | None = None
 
 
 def fandom_counts(works: WorkQuerySet) -> list[FandomCount]:
     """Canonical fandoms with how many of these works each one's listing holds (the work carries the fandom, a
-    synonym, a subfandom or a subfandom's synonym: tags.graph's closure, as the listing's index), by name."""
+    synonym, a subfandom or a subfandom's synonym: tags.graph's closure, as the listing's index) and when the
+    latest of them changed, by name."""
+    # One row per work and fandom tag: values_list reuses the filter's join, so only fandom tags come out.
     rows = list(
-        Work.tags.through.objects.filter(work__in=works, tag__type=TagType.FANDOM).values_list("work_id", "tag_id")
+        Work.objects.filter(pk__in=works.values("pk"), tags__type=TagType.FANDOM).values_list(
+            "pk", "tags", "revised_at"
+        )
     )
-    filed = filter_ids_by_tag(only={tag_id for _, tag_id in rows})
+    filed = filter_ids_by_tag(only={tag_id for _, tag_id, _ in rows})
     works_per_fandom: dict[int, set[int]] = {}
-    for work_id, tag_id in rows:
+    updated: dict[int, datetime.datetime] = {}
+    for work_id, tag_id, revised_at in rows:
         for fandom_id in filed.get(tag_id, ()):
             works_per_fandom.setdefault(fandom_id, set()).add(work_id)
+            if revised_at is not None and (fandom_id not in updated or revised_at > updated[fandom_id]):
+                updated[fandom_id] = revised_at
     names = dict(Tag.objects.filter(pk__in=works_per_fandom).values_list("pk", "name"))
-    counts = [FandomCount(pk, names[pk], len(work_ids)) for pk, work_ids in works_per_fandom.items() if pk in names]
+    counts = [
+        FandomCount(pk, names[pk], len(work_ids), updated.get(pk))
+        for pk, work_ids in works_per_fandom.items()
+        if pk in names
+    ]
     return sorted(counts, key=lambda fandom: fandom.name.lower())
 
 
 def fandom_sections(fandoms: list[FandomCount]) -> list[Section]:
     return [
-        Section(fandom.name, _url("opds_tag", tag_to_url_part(fandom.name)), f"{fandom.works} works")
+        Section(
+            fandom.name, _url("opds_tag", tag_to_url_part(fandom.name)), f"{fandom.works} works", updated=fandom.updated
+        )
         for fandom in fandoms
     ]
-
-
-def search_works(works: WorkQuerySet, query: str) -> WorkQuerySet:
-    """A plain title and summary match: enough for an e-reader's search box."""
-    words = query.split()[:8]
-    for word in words:
-        works = works.filter(Q(title__icontains=word) | Q(summary__icontains=word))
-    return works.for_blurbs().newest_first() if words else works.none()
 
 
 def opensearch_description() -> str:

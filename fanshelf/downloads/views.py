@@ -4,25 +4,32 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.files.storage import default_storage
+from django.core.paginator import EmptyPage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
 from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.http import require_GET
 
 from fanshelf.accounts.models import User
+from fanshelf.core.numbers import BadParameter
 from fanshelf.core.pagination import paginate
+from fanshelf.discovery.query import QueryError
+from fanshelf.discovery.search import works_page
 from fanshelf.downloads import opds
 from fanshelf.downloads.access import get_series_for_download, get_work_for_download
 from fanshelf.downloads.auth import accepts_basic_auth, challenge
 from fanshelf.downloads.builders import FORMATS
+from fanshelf.downloads.builders.kindle import ConversionFailed
 from fanshelf.downloads.cache import build_download, build_series_download
 from fanshelf.downloads.feeds import tag_feed, works_tagged
 from fanshelf.downloads.filenames import content_disposition, fallback_stem, safe_file_stem
 from fanshelf.tags.access import get_tag_shown_to
 from fanshelf.tags.models import Tag, tag_to_url_part
 from fanshelf.works.models import Work
+
+RETRY_AFTER_SECONDS = 60  # a failed Kindle conversion: when the reader may try again
 
 
 def _feed_response(feed: Atom1Feed, request: HttpRequest) -> HttpResponse:
@@ -51,12 +58,15 @@ def _find_tag(tag_name: str, viewer: User | AnonymousUser) -> Tag:
 @require_GET
 @accepts_basic_auth
 def download(request: HttpRequest, work_id: int, format_name: str) -> HttpResponseBase:
-    """The work as an EPUB, PDF or HTML file, built once per version of the work."""
+    """The work as an EPUB, AZW3, MOBI, PDF or HTML file, built once per version of the work."""
     download_format = FORMATS.get(format_name)
-    if download_format is None:
-        raise Http404("No such format.")
+    if download_format is None or not download_format.available:
+        raise Http404("This archive does not offer downloads in that format.")
     work = get_work_for_download(request, work_id)
-    stored = build_download(work, format_name)
+    try:
+        stored = build_download(work, format_name)
+    except ConversionFailed:
+        return _not_built(request, download_format.label, work)
     response = FileResponse(default_storage.open(stored, "rb"), content_type=download_format.content_type)
     fallback = fallback_stem(work.pk)
     response["Content-Disposition"] = content_disposition(
@@ -81,6 +91,14 @@ def series_download(request: HttpRequest, series_id: int) -> HttpResponseBase:
     )
     # Which works the file holds depends on who asks, so only a guest's file may be kept by shared caches.
     _file_cache_headers(response, personal=request.user.is_authenticated)
+    return response
+
+
+def _not_built(request: HttpRequest, label: str, work: Work) -> HttpResponse:
+    """calibre failed or ran out of time (logged by the converter): the reader can try later or take another format."""
+    context = {"label": label, "work": work, "retry_after": RETRY_AFTER_SECONDS}
+    response = render(request, "downloads/not_built.html", context, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 
 
@@ -141,8 +159,17 @@ def opds_tag(request: HttpRequest, tag_name: str) -> HttpResponse:
 @accepts_basic_auth
 def opds_search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
-    works = opds.search_works(Work.objects.listed_for(request.user), query)
-    page = paginate(request, works, per_page=opds.PER_PAGE)
+    if not query.strip():
+        page = paginate(request, Work.objects.none(), per_page=opds.PER_PAGE)
+        return _feed_response(opds.acquisition_feed(f"Search: {query}", request, page), request)
+    # The site's search engine, so the catalogue finds what /works/?q= finds (chapter text, words inside CJK and
+    # Thai runs) and takes its filters and sort.
+    try:
+        page = works_page(request.GET, request.user, opds.PER_PAGE)
+    except QueryError as error:
+        raise BadParameter(str(error)) from None
+    except EmptyPage:
+        raise Http404("There is no page with that number.") from None
     return _feed_response(opds.acquisition_feed(f"Search: {query}", request, page), request)
 
 

@@ -58,7 +58,8 @@ def _named(name: str, known: dict[str, str]) -> str:
 
 def _credit_note(parsed: ParsedWork, pseuds: Sequence[Pseud]) -> str:
     """Creators named by the file are kept as plain names when they are not the importer's own pseuds."""
-    own = {pseud.name.casefold() for pseud in pseuds}
+    # A download names a pseud as the archive shows it: "Name", or "Name (username)" when they differ.
+    own = {name.casefold() for pseud in pseuds for name in (pseud.name, str(pseud))}
     others = [name for name in parsed.creators if name.casefold() not in own]
     if not parsed.creators or not others:
         return ""

@@ -79,10 +79,15 @@ def find_or_create_tags(requests: Sequence[tuple[str, str]]) -> list[Tag | Valid
     return results
 
 
+def _with_article(noun: str) -> str:
+    return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
+
+
 def _wrong_type(name: str, tag_type: str, existing: Tag | None) -> ValidationError:
     if existing is not None and existing.type in FIXED_TYPES:
-        return ValidationError(f"“{existing.name}” is a {existing.get_type_display().lower()}; choose it there.")
-    return ValidationError(f"“{name}” is not a {TagType(tag_type).label.lower()}.")
+        kind = _with_article(existing.get_type_display().lower())
+        return ValidationError(f"“{existing.name}” is {kind}; choose it there.")
+    return ValidationError(f"“{name}” is not {_with_article(TagType(tag_type).label.lower())}.")
 
 
 # Wrangling. Every action below is atomic, re-reads the tags it changes under a row lock, checks the user may

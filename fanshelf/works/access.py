@@ -14,7 +14,7 @@ def get_work_for_reading(request: HttpRequest, work_id: int) -> Work:
     if work is not None:
         return work
     if not request.user.is_authenticated and Work.objects.listed_for_users().filter(pk=work_id).exists():
-        raise LoginNeeded
+        raise LoginNeeded("This work is only for registered users. Log in to read it.")
     raise Http404("No such work.")
 
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import F, Sum
+from django.db.models import F, Max, Sum
 from django.utils import timezone
 
 from fanshelf.accounts.models import Pseud, User, is_moderator
@@ -27,7 +28,7 @@ from fanshelf.works.cleaning import ChapterFields as ChapterFields
 from fanshelf.works.cleaning import WorkFields as WorkFields
 from fanshelf.works.cleaning import check_length as check_length
 from fanshelf.works.cleaning import clean_chapter, clean_work
-from fanshelf.works.models import Chapter, Creatorship, Hit, Work, WorkChange
+from fanshelf.works.models import Chapter, Creatorship, Hit, Work, WorkChange, WorkTag
 from fanshelf.works.related import notify_parent_creators
 
 
@@ -46,20 +47,58 @@ def _resolve_tags(requests: list[tuple[str, str, str]]) -> list[Tag]:
     return list(unique.values())
 
 
+def _set_tags(work: Work, tags: list[Tag]) -> None:
+    """The work's tags, each at the place its creator typed it (a reordering alone is a change too)."""
+    typed = {tag.pk: position for position, tag in enumerate(tags)}
+    links = list(WorkTag.objects.filter(work=work))
+    WorkTag.objects.filter(pk__in=[link.pk for link in links if link.tag_id not in typed]).delete()
+    moved = [link for link in links if link.tag_id in typed and link.position != typed[link.tag_id]]
+    for link in moved:
+        link.position = typed[link.tag_id]
+    WorkTag.objects.bulk_update(moved, ["position"])
+    present = {link.tag_id for link in links}
+    WorkTag.objects.bulk_create(
+        [
+            WorkTag(work=work, tag_id=tag_id, position=position)
+            for tag_id, position in typed.items()
+            if tag_id not in present
+        ]
+    )
+
+
 def _record_change(work: Work, kind: str) -> None:
     WorkChange.objects.create(work_id=work.pk, kind=kind)
 
 
 def refresh_totals(work: Work) -> None:
-    """Word, chapter and podfic-length totals come from posted chapters only."""
+    """Re-derive what comes from a work's chapters: word, chapter and podfic-length totals from its posted
+    chapters, and its updated date from the latest of their dates. Every action that changes chapters calls this.
+
+    A draft counts the words of all its chapters, so its creator sees how long it is before posting it.
+    """
     posted = work.chapters.posted()
-    work.word_count = posted.aggregate(words=Sum("word_count"))["words"] or 0
+    counted = posted if work.posted else work.chapters.all()
+    work.word_count = counted.aggregate(words=Sum("word_count"))["words"] or 0
     work.posted_chapter_count = posted.count()
     # Chapters' audio files (the audio app's rows, reached by their relation name); a separate sum, as joining
     # them into the word sum would count a chapter's words once per file.
     audio = posted.aggregate(seconds=Sum("audio_files__duration_seconds"))["seconds"] or 0
     work.audio_seconds = round(audio)
-    work.save(update_fields=["word_count", "posted_chapter_count", "audio_seconds", "edited_at"])
+    work.revised_at = _revised_at(work, posted.aggregate(latest=Max("published_on"))["latest"])
+    work.save(update_fields=["word_count", "posted_chapter_count", "audio_seconds", "revised_at", "edited_at"])
+
+
+def _revised_at(work: Work, latest: datetime.date | None) -> datetime.datetime | None:
+    """The updated date: the day of the latest posted chapter, so a backdated work sorts and filters by its own
+    dates. Within that day the time already stored is kept (works updated the same day keep the order they were
+    updated in); a new day is now when it is today, else the start of that day in the site's time zone."""
+    if latest is None:
+        return work.revised_at  # no posted chapter: a draft, which has no updated date yet
+    if work.revised_at is not None and timezone.localdate(work.revised_at) == latest:
+        return work.revised_at
+    if latest >= timezone.localdate():
+        return timezone.now()
+    return datetime.datetime.combine(latest, datetime.time.min, tzinfo=timezone.get_current_timezone())
 
 
 def _set_creators(work: Work, pseuds: Sequence[Pseud]) -> None:
@@ -69,11 +108,11 @@ def _set_creators(work: Work, pseuds: Sequence[Pseud]) -> None:
 
 
 def _mark_posted(work: Work, published_on: datetime.date | None) -> None:
-    """Post the work and its draft chapters; the caller saves the work's _POSTED_FIELDS."""
+    """Post the work and its draft chapters; the caller saves the work's _POSTED_FIELDS, then refresh_totals
+    derives the updated date from the chapters' dates."""
     today = timezone.localdate()
     work.posted = True
     work.published_on = published_on or work.published_on or today
-    work.revised_at = timezone.now()
     for chapter in work.chapters.filter(posted=False):
         chapter.posted = True
         chapter.published_on = chapter.published_on or work.published_on
@@ -106,15 +145,20 @@ def create_work(
         tags = _resolve_tags(clean.tag_requests)
         # A new work has nothing to reconcile, so each row is inserted once, totals included.
         work = Work(**clean.values, published_on=fields.published_on)
+        # A draft counts its words too, so its creator sees them (refresh_totals).
+        work.word_count = int(chapter_values["word_count"])  # type: ignore[call-overload]
         if post:
             work.posted = True
-            work.published_on = fields.published_on or timezone.localdate()
-            work.revised_at = timezone.now()
+            # The first chapter's date is the work's: either one given backdates both.
+            first_date = cast("datetime.date | None", chapter_values["published_on"])
+            work.published_on = fields.published_on or first_date or timezone.localdate()
             work.posted_chapter_count = 1
-            work.word_count = int(chapter_values["word_count"])  # type: ignore[call-overload]
-            chapter_values["published_on"] = chapter_values["published_on"] or work.published_on
+            chapter_values["published_on"] = first_date = first_date or work.published_on
+            work.revised_at = _revised_at(work, first_date)
         work.save()
-        Work.tags.through.objects.bulk_create([Work.tags.through(work_id=work.pk, tag_id=tag.pk) for tag in tags])
+        WorkTag.objects.bulk_create(
+            [WorkTag(work_id=work.pk, tag_id=tag.pk, position=position) for position, tag in enumerate(tags)]
+        )
         Creatorship.objects.bulk_create(
             [Creatorship(work=work, pseud=pseud, position=position) for position, pseud in enumerate(fields.pseuds)]
         )
@@ -155,8 +199,10 @@ def update_work(
         if fields.published_on is not None:
             work.published_on = fields.published_on
             changed.append("published_on")
+            # The work's published date is its first chapter's: backdating one backdates the other.
+            work.chapters.filter(position=1).update(published_on=fields.published_on)
         work.save(update_fields=changed)
-        work.tags.set(tags)
+        _set_tags(work, tags)
         _set_creators(work, fields.pseuds)
         if post and not work.posted:
             _mark_posted(work, fields.published_on)
@@ -196,9 +242,11 @@ def add_chapter(work: Work, fields: ChapterFields, post: bool) -> Chapter:
 
 def _post_chapter(work: Work, chapter: Chapter) -> None:
     chapter.posted = True
-    chapter.published_on = chapter.published_on or timezone.localdate()
+    today = timezone.localdate()
+    chapter.published_on = chapter.published_on or today
     chapter.save(update_fields=["posted", "published_on", "edited_at"])
-    work.revised_at = timezone.now()
+    if chapter.published_on == today:
+        work.revised_at = timezone.now()  # posted now; a backdated chapter's date is left to refresh_totals
     posted_count = work.chapters.posted().count()
     if work.expected_chapters is not None and posted_count > work.expected_chapters:
         work.expected_chapters = posted_count
@@ -226,7 +274,11 @@ def update_chapter(chapter: Chapter, fields: ChapterFields) -> Chapter:
         for name, value in values.items():
             setattr(chapter, name, value)
         chapter.save(update_fields=[*values, "edited_at"])
-        refresh_totals(chapter.work)
+        work = chapter.work
+        if chapter.position == 1 and chapter.posted and work.published_on != chapter.published_on:
+            work.published_on = chapter.published_on  # the work's published date is its first chapter's
+            work.save(update_fields=["published_on", "edited_at"])
+        refresh_totals(work)
         _record_change(chapter.work, "chapter_edited")
     return chapter
 

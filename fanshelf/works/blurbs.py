@@ -19,6 +19,9 @@ from fanshelf.works.models import Work
 if TYPE_CHECKING:
     from fanshelf.works.models import Viewer
 
+# One date format in a blurb, AO3's ("02 Dec 2026"), for both its updated and its published date.
+DATE_FORMAT = "d M Y"
+
 
 def byline(work: Work, viewer: Viewer) -> SafeString:
     """Creator links, or "Anonymous" for anyone who may not know who made an anonymous work."""
@@ -26,7 +29,7 @@ def byline(work: Work, viewer: Viewer) -> SafeString:
         return format_html('<span class="anonymous">{}</span>', "Anonymous")
     links = format_html_join(
         ", ",
-        '<a rel="author" href="{}">{}</a>',
+        '<a rel="author" href="{}" dir="auto">{}</a>',
         ((reverse("discovery:pseud_works", args=[p.user.username, p.name]), str(p)) for p in work.creator_pseuds),
     )
     if work.anonymous:
@@ -37,7 +40,7 @@ def byline(work: Work, viewer: Viewer) -> SafeString:
 def _tag_items(tags: list[Tag], css_class: str) -> SafeString:
     return format_html_join(
         "",
-        '<li class="{}"><a class="tag" href="{}">{}</a></li>',
+        '<li class="{}"><a class="tag" href="{}" dir="auto">{}</a></li>',
         ((css_class, t.get_absolute_url(), t.name) for t in tags),
     )
 
@@ -60,7 +63,7 @@ def _tag_list(work: Work, viewer: Viewer) -> SafeString:
 
 def _stats(work: Work) -> SafeString:
     audio = format_html("<dt>Audio:</dt><dd>{}</dd>", duration(work.audio_seconds)) if work.audio_seconds else ""
-    published = format_date(work.published_on, "Y-m-d") if work.published_on else ""
+    published = format_date(work.published_on, DATE_FORMAT) if work.published_on else ""
     return format_html(
         '<dl class="stats"><dt>Language:</dt><dd lang="{}">{}</dd><dt>Words:</dt><dd>{}</dd>'
         "<dt>Chapters:</dt><dd>{}</dd>{}<dt>Kudos:</dt><dd>{}</dd><dt>Hits:</dt><dd>{}</dd>"
@@ -76,24 +79,29 @@ def render_blurb(work: Work, viewer: Viewer) -> SafeString:
     rating = work.rating
     rating_name = rating.name if rating is not None else ""
     fandoms = format_html_join(
-        ", ", '<a class="tag" href="{}">{}</a>', ((t.get_absolute_url(), t.name) for t in tags.get(TagType.FANDOM, []))
+        ", ",
+        '<a class="tag" href="{}" dir="auto">{}</a>',
+        ((t.get_absolute_url(), t.name) for t in tags.get(TagType.FANDOM, [])),
     )
     categories = ", ".join(t.name for t in tags.get(TagType.CATEGORY, [])) or "No category"
     complete = work.is_complete
-    revised = format_date(timezone.localtime(work.revised_at), "j M Y") if work.revised_at else ""
-    summary = format_html('<blockquote class="userstuff summary">{}</blockquote>', mark_safe(work.summary))
+    revised = format_date(timezone.localtime(work.revised_at), DATE_FORMAT) if work.revised_at else ""
+    summary = format_html(
+        '<blockquote class="userstuff summary" lang="{}" dir="{}">{}</blockquote>',
+        work.language, work.direction, mark_safe(work.summary),
+    )  # fmt: skip
     pk = work.pk
     return format_html(
-        '<li class="blurb work" id="work_{}" role="article" aria-labelledby="work_{}_title">'
+        '<li class="blurb work" id="work_{}" aria-labelledby="work_{}_title">'
         '<p class="datetime">{}</p>'
-        '<h3 class="heading" id="work_{}_title"><a href="{}">{}</a> by {}</h3>'
+        '<h3 class="heading" id="work_{}_title"><a href="{}" lang="{}" dir="auto">{}</a> by {}</h3>'
         '<p class="fandoms"><span class="visually-hidden">Fandoms:</span>{}</p>'
         '<ul class="required-tags" aria-label="Required tags">'
         '<li class="rating-{}" title="Rating: {}"><span aria-hidden="true">{}</span>'
         '<span class="visually-hidden">Rating: {}</span></li>'
         '<li title="Categories">{}</li><li title="{}">{}</li></ul>'
         '<ul class="tags commas" aria-label="Tags">{}</ul>{}{}</li>',
-        pk, pk, revised, pk, work.get_absolute_url(), work.title, byline(work, viewer), fandoms,
+        pk, pk, revised, pk, work.get_absolute_url(), work.language, work.title, byline(work, viewer), fandoms,
         work.rating_code, rating_name, work.rating_code, rating_name, categories,
         "Complete Work" if complete else "Work in Progress", "Complete" if complete else "In progress",
         _tag_list(work, viewer), summary if work.summary else "", _stats(work),

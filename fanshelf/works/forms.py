@@ -6,6 +6,7 @@ from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
 
 from fanshelf.accounts.models import Pseud, User
 from fanshelf.core.numbers import DIGITS_ONLY, NotANumber, WholeNumberField, parse_digits
@@ -16,10 +17,18 @@ from fanshelf.works.models import Chapter, RelationKind, Work
 from fanshelf.works.related import ParentReference
 
 _TAG_HELP = "Separate tags with commas."
+_OWN_PLACE = "Give each chapter its own position."
 
 
 def split_tags(value: str) -> list[str]:
     return [name.strip() for name in value.split(",") if name.strip()]
+
+
+def _tag_input(tag_type: str) -> forms.TextInput:
+    """A comma-separated tag box offering completions of one type as the creator types (static/fanshelf/tags.js;
+    without script it is a plain text box)."""
+    url = reverse_lazy("discovery:tag_names")
+    return forms.TextInput(attrs={"data-tag-complete": url, "data-tag-type": tag_type, "autocomplete": "off"})
 
 
 def join_tags(work: Work, tag_type: str) -> str:
@@ -38,10 +47,14 @@ class WorkForm(forms.Form):
     categories = forms.MultipleChoiceField(
         choices=[(name, name) for name in CATEGORIES], widget=forms.CheckboxSelectMultiple, required=False
     )
-    fandoms = forms.CharField(max_length=20_000, help_text=_TAG_HELP)
-    relationships = forms.CharField(max_length=20_000, required=False, help_text=_TAG_HELP)
-    characters = forms.CharField(max_length=20_000, required=False, help_text=_TAG_HELP)
-    freeforms = forms.CharField(max_length=20_000, required=False, label="Additional tags", help_text=_TAG_HELP)
+    fandoms = forms.CharField(max_length=20_000, help_text=_TAG_HELP, widget=_tag_input("fandom"))
+    relationships = forms.CharField(
+        max_length=20_000, required=False, help_text=_TAG_HELP, widget=_tag_input("relationship")
+    )
+    characters = forms.CharField(max_length=20_000, required=False, help_text=_TAG_HELP, widget=_tag_input("character"))
+    freeforms = forms.CharField(
+        max_length=20_000, required=False, label="Additional tags", help_text=_TAG_HELP, widget=_tag_input("freeform")
+    )
     summary = forms.CharField(widget=forms.Textarea, required=False, help_text="Up to 1,250 characters.")
     notes = forms.CharField(widget=forms.Textarea, required=False, label="Beginning notes")
     end_notes = forms.CharField(widget=forms.Textarea, required=False, label="End notes")
@@ -207,6 +220,20 @@ class ChapterOrderForm(forms.Form):
             self.fields[f"position_{chapter.pk}"] = WholeNumberField(
                 min_value=1, max_value=len(chapters), initial=chapter.position, label=chapter.heading
             )
+
+    def clean(self) -> dict[str, Any]:
+        """Two chapters given one position would leave their order to chance: refuse, naming the position."""
+        data = super().clean() or {}
+        taken: dict[int, list[str]] = {}
+        for chapter in self.chapters:
+            position = data.get(f"position_{chapter.pk}")
+            if position is not None:
+                taken.setdefault(position, []).append(chapter.heading)
+        for position, headings in sorted(taken.items()):
+            if len(headings) > 1:
+                named = "; ".join(headings)
+                self.add_error(None, f"Position {position} is given to more than one chapter ({named}). {_OWN_PLACE}")
+        return data
 
     def ordered_ids(self) -> list[int]:
         keyed = sorted(self.chapters, key=lambda c: (self.cleaned_data[f"position_{c.pk}"], c.position))

@@ -30,3 +30,13 @@ LANGUAGES = [
     ("vi", "Tiếng Việt"),
 ]
 LANGUAGE_NAMES = dict(LANGUAGES)
+
+# Languages written right to left, including ones not offered above (an imported work may carry any code): their
+# text containers get dir="rtl", so alignment and punctuation follow the script.
+RIGHT_TO_LEFT = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "ks", "ku-arab", "ps", "sd", "syr", "ug", "ur", "yi"})
+
+
+def direction(language: str) -> str:
+    """The text direction, "rtl" or "ltr", of a language code such as "he" or "fa-IR"."""
+    code = language.lower()
+    return "rtl" if code in RIGHT_TO_LEFT or code.split("-")[0] in RIGHT_TO_LEFT else "ltr"

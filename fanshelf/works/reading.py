@@ -56,7 +56,6 @@ def render_work_page(
         "parents": parents_for_display(work, request.user),
         "series_places": series_places(work, request.user),
         "children": children_for_display(work, request.user),
-        "kudos_givers": work.kudos.select_related("user").order_by("created_at")[:50],
     }
     page = render_to_string("works/work_page.html", context, request)
     if preview or not work.posted:

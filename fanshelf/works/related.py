@@ -10,14 +10,15 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from fanshelf.accounts.models import User
+from fanshelf.core.site_url import absolute_url, is_this_archive
 from fanshelf.works.models import RelatedWork, RelationKind, Work, WorkChange
 
 if TYPE_CHECKING:
@@ -49,10 +50,10 @@ class RelatedEntry:
 
 
 def internal_work_id(url: str) -> int | None:
-    """The id of a work on this archive named by a URL (relative, or absolute on FANSHELF_SITE_URL's host)."""
+    """The id of a work on this archive named by a URL: relative, or on any address of this archive with any
+    port (core.site_url.is_this_archive), since creators paste whatever address they read the parent at."""
     parts = urlsplit(url.strip())
-    own_host = urlsplit(settings.SITE_URL).netloc
-    if parts.netloc and parts.netloc != own_host:
+    if parts.netloc and not is_this_archive(parts.netloc):
         return None
     match = _WORK_PATH.match(parts.path)
     return int(match.group(1)) if match else None
@@ -119,7 +120,7 @@ def notify_parent_creators(child: Work) -> None:
                 continue
             body = (
                 f"“{entry.title}” by {entry.creators} says it is {link.get_kind_display().lower()} your work "
-                f"“{parent.title}”.\n\nApprove or remove the link: {settings.SITE_URL}/works/related/\n"
+                f"“{parent.title}”.\n\nApprove or remove the link: {absolute_url(reverse('works:related_links'))}\n"
             )
             send_mail("A work cites yours", body, None, [user.email], fail_silently=True)
             told = True
@@ -204,7 +205,9 @@ def children_for_display(parent: Work, viewer: User | AnonymousUser) -> list[Rel
     approved = parent.child_links.filter(approved=True).select_related("child")
     links = list(approved.prefetch_related("child__creatorships__pseud__user"))
     named = _visible_entries([link.child for link in links], viewer)
-    labels = {RelationKind.INSPIRED: "inspired", RelationKind.TRANSLATION: "translation", RelationKind.PODFIC: "podfic"}
+    # Shown after the title ("Salt Songs (podfic) by tidewriter"); under "Works inspired by this one" an inspired
+    # work needs no word of its own.
+    labels = {RelationKind.INSPIRED: "", RelationKind.TRANSLATION: "translation", RelationKind.PODFIC: "podfic"}
     return [
         replace(named[link.child_id], kind_label=labels[RelationKind(link.kind)])
         for link in links

@@ -185,6 +185,8 @@ def post_chapter_view(request: HttpRequest, work_id: int, chapter_id: int) -> Ht
         actions.post_chapter(chapter)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{chapter.heading} was successfully posted.")
     return redirect("works:chapter", work.pk, chapter.pk)
 
 

@@ -139,7 +139,7 @@ def test_a_creators_works_are_paginated_newest_updated_first(guest: Client, auth
     # A page number that is not one is the reader's mistake: a clear message, never a server error.
     bad = guest.get(reverse("discovery:user_works", args=["Quillfeather"]), {"page": "x"})
     assert bad.status_code == 400
-    assert "page needs a whole number" in bad.content.decode()
+    assert "Page needs a whole number" in bad.content.decode()
 
 
 def _make_tagged_work(author: User, number: int) -> None:

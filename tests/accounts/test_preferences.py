@@ -40,9 +40,6 @@ def test_the_preferences_page_shows_every_preference_with_a_label(author_client:
         "Show archive warnings in listings",
         "Show additional tags in listings",
         "Show me adult content without asking",
-        "Keep my reading history",
-        "Allow others to invite me as a co-creator",
-        "Allow others to give me works as gifts",
         "Time zone",
     ):
         assert label in page
@@ -50,13 +47,11 @@ def test_the_preferences_page_shows_every_preference_with_a_label(author_client:
 
 
 def test_saved_preferences_are_kept(author_client: Client, author: User) -> None:
-    response = _save(author_client, author, show_warnings=None, keep_history=None, time_zone="Asia/Tokyo")
+    response = _save(author_client, author, show_warnings=None, time_zone="Asia/Tokyo")
     assert response.status_code == 302
     author.refresh_from_db()
     assert not author.show_warnings
-    assert not author.keep_history
     assert author.skip_adult_gate
-    assert author.allow_cocreators
     assert author.time_zone == "Asia/Tokyo"
     assert "Your preferences were saved." in author_client.get(_preferences_url(author)).content.decode()
 

@@ -1,11 +1,10 @@
 """A first visit, end to end in a real browser: sign up, confirm the email, post a two-chapter work, and read it
-as somebody else who leaves kudos. Every page on the way gets a small accessibility and loading check."""
+as somebody else who leaves kudos. Every page on the way is checked by axe-core and for loading errors (audit.py)."""
 
 from __future__ import annotations
 
 import re
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -15,10 +14,11 @@ from django.core.mail import EmailMessage
 from django.urls import reverse
 
 from fanshelf.community.models import Kudos
+from tests.browser.audit import PageAudit, axe_source
 from tests.factories import PASSWORD, make_user
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Response
+    from playwright.sync_api import Browser, Page
     from pytest_django.live_server_helper import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -38,78 +38,6 @@ SECOND_CHAPTER = (
     "“You’re late,” she said, though nobody had told her anyone was coming."
 )
 SUBMIT = "button[type='submit'], input[type='submit']"
-
-# Run in the page by Playwright (the site's CSP governs the page's own scripts, not these). A small, axe-like
-# smoke: one <h1>, landmarks, a language and a title, and a label for every form control.
-_AUDIT_SCRIPT = """
-() => {
-  const problems = [];
-  const count = (selector) => document.querySelectorAll(selector).length;
-  if (count("h1") !== 1) problems.push(`${count("h1")} <h1> elements, expected exactly one`);
-  if (count("main") !== 1) problems.push(`${count("main")} <main> elements, expected exactly one`);
-  if (count("nav") === 0) problems.push("no <nav> element");
-  if (!document.documentElement.lang) problems.push("<html> has no lang");
-  if (!document.title.trim()) problems.push("empty <title>");
-  const exempt = new Set(["hidden", "submit", "button", "reset", "image"]);
-  for (const control of document.querySelectorAll("input, select, textarea")) {
-    if (control.tagName === "INPUT" && exempt.has(control.type)) continue;
-    const named = (control.getAttribute("aria-label") || "").trim() !== ""
-      || (control.getAttribute("aria-labelledby") || "").trim() !== "";
-    const labelled = Array.from(control.labels || []).some((label) => label.textContent.trim() !== "");
-    if (!named && !labelled) problems.push(`<${control.tagName.toLowerCase()} name="${control.name}"> has no label`);
-  }
-  for (const image of document.querySelectorAll("img:not([alt])")) problems.push(`<img src="${image.src}"> has no alt`);
-  return problems;
-}
-"""
-
-
-@dataclass
-class PageAudit:
-    """Collects problems page by page, so one run reports every page that falls short, not only the first.
-
-    Besides the accessibility smoke it records subresources (stylesheets, scripts, images, fonts) that fail to
-    load and console errors such as Content Security Policy violations: a page without its stylesheet still
-    passes every text assertion, but nobody would call it right.
-    """
-
-    origin: str
-    problems: dict[str, list[str]] = field(default_factory=dict)
-    pages_checked: int = 0
-
-    def _add(self, url: str, problem: str) -> None:
-        found = self.problems.setdefault(urlsplit(url).path, [])
-        if problem not in found:
-            found.append(problem)
-
-    def watch(self, context: BrowserContext) -> Page:
-        """A new page in this context whose failed loads and console errors are recorded."""
-        page = context.new_page()
-        page.on("response", self._on_response)
-        page.on("console", lambda message: self._on_console(page, message))
-        page.on("pageerror", lambda error: self._add(page.url, f"script error: {error}"))
-        return page
-
-    def _on_response(self, response: Response) -> None:
-        kind = response.request.resource_type
-        own = response.url.startswith(self.origin)  # images in works may come from anywhere; ours must load
-        if own and response.status >= 400 and kind in {"stylesheet", "script", "image", "font", "media"}:
-            self._add(response.frame.url, f"{kind} {urlsplit(response.url).path} answered {response.status}")
-
-    def _on_console(self, page: Page, message: ConsoleMessage) -> None:
-        # Failed loads are reported by _on_response with their address; browsers also ask for /favicon.ico.
-        if message.type == "error" and not message.text.startswith("Failed to load resource"):
-            self._add(page.url, f"console error: {message.text}")
-
-    def check(self, page: Page) -> None:
-        page.wait_for_load_state("load")
-        found: list[str] = page.evaluate(_AUDIT_SCRIPT)
-        self.pages_checked += 1
-        for problem in found:
-            self._add(page.url, problem)
-
-    def report(self) -> str:
-        return "\n".join(f"{path}: {'; '.join(items)}" for path, items in self.problems.items())
 
 
 def _submit_form_with(page: Page, field_name: str) -> None:
@@ -197,7 +125,7 @@ def test_new_visitor_posts_a_two_chapter_work_and_another_reader_leaves_kudos(
     live_server: LiveServer, browser: Browser, mailoutbox: list[EmailMessage]
 ) -> None:
     base_url = live_server.url
-    audit = PageAudit(origin=base_url)
+    audit = PageAudit(origin=base_url, axe=axe_source())
 
     author_context = browser.new_context()
     author_context.set_default_timeout(TIMEOUT_MS)

@@ -50,7 +50,7 @@ def test_a_count_filter_in_circled_digits_is_a_400_naming_the_digits(author: Use
     make_work(author)
     response = guest.get(reverse("discovery:works"), {"words_from": "①"})
     assert response.status_code == 400
-    assert f"words_from needs a whole number, not “①”. {DIGITS_ONLY}." in text_of(response.content.decode())
+    assert f"Words from needs a whole number, not “①”. {DIGITS_ONLY}." in text_of(response.content.decode())
 
 
 def test_a_search_operator_with_superscript_digits_is_a_400(author: User, guest: Client) -> None:

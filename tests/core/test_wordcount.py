@@ -96,6 +96,8 @@ def test_a_work_counts_only_its_posted_chapters(author: User) -> None:
     assert work.chapter_display == "2/2"
 
 
-def test_a_draft_work_shows_no_words_until_it_is_posted(author: User) -> None:
+def test_a_draft_work_counts_its_own_words_for_its_creator(author: User) -> None:
+    # Issue 9: a draft showed "Words: 0" to its creator although it had text. Posted works still count only
+    # their posted chapters (the test above).
     work = make_work(author, chapters=["Quiet words waiting in a drawer."], post=False)
-    assert work.word_count == 0
+    assert work.word_count == 6

@@ -58,6 +58,7 @@ def _matches(work: Work, query: WorkQuery) -> bool:
     tags = _filter_tags(work)
     names = {tag.name.lower() for tag in tags}
     fandoms = {tag.pk for tag in tags if tag.type == "fandom"}
+    relationships = {tag.pk for tag in tags if tag.type == "relationship"}
     checks = [
         all(name.lower() in names for name in (*query.include, *query.warnings, *query.categories)),
         not any(name.lower() in names for name in query.exclude),
@@ -65,6 +66,7 @@ def _matches(work: Work, query: WorkQuery) -> bool:
         query.crossover == "include" or (len(fandoms) > 1) == (query.crossover == "only"),
         query.complete is None or work.is_complete == query.complete,
         not query.single_chapter or work.expected_chapters == 1,
+        query.otp is None or (len(relationships) == 1) == query.otp,
         not query.language or work.language == query.language,
         all(_in_range(_range_value(work, name), getattr(query, name)) for name in RANGE_FIELDS),
         _in_dates(work.published_on, query.posted.start, query.posted.end),

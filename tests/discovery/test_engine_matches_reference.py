@@ -25,9 +25,11 @@ FANDOMS = ["Tidewater Chronicles", "Harbor Lights", "Salt Road"]
 CHARACTERS = ["Mira Vance", "Oren Hale", "Kestrel"]
 RELATIONSHIPS = ["Mira Vance/Oren Hale", "Kestrel & Tamsin"]
 FREEFORMS = ["Fluff", "Angst", "Slow Burn"]
-SYNONYMS = {"TC": "Tidewater Chronicles", "Mira": "Mira Vance", "fluffy": "Fluff"}
+SYNONYMS = {"TC": "Tidewater Chronicles", "Mira": "Mira Vance", "fluffy": "Fluff", "Mira/Oren": "Mira Vance/Oren Hale"}
 UNWRANGLED = ["Lighthouse AU"]
 ALL_USER_TAGS = FANDOMS + CHARACTERS + RELATIONSHIPS + FREEFORMS + list(SYNONYMS) + UNWRANGLED
+# Names that filter (canonical tags and synonyms); any other name is searched as text, which the reference leaves out.
+FILTER_TAGS = [name for name in ALL_USER_TAGS if name not in UNWRANGLED]
 RATINGS = ["General Audiences", "Teen And Up Audiences", "Explicit", "Not Rated"]
 WARNINGS = ["No Archive Warnings Apply", "Major Character Death", "Graphic Depictions Of Violence"]
 SORTS = ["", "title", "creator", "posted", "updated", "words", "kudos", "hits", "comments", "bookmarks"]
@@ -78,14 +80,15 @@ work_specs = st.fixed_dictionaries(
 query_params = st.fixed_dictionaries(
     {},
     optional={
-        "include": st.lists(st.sampled_from(ALL_USER_TAGS), max_size=2),
-        "exclude": st.lists(st.sampled_from(ALL_USER_TAGS), max_size=2),
+        "include": st.lists(st.sampled_from(FILTER_TAGS), max_size=2),
+        "exclude": st.lists(st.sampled_from(FILTER_TAGS), max_size=2),
         "rating": st.lists(st.sampled_from(RATINGS), max_size=2),
         "warning": st.lists(st.sampled_from(WARNINGS), max_size=1),
         "category": st.lists(st.sampled_from(CATEGORIES), max_size=1),
         "crossover": st.sampled_from(["include", "exclude", "only"]),
         "complete": st.sampled_from(["1", "0"]),
         "single_chapter": st.just("1"),
+        "otp": st.sampled_from(["1", "0"]),
         "words_from": st.integers(10, 30).map(str),
         "kudos_to": st.integers(0, 3).map(str),
         "hits_from": st.integers(0, 3).map(str),

@@ -156,14 +156,13 @@ def test_synonyms_are_accepted_in_include_and_exclude(author: User, moderator: U
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"include": "No Such Tag"}, "There is no tag named “No Such Tag”."),
-        ({"words_from": "abc"}, "words_from needs a whole number, not “abc”."),
+        ({"words_from": "abc"}, "Words from needs a whole number, not “abc”."),
         ({"sort": "nonsense"}, "not “nonsense”"),
-        ({"page": "-1"}, "page needs a whole number, not “-1”."),
-        ({"page": "0"}, "page must be between 1"),
-        ({"updated_from": "yesterday"}, "updated_from must be a date like 2024-12-31"),
+        ({"page": "-1"}, "Page needs a whole number, not “-1”."),
+        ({"page": "0"}, "Page must be between 1"),
+        ({"updated_from": "yesterday"}, "Date updated from must be a date like 2024-12-31"),
         ({"q": 'an "open quote'}, "A quotation mark in the search text is not closed."),
-        ({"crossover": "sometimes"}, "crossover must be one of"),
+        ({"crossover": "sometimes"}, "Crossovers must be include, exclude or only"),
     ],
 )
 @every_listing
@@ -212,7 +211,7 @@ def test_facets_count_canonical_tags_and_their_links_filter(guest: Client, reade
     response = reader_client.get(reverse("discovery:works"))
     facets = parse(response.content.decode()).select_one("section.facets")
     assert facets is not None
-    links = {a.get_text(strip=True): str(a["href"]) for a in facets.select("a:not(.exclude)")}
+    links = {" ".join(a.get_text().split()): str(a["href"]) for a in facets.select("a:not(.exclude)")}
     assert links["Mira Vance (2)"] == "?include=Mira+Vance"
     assert links[f"{FANDOM} (4)"] == f"?include={FANDOM.replace(' ', '+')}"
     assert links["General Audiences (4)"] == "?include=General+Audiences"

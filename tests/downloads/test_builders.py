@@ -12,6 +12,7 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 
 from fanshelf.accounts.models import User
+from fanshelf.core.site_url import absolute_url
 from fanshelf.downloads.builders import FORMATS
 from fanshelf.downloads.document import work_document
 from fanshelf.works.actions import ChapterFields, add_chapter
@@ -103,7 +104,7 @@ def test_title_page_shows_tags_language_summary_notes_stats_and_source(every_scr
         "Rating: Teen And Up Audiences",
         "Archive Warnings: No Archive Warnings Apply",
         "Categories: Gen",
-        "Fandoms: Lighthouse Keepers (Anime), Tidewater Chronicles",
+        "Fandoms: Tidewater Chronicles, Lighthouse Keepers (Anime)",  # as typed
         "Relationships: Marin & Gull",
         "Characters: Marin, The Gull",
         "Additional Tags: Fluff, Found Family",
@@ -114,7 +115,7 @@ def test_title_page_shows_tags_language_summary_notes_stats_and_source(every_scr
         "Chapters: 4/4",
         "Kudos: 0",
         "Hits: 0",
-        f"http://127.0.0.1:8000/works/{every_script_work.pk}/",
+        absolute_url(f"/works/{every_script_work.pk}/"),
     ]:
         assert expected in page
 

@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from fanshelf.accounts.models import User
+from tests.core.pages import text_of
 from tests.downloads.conftest import TYPOGRAPHY, make_rich_work
 from tests.downloads.states import STATES, make_work_in_state
 from tests.factories import PASSWORD, make_work
@@ -90,7 +91,7 @@ def test_anonymous_work_download_names_no_creator_even_for_the_creator(author: U
     work = make_rich_work(author, chapters=(TYPOGRAPHY,), anonymous=True)
     response = author_client.get(url(work.pk, "html"))
     body = b"".join(response.streaming_content)  # type: ignore[attr-defined]
-    assert b"by Anonymous" in body
+    assert "by Anonymous" in text_of(body.decode())
     assert author.username.encode() not in body
     assert author.username not in response["Content-Disposition"]
 

@@ -27,7 +27,7 @@ def test_an_ao3_download_becomes_a_posted_work_with_its_metadata_and_chapters(au
     assert work.title == "The Glassblower’s Apprentice"
     assert _names(work, TagType.RATING) == ["Teen And Up Audiences"]
     assert _names(work, TagType.CATEGORY) == ["F/M", "Gen"]
-    assert _names(work, TagType.RELATIONSHIP) == ["Maren Oakhollow & Old Wick", "Maren Oakhollow/Tobiah Fenn"]
+    assert _names(work, TagType.RELATIONSHIP) == ["Maren Oakhollow/Tobiah Fenn", "Maren Oakhollow & Old Wick"]
     assert work.published_on == datetime.date(2021, 4, 3)
     assert work.chapter_display == "2/3"
     chapters = list(work.chapters.order_by("position"))

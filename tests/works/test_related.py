@@ -50,7 +50,7 @@ def test_after_approval_the_parent_lists_the_podfic_with_its_creator(author: Use
     author_client.post(f"/works/related/{link.pk}/approve/")
     page = guest.get(f"/works/{parent.pk}/").content.decode()
     assert "Works inspired by this one" in page
-    assert "Salt and Lanterns (read aloud)</a> by Pageturner (podfic)" in page
+    assert "Salt and Lanterns (read aloud)</a> (podfic) by <bdi>Pageturner</bdi>" in page
 
 
 def test_a_parent_creator_can_remove_an_approved_link(author: User, reader: User, guest: Client) -> None:
@@ -80,7 +80,7 @@ def test_an_anonymous_podfic_is_listed_on_the_parent_as_anonymous(author: User, 
     link = RelatedWork.objects.get(parent=parent)
     _reader_client_with_pseud(author).post(f"/works/related/{link.pk}/approve/")
     page = guest.get(f"/works/{parent.pk}/").content.decode()
-    assert "by Anonymous (podfic)" in page
+    assert "(podfic) by <bdi>Anonymous</bdi>" in page
     assert "Pageturner" not in page
 
 
@@ -118,7 +118,7 @@ def test_an_external_parent_needs_a_title_and_shows_on_the_child(reader: User, g
     _podfic_form(reader, "https://stories.example.net/tale/12", parent_title="The Long Tide", parent_creator="M. Reed")
     child = Work.objects.get(title="Salt and Lanterns (read aloud)")
     page = guest.get(f"/works/{child.pk}/").content.decode()
-    assert 'href="https://stories.example.net/tale/12">The Long Tide</a> by M. Reed' in page
+    assert 'href="https://stories.example.net/tale/12" dir="auto">The Long Tide</a> by <bdi>M. Reed</bdi>' in page
 
 
 def test_a_draft_child_notifies_only_when_posted(author: User) -> None:

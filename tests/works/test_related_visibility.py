@@ -85,14 +85,14 @@ def test_a_restricted_child_is_a_restricted_work_to_guests_and_named_to_readers(
     assert "A restricted work" in to_guest
     assert CHILD not in to_guest
     assert CHILD_CREATOR not in to_guest
-    assert f"{CHILD}</a> by {CHILD_CREATOR}" in page(reader_client, parent.get_absolute_url())
+    assert f"{CHILD}</a> by <bdi>{CHILD_CREATOR}</bdi>" in page(reader_client, parent.get_absolute_url())
 
 
 def test_an_anonymous_child_is_by_anonymous_on_the_parent_and_in_works_citing_yours(
     parent: Work, child_creator: User, author_client: Client, guest: Client
 ) -> None:
     cite(child_creator, parent, anonymous=True)
-    assert f"{CHILD}</a> by Anonymous" in page(guest, parent.get_absolute_url())
+    assert f"{CHILD}</a> by <bdi>Anonymous</bdi>" in page(guest, parent.get_absolute_url())
     citing = page(author_client, "/works/related/")
     assert CHILD in citing
     assert CHILD_CREATOR not in citing

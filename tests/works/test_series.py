@@ -31,8 +31,8 @@ def test_series_navigation_links_neighbouring_works(author: User, guest: Client)
     _series_of(author, first, second, third)
     page = guest.get(f"/works/{second.pk}/").content.decode()
     assert "Part 2 of" in page
-    assert f'href="/works/{first.pk}/">← Previous work: Spring Oil' in page
-    assert f'href="/works/{third.pk}/">Next work: Autumn Wick' in page
+    assert f'href="/works/{first.pk}/">← Previous work: <bdi>Spring Oil</bdi>' in page
+    assert f'href="/works/{third.pk}/">Next work: <bdi>Autumn Wick</bdi>' in page
 
 
 def test_series_navigation_skips_restricted_works_for_guests(
@@ -43,10 +43,10 @@ def test_series_navigation_skips_restricted_works_for_guests(
     third = make_work(author, title="Autumn Wick")
     series = _series_of(author, first, hidden_from_guests, third)
     page = guest.get(f"/works/{first.pk}/").content.decode()
-    assert "Next work: Autumn Wick" in page
+    assert "Next work: <bdi>Autumn Wick</bdi>" in page
     assert "Summer Glass" not in page
     assert "Summer Glass" not in guest.get(series.get_absolute_url()).content.decode()
-    assert "Next work: Summer Glass" in reader_client.get(f"/works/{first.pk}/").content.decode()
+    assert "Next work: <bdi>Summer Glass</bdi>" in reader_client.get(f"/works/{first.pk}/").content.decode()
 
 
 def test_an_anonymous_work_is_left_out_of_its_creators_series_for_others(

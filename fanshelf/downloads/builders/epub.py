@@ -8,18 +8,23 @@ in `xhtml.py`. ebooklib still writes the package document, the navigation docume
 from __future__ import annotations
 
 import io
+import re
 from typing import Any, TypeAlias
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from ebooklib import epub
 
+from fanshelf.core.wordcount import html_to_text
+from fanshelf.downloads.builders.cover import cover_page, cover_svg
 from fanshelf.downloads.builders.html import stylesheet
 from fanshelf.downloads.document import SeriesDocument, WorkDocument
 
 XHTML = "application/xhtml+xml"
 # ebooklib scans every page for page-break markers unless told not to; the pages have none.
 _WRITE_OPTIONS = {"epub3_pages": False, "epub3_landmark": False}
+_BLOCK_END = re.compile(r"</(?:p|div|li|h[1-6]|blockquote|dd|dt|tr)>|<br\s*/?>", re.IGNORECASE)
+COVER_IMAGE_ID = "cover-image"
 # A contents entry: a link, or a (section, entries) pair for a nested list.
 TocEntry: TypeAlias = epub.Link | tuple[epub.Section, list[epub.Link]]
 
@@ -70,8 +75,16 @@ def _work_pages(document: WorkDocument, prefix: str = "") -> tuple[list[epub.Epu
     return pages, toc
 
 
+def plain_text(markup: str) -> str:
+    """A summary as text, one line per paragraph: reader apps show dc:description as text."""
+    text = html_to_text(_BLOCK_END.sub("\n", markup), separator="")
+    return "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
+
+
 def _metadata(book: epub.EpubBook, document: WorkDocument | SeriesDocument) -> None:
     book.set_identifier(document.source_url)
+    # calibre ignores identifiers whose scheme is http or https; as "uri:<address>" it lists and links the work.
+    book.add_metadata("DC", "identifier", f"uri:{document.source_url}")
     book.set_title(document.title)
     book.set_language(document.language)
     if document.direction == "rtl":
@@ -80,20 +93,70 @@ def _metadata(book: epub.EpubBook, document: WorkDocument | SeriesDocument) -> N
         book.add_author(creator)
     book.add_metadata("DC", "publisher", settings.SITE_NAME)
     book.add_metadata("DC", "source", document.source_url)
+    description = plain_text(document.summary)
+    if description:
+        book.add_metadata("DC", "description", description)
+
+
+def _series_metadata(book: epub.EpubBook, document: WorkDocument) -> None:
+    """Each series as EPUB 3 collections, and the first also as calibre's own series fields, which most reader
+    apps (calibre, KOReader, Kobo) read."""
+    for number, series in enumerate(document.series, start=1):
+        uid = f"series-{number}"
+        book.add_metadata("OPF", f"collection-{number}", series.title, {"property": "belongs-to-collection", "id": uid})
+        book.add_metadata(
+            "OPF", f"collection-type-{number}", "series", {"refines": f"#{uid}", "property": "collection-type"}
+        )
+        book.add_metadata(
+            "OPF", f"group-position-{number}", str(series.part), {"refines": f"#{uid}", "property": "group-position"}
+        )
+    if document.series:
+        first = document.series[0]
+        book.add_metadata("OPF", "calibre:series", "", {"name": "calibre:series", "content": first.title})
+        book.add_metadata(
+            "OPF", "calibre:series_index", "", {"name": "calibre:series_index", "content": str(first.part)}
+        )
+
+
+def _cover(book: epub.EpubBook, document: WorkDocument | SeriesDocument, fandoms: list[str]) -> epub.EpubItem:
+    """Add the generated cover image and return its page, which goes first in the spine."""
+    rtl = document.direction == "rtl"
+    svg = cover_svg(
+        title=document.title,
+        creators=document.creators,
+        fandoms=fandoms,
+        site_name=settings.SITE_NAME,
+        language=document.language,
+        rtl=rtl,
+    )
+    image = epub.EpubItem(uid=COVER_IMAGE_ID, file_name="cover.svg", media_type="image/svg+xml", content=svg.encode())
+    image.properties = ["cover-image"]
+    book.add_item(image)
+    # EPUB 2 readers and calibre look for the cover through this meta too.
+    book.add_metadata("OPF", "cover", "", {"name": "cover", "content": COVER_IMAGE_ID})
+    page = cover_page(
+        image=image.file_name, title=document.title, creators=document.creators, language=document.language, rtl=rtl
+    )
+    return epub.EpubItem(uid="cover", file_name="cover.xhtml", media_type=XHTML, content=page.encode())
 
 
 def _write(
-    book: epub.EpubBook, document: WorkDocument | SeriesDocument, pages: list[epub.EpubItem], toc: list[TocEntry]
+    book: epub.EpubBook,
+    document: WorkDocument | SeriesDocument,
+    cover: epub.EpubItem,
+    pages: list[epub.EpubItem],
+    toc: list[TocEntry],
 ) -> bytes:
     book.add_item(
         epub.EpubItem(uid="style", file_name="style.css", media_type="text/css", content=stylesheet().encode())
     )
-    for page in pages:
+    for page in [cover, *pages]:
         book.add_item(page)
+    book.guide.append({"type": "cover", "href": cover.file_name, "title": "Cover"})
     book.toc = toc
     book.add_item(epub.EpubNcx())
     book.add_item(epub.EpubNav(title="Contents", direction=document.direction))
-    book.spine = [*pages]
+    book.spine = [cover, *pages]
     out = io.BytesIO()
     epub.write_epub(out, book, _WRITE_OPTIONS)
     return out.getvalue()
@@ -107,8 +170,10 @@ def build_epub(document: WorkDocument) -> bytes:
         book.add_metadata("DC", "date", document.published.isoformat())
     for subject in document.subjects:
         book.add_metadata("DC", "subject", subject)
+    _series_metadata(book, document)
+    cover = _cover(book, document, document.fandoms)
     pages, toc = _work_pages(document)
-    return _write(book, document, pages, list(toc))
+    return _write(book, document, cover, pages, list(toc))
 
 
 def build_series_epub(document: SeriesDocument) -> bytes:
@@ -117,6 +182,7 @@ def build_series_epub(document: SeriesDocument) -> bytes:
     _metadata(book, document)
     for language in document.languages[1:]:
         book.add_metadata("DC", "language", language)
+    cover = _cover(book, document, list(dict.fromkeys(name for work in document.works for name in work.fandoms)))
     prefixes = [series_part_prefix(number) for number in range(1, len(document.works) + 1)]
     contents = [(f"{prefix}preface.xhtml", work) for prefix, work in zip(prefixes, document.works, strict=True)]
     title_page = _page(
@@ -128,4 +194,4 @@ def build_series_epub(document: SeriesDocument) -> bytes:
         work_pages, work_toc = _work_pages(work, prefix)
         pages += work_pages
         toc.append((epub.Section(work.title, work_pages[0].file_name), work_toc))
-    return _write(book, document, pages, toc)
+    return _write(book, document, cover, pages, toc)

@@ -15,5 +15,7 @@ def build_pdf(document: WorkDocument) -> bytes:
     # rendering never reaches out to the network, whatever the text holds.
     html = render_work_html(document, for_print=True)
     page = weasyprint.HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=()))
-    pdf: bytes = page.write_pdf()
+    # Tagged (a structure tree with the page's language and reading order): screen readers and copy-and-paste
+    # then get the text in logical order, right-to-left lines and combining marks included, not as laid out.
+    pdf: bytes = page.write_pdf(pdf_tags=True)
     return pdf

@@ -73,13 +73,18 @@ def _values(dd: Tag) -> list[str]:
 
 def _read_tags(preface: Tag, work: ParsedWork) -> None:
     tags = preface.find("dl", class_="tags")
-    if not isinstance(tags, Tag):
-        return
+    if isinstance(tags, Tag):
+        read_tag_list(tags, work)
+
+
+def read_tag_list(tags: Tag, work: ParsedWork) -> None:
+    """The "Label: values" pairs of a ``dl``; Fanshelf's downloads write the same list as AO3's."""
     for dt in tags.find_all("dt"):
         dd = dt.find_next_sibling("dd")
         if not isinstance(dd, Tag):
             continue
-        label = one_line(dt.get_text()).rstrip(":").casefold()
+        # A right-to-left page may show the colon first (":Rating"), so it is stripped from both ends.
+        label = one_line(dt.get_text()).strip(": \u200e\u200f").casefold()
         if label in _TAG_FIELDS:
             values = _values(dd)
             if _TAG_FIELDS[label] == "rating":
@@ -146,7 +151,7 @@ def _labelled_blocks(container: Tag) -> dict[str, str]:
     return found
 
 
-def _chapter_title(heading: Tag) -> str:
+def chapter_title(heading: Tag) -> str:
     text = one_line(heading.get_text())
     match = _CHAPTER_HEADING.match(text)
     if match is None:
@@ -188,7 +193,7 @@ def _chapters(soup: BeautifulSoup) -> list[ParsedChapter]:
         chapters.append(
             ParsedChapter(
                 text=clean_text(text_block.decode_contents()),
-                title=_chapter_title(heading),
+                title=chapter_title(heading),
                 summary=labelled.get("summary", ""),
                 notes=labelled.get("notes", ""),
                 end_notes=_chapter_end_notes(text_block),

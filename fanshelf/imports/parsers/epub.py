@@ -1,4 +1,4 @@
-"""EPUB files, including AO3's EPUB downloads.
+"""EPUB files, including AO3's and Fanshelf's own EPUB downloads.
 
 The package files (container, OPF) are XML and go through defusedxml, which refuses entity declarations and
 external references. Content documents go through the standard library's HTML parser, which never expands
@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element
 
 import defusedxml.ElementTree as SafeXML
+from bs4 import BeautifulSoup
 from defusedxml import DefusedXmlException
 
 from fanshelf.imports.parsers.ao3 import parse_ao3_soup
@@ -27,8 +28,16 @@ from fanshelf.imports.parsers.base import (
     decode_text,
     one_line,
 )
+from fanshelf.imports.parsers.fanshelf import parse_fanshelf_soup
 from fanshelf.imports.parsers.html import soup_of
-from fanshelf.imports.parsers.markup import body_of, check_markup, first_heading, has_text, looks_like_ao3
+from fanshelf.imports.parsers.markup import (
+    body_of,
+    check_markup,
+    first_heading,
+    has_text,
+    looks_like_ao3,
+    looks_like_fanshelf,
+)
 from fanshelf.imports.parsers.safezip import SafeZip, ZipBudget, resolve_href
 from fanshelf.works.languages import LANGUAGE_NAMES
 
@@ -54,14 +63,21 @@ def parse_epub(data: bytes, budget: ZipBudget | None = None) -> ParsedWork:
     archive = SafeZip(data, budget)
     package = _read_package(archive)
     bodies = [_body_of(archive, name) for name in package.documents]
-    if any(looks_like_ao3(body) for body in bodies[:3]):
-        joined = "\n".join(bodies)
-        check_markup(joined)
-        work = parse_ao3_soup(soup_of(joined), format_name="ao3-epub")
+    # A download's title page comes first, perhaps after a cover; its pages are then read as one document.
+    if any(looks_like_fanshelf(body) for body in bodies[:3]):
+        work = parse_fanshelf_soup(_joined(bodies), format_name="fanshelf-epub")
+    elif any(looks_like_ao3(body) for body in bodies[:3]):
+        work = parse_ao3_soup(_joined(bodies), format_name="ao3-epub")
     else:
         work = _plain_epub(bodies)
     _fill_from_package(work, package)
     return work
+
+
+def _joined(bodies: list[str]) -> BeautifulSoup:
+    joined = "\n".join(bodies)
+    check_markup(joined)
+    return soup_of(joined)
 
 
 def _xml(archive: SafeZip, name: str) -> Element:

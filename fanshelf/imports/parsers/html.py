@@ -1,4 +1,5 @@
-"""HTML files: a page saved from anywhere (one chapter), or an AO3 download (handed to the AO3 reader)."""
+"""HTML files: a page saved from anywhere (one chapter), or an AO3 or Fanshelf download (each read by its own
+parser)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ from bs4 import BeautifulSoup
 
 from fanshelf.imports.parsers.ao3 import parse_ao3_soup
 from fanshelf.imports.parsers.base import ParsedChapter, ParsedWork, UnreadableFile, check_size, clean_text, decode_text
-from fanshelf.imports.parsers.markup import check_markup, has_text, looks_like_ao3, title_of
+from fanshelf.imports.parsers.fanshelf import parse_fanshelf_soup
+from fanshelf.imports.parsers.markup import check_markup, has_text, looks_like_ao3, looks_like_fanshelf, title_of
 
 
 def soup_of(markup: str) -> BeautifulSoup:
@@ -18,6 +20,8 @@ def parse_html(data: bytes) -> ParsedWork:
     check_size(data)
     markup = decode_text(data, allow_declared=True).replace("\x00", "")
     check_markup(markup)
+    if looks_like_fanshelf(markup):
+        return parse_fanshelf_soup(soup_of(markup), format_name="fanshelf-html")
     if looks_like_ao3(markup):
         return parse_ao3_soup(soup_of(markup), format_name="ao3-html")
     return parse_plain_page(markup)

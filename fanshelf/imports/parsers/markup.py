@@ -30,6 +30,9 @@ _HEADING = re.compile(r"<(h[1-3])\b[^>]*>(.*?)</\1\s*>", re.IGNORECASE | re.DOTA
 _H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.IGNORECASE | re.DOTALL)
 _PREFACE = re.compile(r"""<div\b[^>]*\bid\s*=\s*["']?preface\b""", re.IGNORECASE)
 _TAGS_LIST = re.compile(r"""<dl\b[^>]*\bclass\s*=\s*["']?tags\b""", re.IGNORECASE)
+# Fanshelf's own downloads (downloads/templates/downloads/parts/preface.html) open with a title page in a
+# <section id="preface">, where AO3's use a <div>.
+_FANSHELF_PREFACE = re.compile(r"""<section\b[^>]*\bid\s*=\s*["']?preface\b""", re.IGNORECASE)
 
 
 def check_markup(markup: str) -> None:
@@ -78,3 +81,7 @@ def has_text(fragment: str) -> bool:
 
 def looks_like_ao3(markup: str) -> bool:
     return bool(_PREFACE.search(markup) and _TAGS_LIST.search(markup))
+
+
+def looks_like_fanshelf(markup: str) -> bool:
+    return bool(_FANSHELF_PREFACE.search(markup) and _TAGS_LIST.search(markup))

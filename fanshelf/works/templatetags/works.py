@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.template.defaultfilters import pluralize
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from fanshelf.tags.models import Tag
@@ -34,3 +37,26 @@ def tags_of(work: Work, tag_type: str) -> list[Tag]:
 @register.simple_tag(takes_context=True)
 def blurb(context: template.Context, work: Work) -> SafeString:
     return blurbs.render_blurb(work, context["request"].user)
+
+
+# Names listed in the kudos line; AO3 folds the rest into "and N more users".
+KUDOS_NAMES_SHOWN = 50
+
+
+@register.simple_tag
+def kudos_line(work: Work) -> SafeString:
+    """AO3's line: "Alice, Bob as well as 2 guests left kudos on this work!" (guests are counted, not listed)."""
+    kudos = work.kudos  # community's reverse relation, reached at run time: works may not import it
+    by_users = kudos.filter(user__isnull=False)
+    names = list(by_users.order_by("created_at").values_list("user__username", flat=True)[:KUDOS_NAMES_SHOWN])
+    more_users = by_users.count() - len(names) if len(names) == KUDOS_NAMES_SHOWN else 0
+    guests = kudos.filter(user__isnull=True).count()
+    if not names and not guests:
+        return format_html("{}", "No kudos yet.")
+    parts = [format_html_join(", ", "<bdi>{}</bdi>", ((name,) for name in names))] if names else []
+    if more_users:
+        parts.append(format_html("and {} more user{}", intcomma(more_users), pluralize(more_users)))
+    if guests:
+        counted = format_html("{} guest{}", intcomma(guests), pluralize(guests))
+        parts.append(format_html("as well as {}", counted) if parts else counted)
+    return format_html("{} left kudos on this work!", format_html_join(" ", "{}", ((part,) for part in parts)))

@@ -8,9 +8,24 @@ from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from fanshelf.core.numbers import digits_argument
+from fanshelf.core.site_url import record_served_url, served_url
+
+# The longest path a Unix socket may have (sun_path holds 108 bytes on Linux, 104 on BSDs, with the NUL).
+_MAX_SOCKET_PATH = 103
+
+
+def _control_socket_options() -> list[str]:
+    """gunicorn's control socket (for `gunicornc`) defaults to one path per user account, so a second instance
+    would replace the first one's; each instance keeps its own under its var/ folder. A var/ path too long for a
+    socket gets none rather than a shared one."""
+    path = Path(settings.VAR_DIR) / "gunicorn.ctl"
+    if len(os.fsencode(path)) > _MAX_SOCKET_PATH:
+        return ["--no-control-socket"]
+    return ["--control-socket", str(path)]
 
 
 class Command(BaseCommand):
@@ -31,7 +46,11 @@ class Command(BaseCommand):
             "gunicorn", "fanshelf.wsgi", "--preload", "--workers", str(workers), "--threads", str(threads),
             "--bind", options["bind"], "--access-logfile", "-",
         ]  # fmt: skip
-        self.stdout.write(f"Fanshelf is serving on http://{options['bind']}/")
+        argv += _control_socket_options()
+        url = served_url(options["bind"])
+        if url is not None:
+            record_served_url(url)
+        self.stdout.write(f"Fanshelf is serving on {url + '/' if url else options['bind']}")
         self.stdout.flush()
         # The gunicorn installed beside this Python (the venv's), whether or not the venv is on PATH.
         gunicorn = Path(sys.executable).with_name("gunicorn")

@@ -13,13 +13,13 @@ from argparse import ArgumentParser
 from pathlib import Path
 from typing import IO, Any, cast
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from fanshelf.accounts.models import User
+from fanshelf.core.site_url import absolute_url
 from fanshelf.imports.actions import AlreadyImported, ImportChoices, import_file
 from fanshelf.imports.parsers import SUPPORTED_SUFFIXES
 from fanshelf.imports.parsers.base import MAX_FILE_BYTES
@@ -110,12 +110,12 @@ class Command(BaseCommand):
                 )
             except AlreadyImported as already:
                 self.stdout.write(f"{already} Nothing new was saved.")
-                self.stdout.write(settings.SITE_URL + already.work.get_absolute_url())
+                self.stdout.write(absolute_url(already.work.get_absolute_url()))
                 return
             chapters = work.chapters.count()
             state = f"posted ({work.word_count:,} words)" if work.posted else "saved as a draft"
             self.stdout.write(f"Imported “{work.title}”, {chapters} chapter{'s' if chapters != 1 else ''}, {state}.")
-            self.stdout.write(settings.SITE_URL + work.get_absolute_url())
+            self.stdout.write(absolute_url(work.get_absolute_url()))
             return
         self._import_many(user, files, choices, post=not options["draft"], skip=options["skip_existing"])
 
@@ -166,7 +166,7 @@ class Command(BaseCommand):
                         failures.append((path, str(error).removeprefix(f"{path}: ")))
                     else:
                         imported += 1
-                        self.stdout.write(f"{path}\t{settings.SITE_URL}{work.get_absolute_url()}")
+                        self.stdout.write(f"{path}\t{absolute_url(work.get_absolute_url())}")
                     progress.advance(task)
         except KeyboardInterrupt:
             self.stderr.write(

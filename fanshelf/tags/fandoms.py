@@ -1,0 +1,90 @@
+"""The Fandoms page: every fandom with works listed to the reader, grouped by medium, with work counts, and the
+fandoms nobody has filed under a medium yet ("Uncategorized Fandoms"), as on AO3's media page.
+
+Counts are of works `listed_for` the reader (tags/usage.py reaches WorkQuerySet without importing works), so
+drafts, hidden, unrevealed and (for guests) restricted works count nowhere, and a fandom shows only when it has
+such a work: an unwrangled fandom typed on a draft alone is not named (usage.known_to's rule). A fandom's count
+holds its synonyms' works and, for a metatag, its subtags' works, as its listing does.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db.models import Count
+from django.db.models.functions import Coalesce
+
+from fanshelf.tags.graph import MetatagLink, filed_under
+from fanshelf.tags.models import Tag, TagType
+from fanshelf.tags.usage import listed_works, taggings
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from fanshelf.accounts.models import User
+
+UNCATEGORIZED = "Uncategorized Fandoms"
+# The auto-created through model of Tag.parents: from_tag is the child, to_tag its parent.
+ParentLink = Tag.parents.through
+
+
+@dataclass(frozen=True)
+class FandomCount:
+    fandom: Tag
+    works: int
+
+
+@dataclass(frozen=True)
+class MediumFandoms:
+    """One medium's fandoms, by name; `medium` is None for the uncategorized ones."""
+
+    heading: str
+    medium: Tag | None
+    fandoms: list[FandomCount]
+
+
+def listed_fandom_counts(viewer: User | AnonymousUser) -> dict[int, int]:
+    """Fandom id -> how many works listed to `viewer` it holds (synonyms folded in, metatags with their subtags).
+    One grouped query, plus one per fandom metatag (there are few)."""
+    listed = listed_works(viewer).order_by().values("pk")
+    rows = (
+        taggings()
+        .filter(tag__type=TagType.FANDOM, work_id__in=listed)
+        .annotate(fandom=Coalesce("tag__merger_id", "tag_id"))
+        .order_by()
+        .values("fandom")
+        .annotate(works=Count("work_id", distinct=True))
+        .values_list("fandom", "works")
+    )
+    counts: dict[int, int] = dict(rows)
+    metatags = MetatagLink.objects.filter(to_tag__type=TagType.FANDOM).values_list("to_tag_id", flat=True)
+    for metatag_id in set(metatags):
+        family = filed_under({metatag_id})
+        in_family = taggings().filter(tag_id__in=family, work_id__in=listed).values("work_id").distinct()
+        counts[metatag_id] = in_family.count()
+    return {fandom_id: works for fandom_id, works in counts.items() if works}
+
+
+def fandoms_by_medium(viewer: User | AnonymousUser) -> list[MediumFandoms]:
+    """Media by name, each with its fandoms that hold works listed to `viewer`, then the uncategorized fandoms."""
+    counts = listed_fandom_counts(viewer)
+    fandoms = {tag.pk: tag for tag in Tag.objects.filter(pk__in=counts, type=TagType.FANDOM, merger__isnull=True)}
+    media_of: dict[int, list[int]] = defaultdict(list)
+    links = ParentLink.objects.filter(from_tag_id__in=fandoms, to_tag__type=TagType.MEDIA)
+    for fandom_id, medium_id in links.values_list("from_tag_id", "to_tag_id"):
+        media_of[medium_id].append(fandom_id)
+    groups = [
+        MediumFandoms(medium.name, medium, _by_name([fandoms[pk] for pk in media_of[medium.pk]], counts))
+        for medium in Tag.objects.filter(pk__in=media_of).order_by("name")
+    ]
+    filed = {pk for members in media_of.values() for pk in members}
+    uncategorized = [tag for pk, tag in fandoms.items() if pk not in filed]
+    if uncategorized:
+        groups.append(MediumFandoms(UNCATEGORIZED, None, _by_name(uncategorized, counts)))
+    return groups
+
+
+def _by_name(fandoms: list[Tag], counts: dict[int, int]) -> list[FandomCount]:
+    return [FandomCount(tag, counts[tag.pk]) for tag in sorted(fandoms, key=lambda tag: tag.name.casefold())]
