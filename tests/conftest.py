@@ -11,7 +11,7 @@ from django.test import Client
 from fanshelf.accounts.models import User
 from fanshelf.discovery.live import reset_shared_index
 from fanshelf.tags.models import CATEGORIES, FIXED_TYPES, RATINGS, WARNINGS, Tag, TagType
-from tests.factories import make_user
+from tests.factories import make_user, signed_in_client
 
 
 @pytest.fixture
@@ -41,23 +41,17 @@ def guest(db: None) -> Client:
 
 @pytest.fixture
 def author_client(author: User) -> Client:
-    client = Client()
-    client.force_login(author)
-    return client
+    return signed_in_client(author)
 
 
 @pytest.fixture
 def reader_client(reader: User) -> Client:
-    client = Client()
-    client.force_login(reader)
-    return client
+    return signed_in_client(reader)
 
 
 @pytest.fixture
 def moderator_client(moderator: User) -> Client:
-    client = Client()
-    client.force_login(moderator)
-    return client
+    return signed_in_client(moderator)
 
 
 @pytest.fixture(autouse=True)
@@ -99,3 +93,19 @@ def _fresh_shared_index(settings: Any) -> Iterator[None]:
     reset_shared_index()
     yield
     reset_shared_index()
+
+
+@pytest.fixture
+def client_for(request: pytest.FixtureRequest) -> dict[str, Client]:
+    """The four viewers' clients, made lazily so each test only creates the accounts it uses."""
+
+    class Clients(dict[str, Client]):
+        def __missing__(self, viewer: str) -> Client:
+            name = {"guest": "guest", "reader": "reader_client", "creator": "author_client"}.get(
+                viewer, "moderator_client"
+            )
+            client: Client = request.getfixturevalue(name)
+            self[viewer] = client
+            return client
+
+    return Clients()

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from allauth.account.models import EmailAddress
+from django.test import Client
 
 from fanshelf.accounts.models import Pseud, User
 from fanshelf.works.actions import ChapterFields, WorkFields, add_chapter, create_work
@@ -15,6 +16,13 @@ from fanshelf.works.models import Work
 _counter = itertools.count(1)
 PASSWORD = "correct-horse-battery-staple"
 STORY = "The lighthouse keeper counted the gulls twice, because once was never enough for the sea."
+
+
+def signed_in_client(user: User) -> Client:
+    """A test client with `user` signed in (no login form, no limits: for tests about what comes after)."""
+    client = Client()
+    client.force_login(user)
+    return client
 
 
 def make_user(username: str | None = None, **extra: Any) -> User:

@@ -66,22 +66,6 @@ def work_in_state(author: User, state: str) -> Work:
     return work
 
 
-@pytest.fixture
-def client_for(request: pytest.FixtureRequest) -> dict[str, Client]:
-    """The four viewers' clients, made lazily so each test only creates the accounts it uses."""
-
-    class Clients(dict[str, Client]):
-        def __missing__(self, viewer: str) -> Client:
-            name = {"guest": "guest", "reader": "reader_client", "creator": "author_client"}.get(
-                viewer, "moderator_client"
-            )
-            client: Client = request.getfixturevalue(name)
-            self[viewer] = client
-            return client
-
-    return Clients()
-
-
 def html(response: TestResponse) -> str:
     return response.content.decode()
 

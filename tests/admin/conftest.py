@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from fanshelf.accounts.models import User
-from tests.factories import make_user
+from tests.factories import make_user, signed_in_client
 
 
 @pytest.fixture
@@ -17,9 +17,7 @@ def superuser(db: None) -> User:
 
 @pytest.fixture
 def superuser_client(superuser: User) -> Client:
-    client = Client()
-    client.force_login(superuser)
-    return client
+    return signed_in_client(superuser)
 
 
 @pytest.fixture

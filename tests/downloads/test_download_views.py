@@ -42,13 +42,10 @@ def test_download_visibility_matrix(
     state: str,
     viewer: str,
     author: User,
-    guest: Client,
-    reader_client: Client,
-    author_client: Client,
-    moderator_client: Client,
+    client_for: dict[str, Client],
 ) -> None:
     work = make_work_in_state(author, state)
-    client = {"guest": guest, "reader": reader_client, "creator": author_client, "moderator": moderator_client}[viewer]
+    client = client_for[viewer]
     response = client.get(url(work.pk))
     assert response.status_code == EXPECTED[state][viewer]
 

@@ -57,12 +57,9 @@ def works_in_every_state(author: User) -> dict[str, int]:
 def test_tag_feed_shows_public_and_anonymous_works_to_everyone_and_nothing_else(
     viewer: str,
     works_in_every_state: dict[str, int],
-    guest: Client,
-    reader_client: Client,
-    author_client: Client,
-    moderator_client: Client,
+    client_for: dict[str, Client],
 ) -> None:
-    client = {"guest": guest, "reader": reader_client, "creator": author_client, "moderator": moderator_client}[viewer]
+    client = client_for[viewer]
     response = client.get(feed_url(FANDOM))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/atom+xml")

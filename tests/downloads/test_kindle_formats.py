@@ -83,13 +83,10 @@ def test_kindle_downloads_follow_the_same_visibility_rules_as_epub(
     state: str,
     viewer: str,
     author: User,
-    guest: Client,
-    reader_client: Client,
-    author_client: Client,
-    moderator_client: Client,
+    client_for: dict[str, Client],
 ) -> None:
     work = make_work_in_state(author, state)
-    client = {"guest": guest, "reader": reader_client, "creator": author_client, "moderator": moderator_client}[viewer]
+    client = client_for[viewer]
     for format_name in KINDLE_FORMATS:
         assert client.get(url(work, format_name)).status_code == EXPECTED[state][viewer]
 

@@ -227,12 +227,9 @@ def test_series_epub_holds_only_the_works_the_reader_may_see(
     viewer: str,
     expected: list[str],
     series_in_every_state: Series,
-    guest: Client,
-    reader_client: Client,
-    author_client: Client,
-    moderator_client: Client,
+    client_for: dict[str, Client],
 ) -> None:
-    client = {"guest": guest, "reader": reader_client, "creator": author_client, "moderator": moderator_client}[viewer]
+    client = client_for[viewer]
     content = download(client, series_in_every_state)
     assert work_titles(content) == expected
     text = "".join(epub_pages(content).values())
