@@ -57,10 +57,14 @@ INSTALLED_APPS = [
     "fanshelf.tags",
     "fanshelf.works",
     "fanshelf.community",
+    "fanshelf.comments",
+    "fanshelf.reading",
+    "fanshelf.bookmarks",
     "fanshelf.discovery",
     "fanshelf.downloads",
     "fanshelf.audio",
     "fanshelf.imports",
+    "fanshelf.inbox",
 ]
 
 MIDDLEWARE = [
@@ -104,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "fanshelf.core.context_processors.site",
                 "fanshelf.accounts.context_processors.moderator",
+                "fanshelf.inbox.context_processors.unread",
             ],
         },
     }
@@ -169,6 +174,11 @@ ACCOUNT_ADAPTER = "fanshelf.accounts.adapter.AccountAdapter"
 # count successful logins too, so they are off. Guests may leave kudos this often from one address.
 FANSHELF_LOGIN_RATE = parse_rate(env_str("FANSHELF_LOGIN_RATE", "5/20s"), "FANSHELF_LOGIN_RATE")
 FANSHELF_GUEST_KUDOS_RATE = parse_rate(env_str("FANSHELF_GUEST_KUDOS_RATE", "30/1h"), "FANSHELF_GUEST_KUDOS_RATE")
+# Who may comment on a new work until its creator chooses: anyone, registered or nobody (works.models).
+FANSHELF_DEFAULT_COMMENT_PERMISSION = env_str("FANSHELF_DEFAULT_COMMENT_PERMISSION", "registered").strip().lower()
+if FANSHELF_DEFAULT_COMMENT_PERMISSION not in {"anyone", "registered", "nobody"}:
+    raise ImproperlyConfigured("FANSHELF_DEFAULT_COMMENT_PERMISSION must be anyone, registered or nobody")
+FANSHELF_GUEST_COMMENT_RATE = parse_rate(env_str("FANSHELF_GUEST_COMMENT_RATE", "3/15m"), "FANSHELF_GUEST_COMMENT_RATE")
 # Behind a reverse proxy, the client address is the Nth from the right of X-Forwarded-For.
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("FANSHELF_TRUSTED_PROXY_COUNT", 0)
 ACCOUNT_RATE_LIMITS = {"login": "", "login_failed": ""}

@@ -17,9 +17,13 @@ urlpatterns = [
     path("tags/", include("fanshelf.tags.urls")),
     path("works/", include("fanshelf.works.urls")),
     path("", include("fanshelf.community.urls")),
+    path("", include("fanshelf.comments.urls")),
+    path("", include("fanshelf.reading.urls")),
+    path("", include("fanshelf.bookmarks.urls")),
     path("import/", include("fanshelf.imports.urls")),
     path("downloads/", include("fanshelf.downloads.urls")),
     path("audio/", include("fanshelf.audio.urls")),
+    path("inbox/", include("fanshelf.inbox.urls")),
     path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
 ]

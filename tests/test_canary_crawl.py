@@ -33,7 +33,17 @@ from fanshelf.accounts.actions import create_token
 from fanshelf.accounts.models import Pseud, User
 from fanshelf.audio.actions import upload_audio
 from fanshelf.audio.models import AudioFile
+from fanshelf.bookmarks.actions import BookmarkFields, bookmark_work
+from fanshelf.bookmarks.models import Bookmark
+from fanshelf.comments.actions import mark_spam, post_comment
+from fanshelf.comments.models import Comment
+from fanshelf.discovery.reader_sets import SHELF_LABELS
 from fanshelf.downloads.builders import FORMATS
+from fanshelf.inbox import comment_notices
+from fanshelf.inbox.actions import subscribe
+from fanshelf.inbox.models import InboxEntry, Subscription
+from fanshelf.inbox.notify import unsubscribe_token
+from fanshelf.reading.actions import set_shelf_public, shelve
 from fanshelf.tags.actions import add_metatag, add_parent, find_or_create_tag, make_canonical
 from fanshelf.tags.models import BIN_TYPES, Tag, TagType
 from fanshelf.works.actions import (
@@ -69,6 +79,10 @@ SECRETS: dict[str, frozenset[str]] = {
     "anon": STAFF,  # the anonymous creator's name: on the anonymous work and podfic, and in the podfic's tags
     "token": OWNER,  # the name of the owner's access token
     "tokensecret": frozenset(),  # the token itself: shown once when made, never again
+    "heldcomment": OWNER | {"other"},  # held for approval: the work's creator and the commenter
+    "spamcomment": frozenset(),  # marked spam by the creator: shown to nobody
+    "privatebookmark": OWNER,  # the owner's private bookmark of a public work: its notes
+    "privatebookmarktag": OWNER | STAFF,  # its bookmarker's tag (moderators wrangle every tag)
 }
 WORK_SECRETS = ("draft", "hidden", "unrevealed", "hiddenchild", "restricted")
 # A freeform tag used only on one secret work and never wrangled. Moderators wrangle every tag, so they may know
@@ -212,6 +226,10 @@ def seed(folder: Path) -> Archive:
         make_canonical(tag, by=superuser)
         add_parent(tag, fandom, by=superuser)
 
+    seed_comments(archive, public, restricted)
+    seed_bookmarks(archive, public, restricted)
+    seed_shelves(archive, restricted)
+    seed_inbox(archive, public)
     created = create_token(owner, canary("token", "name"))
     archive.register("token", "name")
     archive.secret_of["token", created.token.pk] = "token"
@@ -224,6 +242,58 @@ def seed(folder: Path) -> Archive:
     return archive
 
 
+def seed_comments(archive: Archive, public: Work, restricted: Work) -> None:
+    """A comment on the restricted work carries its secret; a held and a spam comment carry their own."""
+    owner, other = archive.users["owner"], archive.users["other"]
+    moderated = make_work(owner, title="Quiet Cove", moderate_comments=True)
+    for work, secret in ((restricted, "restricted"), (moderated, "heldcomment"), (public, "spamcomment")):
+        archive.register(secret, "comment")
+        posted = post_comment(work, canary(secret, "comment"), user=other, pseud=other.default_pseud())
+        archive.secret_of["comment", posted.pk] = secret
+        if secret == "spamcomment":
+            mark_spam(posted, owner)
+
+
+def seed_inbox(archive: Archive, public: Work) -> None:
+    """The owner's inbox gets what the seeded comments would send after commit (the restricted work's comment and
+    the held comment carry their secrets into it); the other user subscribes to a public work."""
+    for comment in Comment.objects.order_by("pk"):
+        comment_notices.comment_posted(comment)
+    for entry in InboxEntry.objects.filter(comment_id__isnull=False):
+        if ("comment", entry.comment_id) in archive.secret_of:
+            archive.secret_of["entry", entry.pk] = archive.secret_of["comment", entry.comment_id or 0]
+    subscribe(archive.users["other"], work=public)
+
+
+def seed_shelves(archive: Archive, restricted: Work) -> None:
+    """Public shelves holding secret works: the other user's holds the restricted work (not for guests), the
+    owner's their hidden and unrevealed works (for nobody else but staff)."""
+    owner, other = archive.users["owner"], archive.users["other"]
+    shelve(other, restricted, "reading")
+    set_shelf_public(other, "reading", True)
+    for secret in ("hidden", "unrevealed"):
+        pk = next(pk for (model, pk), name in archive.secret_of.items() if model == "work" and name == secret)
+        shelve(owner, Work.objects.get(pk=pk), "to-read")
+    set_shelf_public(owner, "to-read", True)
+
+
+def seed_bookmarks(archive: Archive, public: Work, restricted: Work) -> None:
+    """The owner's private bookmark of a public work; the other user's bookmarks of the restricted work (its
+    notes carry the work's secret) and of an anonymous work (whose creator must stay unnamed on their list)."""
+    owner, other = archive.users["owner"], archive.users["other"]
+    archive.register("privatebookmark", "bookmark")
+    archive.register("privatebookmarktag", "bookmark")
+    notes, tag = canary("privatebookmark", "bookmark"), canary("privatebookmarktag", "bookmark")
+    private = BookmarkFields(pseud=owner.default_pseud(), notes=notes, tags=[tag], private=True)
+    archive.secret_of["bookmark", bookmark_work(owner, public, private).pk] = "privatebookmark"
+    archive.register("restricted", "bookmark")
+    notes = canary("restricted", "bookmark")
+    shown = bookmark_work(other, restricted, BookmarkFields(pseud=other.default_pseud(), notes=notes, rec=True))
+    archive.secret_of["bookmark", shown.pk] = "restricted"
+    anonymous = Work.objects.get(title="Letters Nobody Signed")
+    bookmark_work(other, anonymous, BookmarkFields(pseud=other.default_pseud(), notes="Who wrote this?"))
+
+
 def value_groups(archive: Archive) -> Callable[[Route], Mapping[tuple[str, ...], Sequence[Binding]]]:
     """The values each path parameter (or group of related parameters) takes: every seeded object, plus one that
     does not exist, to compare answers with."""
@@ -233,6 +303,7 @@ def value_groups(archive: Archive) -> Callable[[Route], Mapping[tuple[str, ...],
     tags = sorted({tag for work in works for tag in work.tags.all()} | {Tag.objects.get(name=METATAG)}, key=str)
     users = list(User.objects.order_by("pk"))
     owner = archive.users["owner"].username
+    comments = list(Comment.objects.order_by("pk"))
 
     def one(name: str, values: Sequence[tuple[str, frozenset[str]]]) -> list[Binding]:
         return [Binding({name: value}, secrets) for value, secrets in values] + [Binding({name: MISSING}, missing=True)]
@@ -283,6 +354,23 @@ def value_groups(archive: Archive) -> Callable[[Route], Mapping[tuple[str, ...],
             if model == "token"
         ]
         + [Binding({"username": owner, "token_id": MISSING}, missing=True)],
+        ("username", "shelf"): [
+            Binding({"username": user.username, "shelf": shelf}) for user in users for shelf in SHELF_LABELS
+        ]
+        + [Binding({"username": owner, "shelf": "someday"}, missing=True)],
+        ("entry_id",): one("entry_id", [(str(e.pk), archive.secrets("entry", e.pk)) for e in InboxEntry.objects.all()]),
+        ("token",): [Binding({"token": unsubscribe_token(s)}) for s in Subscription.objects.all()]
+        + [Binding({"token": "not-a-signed-token"}, missing=True)],
+        ("shelf",): [Binding({"shelf": shelf}) for shelf in SHELF_LABELS]
+        + [Binding({"shelf": "someday"}, missing=True)],
+        ("comment_id",): one("comment_id", [(str(c.pk), archive.secrets("comment", c.pk)) for c in comments]),
+        ("comment_id", "what"): [
+            Binding({"comment_id": str(c.pk), "what": "approve"}, archive.secrets("comment", c.pk)) for c in comments
+        ]
+        + [Binding({"comment_id": MISSING, "what": "approve"}, missing=True)],
+        ("bookmark_id",): one(
+            "bookmark_id", [(str(b.pk), archive.secrets("bookmark", b.pk)) for b in Bookmark.objects.order_by("pk")]
+        ),
         ("audio_id",): one("audio_id", [(str(a.pk), archive.secrets("audio", a.pk)) for a in AudioFile.objects.all()]),
         ("language",): [Binding({"language": code}) for code in ("en", "fr", "de")],
         ("key",): [Binding({"key": "not-a-real-key"})],
@@ -322,7 +410,7 @@ def listing_queries(archive: Archive) -> Callable[[Route], Sequence[str]]:
     title_searches = [f"q={canary(s, 'title')}" for s in WORK_SECRETS]
     includes = [f"include={wrangled_tag(s)}" for s in WORK_SECRETS]
     per_name: dict[str, list[str]] = {
-        "discovery:works": ["", *LISTING_QUERIES, *text_searches, anon_search, *includes],
+        "discovery:works": ["", *LISTING_QUERIES, *text_searches, anon_search, *includes, "shelf=to-read"],
         "downloads:opds_search": ["q=Tidewater", *title_searches, anon_search],
         "downloads:opds_new": ["", "page=2"],
     }

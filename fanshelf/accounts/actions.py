@@ -35,6 +35,10 @@ PREFERENCE_FIELDS = (
     "allow_cocreators",
     "allow_gifts",
     "time_zone",
+    "comment_emails",
+    "reply_emails",
+    "kudos_digest",
+    "subscription_emails",
 )
 # Names for things attached to a pseud, keyed by the reverse accessor; others use the model's verbose name.
 _ATTACHED_NAMES = {"creatorships": ("work", "works")}

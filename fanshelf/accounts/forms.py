@@ -57,9 +57,9 @@ class PseudForm(forms.Form):
         return PseudFields(name=self.cleaned_data["name"], description=self.cleaned_data["description"])
 
 
-# Preferences for features that do not exist yet (reading history, co-creator invitations, gifts): the model
+# Preferences for features that do not exist yet (co-creator invitations, gifts): the model
 # keeps them, but the page does not offer a choice that changes nothing until those features land.
-NOT_YET_OFFERED = frozenset({"keep_history", "allow_cocreators", "allow_gifts"})
+NOT_YET_OFFERED = frozenset({"allow_cocreators", "allow_gifts"})
 OFFERED_PREFERENCES = tuple(field for field in PREFERENCE_FIELDS if field not in NOT_YET_OFFERED)
 
 

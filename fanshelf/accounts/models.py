@@ -60,6 +60,21 @@ class User(AbstractUser):
     allow_cocreators = models.BooleanField("Allow others to invite me as a co-creator", default=False)
     allow_gifts = models.BooleanField("Allow others to give me works as gifts", default=True)
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    # Email preferences for the inbox's notifications (everything also lands in the inbox itself).
+    comment_emails = models.CharField(
+        "Emails about comments on my works",
+        max_length=8,
+        choices=[("each", "One per comment"), ("digest", "A daily digest"), ("none", "None")],
+        default="each",
+    )
+    reply_emails = models.BooleanField("Email me replies to my comments", default=True)
+    kudos_digest = models.BooleanField("Email me a daily digest of kudos on my works", default=True)
+    subscription_emails = models.CharField(
+        "Emails from my subscriptions",
+        max_length=12,
+        choices=[("immediately", "As soon as something is posted"), ("hourly", "An hourly digest"), ("none", "None")],
+        default="immediately",
+    )
 
     objects: ClassVar[UserManager] = UserManager()
 

@@ -12,6 +12,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -74,6 +75,10 @@ def preferences(request: HttpRequest, username: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         actions.update_preferences(user, form.changes())
         messages.success(request, "Your preferences were saved.")
+        if "keep_history" in form.changed_data and not user.keep_history:
+            # Turning history off stops recording; what was kept stays until the reader clears it.
+            history = reverse("reading:history", args=[user.username])
+            messages.info(request, format_html('History is off. <a href="{}">Clear what was kept</a>.', history))
         return redirect("accounts:preferences", user.username)
     return render(request, "accounts/preferences.html", {"profile_user": user, "form": form})
 

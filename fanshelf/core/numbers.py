@@ -118,6 +118,34 @@ class WholeNumberField(forms.IntegerField):
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
+def _is_id(value: object) -> bool:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return bool(0 < value <= MAX_ID)
+    return isinstance(value, str) and _DIGITS.fullmatch(value.strip()) is not None and len(value.strip()) <= MAX_DIGITS
+
+
+class IdChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """A choice of one row by id. Django queries whatever was posted, and a number past the database's integer
+    range is a 500 there (SQLite's OverflowError); anything but 1 to 12 digits is an invalid choice here."""
+
+    def to_python(self, value: Any) -> Any:
+        if value not in self.empty_values and not _is_id(value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class IdsChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """Several rows by id, checked as IdChoiceField checks one."""
+
+    def _check_values(self, value: Any) -> Any:
+        for choice in value if isinstance(value, list | tuple) else [value]:
+            if not _is_id(choice):
+                raise ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": shown(str(choice))}
+                )
+        return super()._check_values(value)  # type: ignore[misc]
+
+
 def digits_argument(text: str) -> int:
     """An argparse `type` for whole-number options."""
     try:

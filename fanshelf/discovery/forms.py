@@ -5,8 +5,9 @@ form only renders the fields, bound to the parsed query (or, after an error, to 
 and excluded tag names are rendered by the template: each current one as a checked box (untick to remove) plus
 one empty text box; those boxes offer completions through static/fanshelf/tags.js when scripts run.
 
-The form offers only what works: comments and bookmarks do not exist yet, so their sorts and ranges stay out of it
-(the parser still reads them, for links written elsewhere).
+The form offers only what works: a sort or range goes in NOT_YET_OFFERED while its count is not kept (the parser
+still reads it, for links written elsewhere). Comment and bookmark counts are real (comments.actions and
+bookmarks.actions keep them), so both are offered.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from django.http import QueryDict
 
 from fanshelf.discovery.query import DATE_LABELS, FALSE_WORDS, FIELD_LABELS, SORT_LABELS
 from fanshelf.discovery.query import RANGE_LABELS as ALL_RANGE_LABELS
+from fanshelf.discovery.reader_sets import SHELF_LABELS
 from fanshelf.tags.models import CATEGORIES, RATINGS, WARNINGS
 from fanshelf.works.languages import LANGUAGES
 
-NOT_YET_OFFERED = frozenset({"comments", "bookmarks"})
+NOT_YET_OFFERED: frozenset[str] = frozenset()
 SORT_CHOICES = [("", "Default (best match for searches, else date updated)")] + [
     (sort, "Best match (searches)" if sort == "best_match" else label) for sort, label in SORT_LABELS.items()
 ]
@@ -85,6 +87,16 @@ class FilterForm(forms.Form):
         widget=forms.CheckboxInput(attrs={"aria-describedby": "otp-hint"}),
     )
     language = forms.ChoiceField(label="Language", required=False, choices=[("", "Any language"), *LANGUAGES])
+    # The reader's own shelves; the template shows these to signed-in readers only.
+    shelf = forms.ChoiceField(
+        label=FIELD_LABELS["shelf"], required=False, choices=[("", "Any shelf or none"), *SHELF_LABELS.items()]
+    )
+    hide_shelf = forms.MultipleChoiceField(
+        label=FIELD_LABELS["hide_shelf"],
+        required=False,
+        choices=list(SHELF_LABELS.items()),
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     def __init__(self, data: QueryDict) -> None:
         data = data.copy()

@@ -23,6 +23,7 @@ from fanshelf.accounts.models import Pseud, is_moderator
 from fanshelf.core.memo import Memo
 from fanshelf.discovery.live import ensure_fresh, fresh_versions
 from fanshelf.discovery.query import WorkQuery
+from fanshelf.discovery.reader_sets import shelf_version
 from fanshelf.discovery.search import FacetCount, SearchResult, execute
 from fanshelf.tags.models import TagType
 from fanshelf.works.blurbs import render_blurb
@@ -117,7 +118,9 @@ def reader_variant(request: HttpRequest) -> tuple[object, ...]:
     if not user.is_authenticated:
         return ("guest", zone)
     preferences = (getattr(user, "show_warnings", True), getattr(user, "show_freeforms", True))
-    return (user.pk, is_moderator(user), preferences, zone)
+    # Shelf filters answer from the reader's shelves, which change without moving the index: key by their version.
+    shelves = shelf_version(user) if "shelf" in request.GET or "hide_shelf" in request.GET else ""
+    return (user.pk, is_moderator(user), preferences, zone, shelves)
 
 
 def blurbs_in_order(work_ids: list[int], request: HttpRequest) -> list[SafeString]:

@@ -16,6 +16,7 @@ from django.http import QueryDict
 
 from fanshelf.core.numbers import NotANumber, name_holding_nul, nul_message, number_message, parse_digits
 from fanshelf.core.pagination import MAX_PAGE
+from fanshelf.discovery.reader_sets import SHELF_LABELS
 from fanshelf.tags.models import CATEGORIES, RATINGS, WARNINGS, Tag
 
 MAX_TAGS = 30
@@ -32,11 +33,11 @@ SORT_ALIASES = {
     "revised_at": "updated", "date_updated": "updated", "date": "updated", "word_count": "words",
     "kudos_count": "kudos", "comments_count": "comments", "bookmarks_count": "bookmarks",
 }  # fmt: skip
-# The sorts the filter form offers, in its words. Comments and bookmarks still parse (AO3's links use them) but
-# are not offered: those features do not exist yet, so every work's count is 0.
+# The sorts the filter form offers, in its words.
 SORT_LABELS = {
     "best_match": "Best match", "creator": "Creator", "title": "Title", "posted": "Date posted",
-    "updated": "Date updated", "words": "Word count", "hits": "Hits", "kudos": "Kudos",
+    "updated": "Date updated", "words": "Word count", "hits": "Hits", "kudos": "Kudos", "comments": "Comments",
+    "bookmarks": "Bookmarks",
 }  # fmt: skip
 ASCENDING_BY_DEFAULT = frozenset({"creator", "title"})
 RANGE_FIELDS = ("words", "kudos", "hits", "comments", "bookmarks", "audio")  # audio in whole minutes
@@ -53,7 +54,8 @@ FIELD_LABELS: dict[str, str] = {
     "include": "Include tags", "exclude": "Exclude tags", "rating": "Rating", "warning": "Archive warnings",
     "category": "Categories", "crossover": "Crossovers", "complete": "Completion status",
     "single_chapter": "Single chapter only", "otp": "One relationship only", "language": "Language",
-    "q": "Search text", "sort": "Sort by", "direction": "Direction", "page": "Page",
+    "q": "Search text", "shelf": "Only works on my shelf", "hide_shelf": "Hide works on my shelves",
+    "sort": "Sort by", "direction": "Direction", "page": "Page",
     **{f"{name}_{end}": f"{label} {end}" for name, label in {**RANGE_LABELS, **DATE_LABELS}.items()
        for end in ("from", "to")},
 }  # fmt: skip
@@ -114,6 +116,9 @@ class WorkQuery:
     updated: DateRange = DateRange()
     language: str = ""
     pseud_ids: tuple[int, ...] = ()
+    # The reader's own shelves (discovery/reader_sets.py): only works on this one; none of the works on these.
+    shelf: str = ""
+    hide_shelves: tuple[str, ...] = ()
     q: str = ""
     # Names typed as tags that are no canonical tag (nor a synonym of one): searched as text instead, like AO3's
     # "other tags"; their words are in `phrases` / `excluded_phrases` too.
@@ -166,6 +171,8 @@ class WorkQuery:
             posted=_dates(get, "posted"),
             updated=_dates(get, "updated"),
             language=_last(get("language")).strip(),
+            shelf=_shelf_name(_last(get("shelf"))),
+            hide_shelves=tuple(dict.fromkeys(_shelf_name(name) for name in split_names(get("hide_shelf")))),
             sort=_sort_name(_last(get("sort"))),
             direction=_direction(_last(get("direction"))),
             page=_page(_last(get("page"))),
@@ -197,6 +204,8 @@ class WorkQuery:
             pairs += [(f"{name}_from", dates.start.isoformat())] if dates.start else []
             pairs += [(f"{name}_to", dates.end.isoformat())] if dates.end else []
         pairs += [("language", self.language)] if self.language else []
+        pairs += [("shelf", self.shelf)] if self.shelf else []
+        pairs += [("hide_shelf", name) for name in self.hide_shelves]
         pairs += [("q", self.q)] if self.q else []
         pairs += [("sort", self.sort)] if self.sort else []
         pairs += [("direction", self.direction)] if self.direction else []
@@ -253,6 +262,13 @@ def _fixed_names(values: list[str], known: dict[str, str], label: str) -> tuple[
         if name not in names:
             names.append(name)
     return tuple(names)
+
+
+def _shelf_name(value: str) -> str:
+    name = value.strip().lower()
+    if name and name not in SHELF_LABELS:
+        raise QueryError(f"“{value}” is not a shelf: use {', '.join(SHELF_LABELS)}.")
+    return name
 
 
 def _choice(value: str, allowed: tuple[str, ...], label: str) -> str:

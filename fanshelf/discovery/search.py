@@ -19,6 +19,7 @@ from fanshelf.discovery.columns import IdArray, bitmap_of
 from fanshelf.discovery.index import DiscoveryIndex, Popularity
 from fanshelf.discovery.loader import micros
 from fanshelf.discovery.query import RANGE_FIELDS, DateRange, QueryError, Range, WorkQuery
+from fanshelf.discovery.reader_sets import shelf_filter
 from fanshelf.tags.models import Tag
 from fanshelf.works.models import Work
 
@@ -82,8 +83,11 @@ def execute(query: WorkQuery, viewer: Viewer, index: DiscoveryIndex | None = Non
     resolved = _resolve(query, index)
     hits = text.search(query.phrases) if query.phrases else None
     excluded = [text.search([phrase]).ids for phrase in query.excluded_phrases]
+    shelves = shelf_filter(query, viewer)  # before the lock: it may read the reader's shelves
     with index.lock.reading():
         matches = _filter(query, index, resolved, bool(viewer.is_authenticated), hits, excluded)
+        if shelves is not None:
+            matches = shelves.applied_to(matches)
         ids = _members(matches)
         ids = _apply_ranges(query, index, ids)
         if facets and len(ids) != len(matches):

@@ -165,6 +165,18 @@ def root_sections() -> list[Section]:
     ]
 
 
+def shelves_section() -> Section:
+    """The root's entry for a signed-in reader's shelves."""
+    return Section("My shelves", _url("opds_shelves"), "Your reading shelves.", kind=NAVIGATION)
+
+
+def shelf_sections(shelves: dict[str, str]) -> list[Section]:
+    """A signed-in reader's shelves (fanshelf/reading), each an acquisition feed."""
+    return [
+        Section(label, _url("opds_shelf", name), f"Works on your “{label}” shelf.") for name, label in shelves.items()
+    ]
+
+
 @dataclass(frozen=True)
 class FandomCount:
     tag_id: int

@@ -15,5 +15,7 @@ urlpatterns = [
     path("opds/fandoms/", views.opds_fandoms, name="opds_fandoms"),
     path("opds/tags/<str:tag_name>/", views.opds_tag, name="opds_tag"),
     path("opds/search/", views.opds_search, name="opds_search"),
+    path("opds/shelves/", views.opds_shelves, name="opds_shelves"),
+    path("opds/shelves/<str:shelf>/", views.opds_shelf, name="opds_shelf"),
     path("opds/opensearch.xml", views.opensearch, name="opensearch"),
 ]

@@ -16,6 +16,7 @@ from fanshelf.accounts.models import User
 from fanshelf.core.numbers import BadParameter
 from fanshelf.core.pagination import paginate
 from fanshelf.discovery.query import QueryError
+from fanshelf.discovery.reader_sets import SHELF_LABELS
 from fanshelf.discovery.search import works_page
 from fanshelf.downloads import opds
 from fanshelf.downloads.access import get_series_for_download, get_work_for_download
@@ -114,7 +115,10 @@ def tag_works_feed(request: HttpRequest, tag_name: str) -> HttpResponse:
 @require_GET
 @accepts_basic_auth
 def opds_root(request: HttpRequest) -> HttpResponse:
-    feed = opds.navigation_feed("Catalogue", request, opds.root_sections())
+    sections = opds.root_sections()
+    if request.user.is_authenticated:
+        sections.append(opds.shelves_section())
+    feed = opds.navigation_feed("Catalogue", request, sections)
     return _feed_response(feed, request)
 
 
@@ -171,6 +175,29 @@ def opds_search(request: HttpRequest) -> HttpResponse:
     except EmptyPage:
         raise Http404("There is no page with that number.") from None
     return _feed_response(opds.acquisition_feed(f"Search: {query}", request, page), request)
+
+
+@require_GET
+@accepts_basic_auth
+def opds_shelves(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return challenge()
+    sections = opds.shelf_sections(SHELF_LABELS)
+    return _feed_response(opds.navigation_feed("My shelves", request, sections), request)
+
+
+@require_GET
+@accepts_basic_auth
+def opds_shelf(request: HttpRequest, shelf: str) -> HttpResponse:
+    """One of the signed-in reader's shelves (the reading app's ShelfEntry, through its relation to Work)."""
+    if not request.user.is_authenticated:
+        return challenge()
+    if shelf not in SHELF_LABELS:
+        raise Http404("No such shelf.")
+    shelved = Work.objects.listed_for(request.user).filter(shelf_entries__user=request.user, shelf_entries__shelf=shelf)
+    works = shelved.order_by("-shelf_entries__added_at", "-pk").for_blurbs()
+    page = paginate(request, works, per_page=opds.PER_PAGE)
+    return _feed_response(opds.acquisition_feed(SHELF_LABELS[shelf], request, page), request)
 
 
 @require_GET

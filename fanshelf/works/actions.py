@@ -145,6 +145,8 @@ def create_work(
         tags = _resolve_tags(clean.tag_requests)
         # A new work has nothing to reconcile, so each row is inserted once, totals included.
         work = Work(**clean.values, published_on=fields.published_on)
+        if fields.comment_permission is None:
+            work.comment_permission = settings.FANSHELF_DEFAULT_COMMENT_PERMISSION
         # A draft counts its words too, so its creator sees them (refresh_totals).
         work.word_count = int(chapter_values["word_count"])  # type: ignore[call-overload]
         if post:
@@ -236,7 +238,8 @@ def add_chapter(work: Work, fields: ChapterFields, post: bool) -> Chapter:
         if post and work.posted:
             _post_chapter(work, chapter)
         refresh_totals(work)
-        _record_change(work, "chapter_added")
+        # "chapter_posted" tells subscribers (the inbox listens to the outbox); a draft chapter tells nobody.
+        _record_change(work, "chapter_posted" if chapter.posted else "chapter_added")
     return chapter
 
 

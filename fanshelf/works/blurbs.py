@@ -64,11 +64,13 @@ def _tag_list(work: Work, viewer: Viewer) -> SafeString:
 def _stats(work: Work) -> SafeString:
     audio = format_html("<dt>Audio:</dt><dd>{}</dd>", duration(work.audio_seconds)) if work.audio_seconds else ""
     published = format_date(work.published_on, DATE_FORMAT) if work.published_on else ""
+    # Comment threads, shown when there are any, as AO3 does.
+    comments = format_html("<dt>Comments:</dt><dd>{}</dd>", intcomma(work.comment_count)) if work.comment_count else ""
     return format_html(
         '<dl class="stats"><dt>Language:</dt><dd lang="{}">{}</dd><dt>Words:</dt><dd>{}</dd>'
-        "<dt>Chapters:</dt><dd>{}</dd>{}<dt>Kudos:</dt><dd>{}</dd><dt>Hits:</dt><dd>{}</dd>"
+        "<dt>Chapters:</dt><dd>{}</dd>{}{}<dt>Kudos:</dt><dd>{}</dd><dt>Hits:</dt><dd>{}</dd>"
         "<dt>Published:</dt><dd>{}</dd></dl>",
-        work.language, work.language_name, intcomma(work.word_count), work.chapter_display, audio,
+        work.language, work.language_name, intcomma(work.word_count), work.chapter_display, audio, comments,
         intcomma(work.kudos_count), intcomma(work.hit_count), published,
     )  # fmt: skip
 

@@ -28,6 +28,8 @@ MAX_CHAPTER = 510_000
 MAX_USER_TAGS = 75
 # Raw input longer than twice a field's limit plus this is refused before it is cleaned (see raw_limit).
 RAW_SLACK = 1_000
+# works.models.CommentPermission's values; this module stays free of models.
+COMMENT_PERMISSIONS = ("anyone", "registered", "nobody")
 
 
 @dataclass
@@ -51,6 +53,9 @@ class WorkFields:
     anonymous: bool = False
     expected_chapters: int | None = 1
     published_on: datetime.date | None = None
+    # None keeps what the work has (a new work: FANSHELF_DEFAULT_COMMENT_PERMISSION), so imports need not say.
+    comment_permission: str | None = None
+    moderate_comments: bool | None = None
 
 
 @dataclass
@@ -128,6 +133,8 @@ def clean_work(fields: WorkFields, user: User) -> CleanWork:
         errors["pseuds"] = ["Choose at least one of your pseuds."]
     elif any(p.user_id != user.pk for p in fields.pseuds):
         errors["pseuds"] = ["You can only post under your own pseuds."]
+    if fields.comment_permission not in (None, *COMMENT_PERMISSIONS):
+        errors["comment_permission"] = ["Choose who may comment: anyone, registered users only, or nobody."]
     if fields.expected_chapters is not None and fields.expected_chapters < 1:
         errors["expected_chapters"] = ["The expected chapter count must be at least 1, or ? when unknown."]
     tag_requests = _check_tags(fields, errors)
@@ -143,6 +150,10 @@ def clean_work(fields: WorkFields, user: User) -> CleanWork:
         "anonymous": fields.anonymous,
         "expected_chapters": fields.expected_chapters,
     }
+    if fields.comment_permission is not None:
+        values["comment_permission"] = fields.comment_permission
+    if fields.moderate_comments is not None:
+        values["moderate_comments"] = fields.moderate_comments
     return CleanWork(values=values, tag_requests=tag_requests)
 
 

@@ -5,15 +5,16 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 
 from fanshelf.accounts.models import Pseud, User
-from fanshelf.core.numbers import DIGITS_ONLY, NotANumber, WholeNumberField, parse_digits
+from fanshelf.core.numbers import DIGITS_ONLY, IdsChoiceField, NotANumber, WholeNumberField, parse_digits
 from fanshelf.tags.models import CATEGORIES, RATINGS, WARNINGS
 from fanshelf.works.actions import ChapterFields, WorkFields
 from fanshelf.works.languages import LANGUAGES
-from fanshelf.works.models import Chapter, RelationKind, Work
+from fanshelf.works.models import Chapter, CommentPermission, RelationKind, Work
 from fanshelf.works.related import ParentReference
 
 _TAG_HELP = "Separate tags with commas."
@@ -37,7 +38,7 @@ def join_tags(work: Work, tag_type: str) -> str:
 
 class WorkForm(forms.Form):
     title = forms.CharField(max_length=255)
-    pseuds = forms.ModelMultipleChoiceField(
+    pseuds = IdsChoiceField(
         queryset=Pseud.objects.none(), widget=forms.CheckboxSelectMultiple, label="Creator/Pseud(s)"
     )
     rating = forms.ChoiceField(choices=[("", "Choose a rating"), *((name, name) for name in RATINGS)])
@@ -70,6 +71,13 @@ class WorkForm(forms.Form):
     )
     restricted = forms.BooleanField(required=False, label="Only show this work to registered users")
     anonymous = forms.BooleanField(required=False, label="Post anonymously (shown as Anonymous to others)")
+    # Not required: a form posted without it (an older page, a script) keeps what the work has.
+    comment_permission = forms.ChoiceField(
+        choices=CommentPermission.choices, required=False, label="Who can comment on this work"
+    )
+    moderate_comments = forms.BooleanField(
+        required=False, label="Hold comments until I approve them", help_text="Comments stay hidden until approved."
+    )
     series_title = forms.CharField(
         max_length=255,
         required=False,
@@ -98,6 +106,7 @@ class WorkForm(forms.Form):
         pseuds.queryset = user.pseuds.all()
         if not self.is_bound and "pseuds" not in self.initial:
             self.initial["pseuds"] = [user.default_pseud().pk]
+        self.initial.setdefault("comment_permission", settings.FANSHELF_DEFAULT_COMMENT_PERMISSION)
 
     def clean_expected_chapters(self) -> int | None:
         raw = self.cleaned_data["expected_chapters"].strip()
@@ -129,6 +138,8 @@ class WorkForm(forms.Form):
             language=data["language"],
             restricted=data["restricted"],
             anonymous=data["anonymous"],
+            comment_permission=data["comment_permission"] or None,
+            moderate_comments=data["moderate_comments"],
             expected_chapters=data["expected_chapters"],
             published_on=data["published_on"],
         )
@@ -156,6 +167,8 @@ class WorkForm(forms.Form):
             "published_on": work.published_on,
             "restricted": work.restricted,
             "anonymous": work.anonymous,
+            "comment_permission": work.comment_permission,
+            "moderate_comments": work.moderate_comments,
         }
 
 

@@ -78,6 +78,12 @@ class WorkQuerySet(models.QuerySet["Work"]):
         return self.order_by("-revised_at", "-pk")
 
 
+class CommentPermission(models.TextChoices):
+    ANYONE = "anyone", "Anyone, guests included"
+    REGISTERED = "registered", "Registered users only"
+    NOBODY = "nobody", "Nobody (comments are off)"
+
+
 class Work(models.Model):
     title = models.CharField(max_length=255)
     summary = models.TextField(blank=True)
@@ -102,6 +108,11 @@ class Work(models.Model):
     comment_count = models.PositiveIntegerField(default=0)
     bookmark_count = models.PositiveIntegerField(default=0)
     audio_seconds = models.PositiveIntegerField(default=0, help_text="Podfic length of the posted chapters.")
+    # Who may comment; a new work takes FANSHELF_DEFAULT_COMMENT_PERMISSION (works/actions.create_work).
+    comment_permission = models.CharField(
+        max_length=16, choices=CommentPermission.choices, default=CommentPermission.REGISTERED
+    )
+    moderate_comments = models.BooleanField(default=False, help_text="Comments wait for a creator's approval.")
     tags = models.ManyToManyField(Tag, related_name="works", blank=True, through="works.WorkTag")
 
     objects = WorkQuerySet.as_manager()

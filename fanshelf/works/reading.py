@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from django.dispatch import Signal
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -18,6 +19,9 @@ from fanshelf.works.series import series_places
 
 ADULT_SESSION_KEY = "adult_ok"
 logger = logging.getLogger(__name__)
+# Sent with work, chapter (None for the entire work) and user after a signed-in reader's page has gone out;
+# the reading app records history from it (works may not import reading).
+work_viewed = Signal()
 
 
 def needs_adult_gate(request: HttpRequest, work: Work) -> bool:
@@ -61,7 +65,13 @@ def render_work_page(
     if preview or not work.posted:
         return HttpResponse(page)
     viewer = request.user if request.user.is_authenticated else None
-    return PageThenHit(page, work, visitor_key(request), viewer)
+    return PageThenHit(page, work, visitor_key(request), viewer, None if entire else chapter)
+
+
+def _hit_and_tell(work: Work, visitor: str, viewer: User | None, chapter: Chapter | None) -> None:
+    record_hit(work, visitor, viewer)
+    if viewer is not None:
+        work_viewed.send(sender=Work, work=work, chapter=chapter, user=viewer)
 
 
 class PageThenHit(HttpResponse):
@@ -71,9 +81,11 @@ class PageThenHit(HttpResponse):
     written (the lock stayed taken, see actions.record_hit) is only logged: the reader already has the page.
     """
 
-    def __init__(self, content: str, work: Work, visitor: str, viewer: User | None) -> None:
+    def __init__(
+        self, content: str, work: Work, visitor: str, viewer: User | None, chapter: Chapter | None = None
+    ) -> None:
         super().__init__(content)
-        self._count_hit: Callable[[], object] | None = lambda: record_hit(work, visitor, viewer)
+        self._count_hit: Callable[[], object] | None = lambda: _hit_and_tell(work, visitor, viewer, chapter)
 
     def close(self) -> None:
         count_hit, self._count_hit = self._count_hit, None

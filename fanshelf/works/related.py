@@ -123,6 +123,10 @@ def notify_parent_creators(child: Work) -> None:
                 f"“{parent.title}”.\n\nApprove or remove the link: {absolute_url(reverse('works:related_links'))}\n"
             )
             send_mail("A work cites yours", body, None, [user.email], fail_silently=True)
+            # Imported here: works.signals imports the actions, which import this module.
+            from fanshelf.works.signals import parent_cited
+
+            parent_cited.send(RelatedWork, link=link, recipient=user, title=entry.title, creators=entry.creators)
             told = True
         if told:
             link.notified_at = timezone.now()

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import F
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from fanshelf.accounts.models import User
 from fanshelf.accounts.signals import account_deleting, pseud_renamed
@@ -15,6 +15,10 @@ from fanshelf.works.actions import delete_work, remove_creator
 from fanshelf.works.models import Creatorship, Series, Work, WorkChange
 
 OUTBOX_BATCH = 1000
+
+# Sent by works.related for each creator told that a work cites theirs (link, recipient, and the child's title and
+# creators as that recipient may see them); the inbox files it.
+parent_cited = Signal()
 
 
 @receiver(tags_rewired, dispatch_uid="works.record_tag_rewiring")

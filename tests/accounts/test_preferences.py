@@ -22,6 +22,10 @@ ALL_ON = {
     "allow_cocreators": "on",
     "allow_gifts": "on",
     "time_zone": "UTC",
+    "comment_emails": "each",
+    "reply_emails": "on",
+    "kudos_digest": "on",
+    "subscription_emails": "immediately",
 }
 
 

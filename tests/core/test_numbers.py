@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from fanshelf.accounts.models import User
+from fanshelf.comments.forms import CommentForm
 from fanshelf.core.numbers import DIGITS_ONLY, NotANumber, WholeNumberField, parse_digits
 from fanshelf.works.models import Work
 from fanshelf.works.series import add_to_series
@@ -149,3 +150,20 @@ def test_removing_a_work_from_a_series_by_a_non_number_is_a_400(author: User, au
 def test_a_command_line_number_in_other_digits_is_refused(value: str, db: None) -> None:
     with pytest.raises(CommandError, match=DIGITS_ONLY):
         call_command("reindex", "--from-id", value)
+
+
+@pytest.mark.parametrize("pseud", ["999999999999999999999999999999", "٣", "-1", "1e3"])
+def test_a_pseud_choice_that_is_no_id_is_a_form_error_not_a_500(
+    pseud: str, author: User, author_client: Client
+) -> None:
+    data = {**work_form_data(author), "pseuds": [pseud]}
+    response = author_client.post(reverse("works:new"), data)
+    assert response.status_code == 200
+    assert "Select a valid choice" in text_of(response.content.decode())
+    assert not Work.objects.exists()
+
+
+def test_a_comment_pseud_past_any_id_is_refused_with_a_message(reader: User) -> None:
+    form = CommentForm({"pseud": "9" * 40, "text": STORY}, user=reader)
+    assert not form.is_valid()
+    assert "pseud" in form.errors

@@ -19,6 +19,7 @@ from django.urls import URLPattern, reverse
 
 from fanshelf.accounts.models import User
 from fanshelf.downloads import urls as download_urls
+from fanshelf.reading.actions import shelve
 from fanshelf.tags.models import Tag, tag_to_url_part
 from tests.factories import PASSWORD, make_work
 
@@ -37,7 +38,11 @@ FEEDS: dict[str, list[str]] = {
     "opds_fandoms": [reverse("downloads:opds_fandoms")],
     "opds_tag": [reverse("downloads:opds_tag", args=[tag_to_url_part(FANDOM)])],
     "opds_search": [reverse("downloads:opds_search") + "?q=Lantern", reverse("downloads:opds_search")],
+    "opds_shelves": [reverse("downloads:opds_shelves")],
+    "opds_shelf": [reverse("downloads:opds_shelf", args=["to-read"])],
 }
+# A reader's own shelves: guests are asked to log in (tests/reading/test_opds_shelves.py checks the challenge).
+SIGNED_IN_ONLY = {"opds_login", "opds_shelves", "opds_shelf"}
 
 
 def _is_iri(value: str) -> bool:
@@ -117,12 +122,14 @@ def basic(user: User) -> str:
 
 
 @pytest.fixture
-def archive(author: User) -> None:
-    """Enough works for two pages of new works, in a canonical fandom, one anonymous and one restricted."""
+def archive(author: User, reader: User) -> None:
+    """Enough works for two pages of new works, in a canonical fandom, one anonymous and one restricted; the
+    reader has the anonymous one on their to-read shelf."""
     for number in range(25):
         make_work(author, title=f"Lantern {number}", summary="Gulls, counted <em>twice</em>.")
-    make_work(author, title="Lantern, unsigned", anonymous=True)
+    unsigned = make_work(author, title="Lantern, unsigned", anonymous=True)
     make_work(author, title="Lantern, for readers", restricted=True)
+    shelve(reader, unsigned, "to-read")
     Tag.objects.filter(name=FANDOM).update(canonical=True)
 
 
@@ -132,8 +139,12 @@ def test_every_feed_route_is_checked_below() -> None:
 
 
 # A guest is asked to log in at opds_login (test_feeds checks the challenge), so that feed is read signed in only.
-FEEDS_AND_VIEWERS = [(name, viewer) for name in sorted(FEEDS) for viewer in ("guest", "reader")]
-FEEDS_AND_VIEWERS.remove(("opds_login", "guest"))
+FEEDS_AND_VIEWERS = [
+    (name, viewer)
+    for name in sorted(FEEDS)
+    for viewer in ("guest", "reader")
+    if (name, viewer) not in {(signed_in, "guest") for signed_in in SIGNED_IN_ONLY}
+]
 
 
 @pytest.mark.parametrize(("name", "viewer"), FEEDS_AND_VIEWERS)

@@ -23,17 +23,27 @@ _forms: Memo[SafeString] = Memo(1024)
 
 
 @register.simple_tag
-def filter_form(data: QueryDict, include: Sequence[str], exclude: Sequence[str], error: str | None) -> SafeString:
-    """The filter form's HTML for this data, these tag lists and whether an error is shown beside it."""
+def filter_form(
+    data: QueryDict, include: Sequence[str], exclude: Sequence[str], error: str | None, signed_in: bool = False
+) -> SafeString:
+    """The filter form's HTML for this data, these tag lists, whether an error is shown beside it and whether the
+    reader is signed in (then it offers filters on their shelves)."""
     key = (
         tuple((name, tuple(values)) for name, values in sorted(data.lists()) if name != "page"),  # not in the form
         tuple(include or ()),
         tuple(exclude or ()),
         bool(error),
+        signed_in,
     )
 
     def render() -> SafeString:
-        context = {"form": FilterForm(data), "include": include, "exclude": exclude, "error": error}
+        context = {
+            "form": FilterForm(data),
+            "include": include,
+            "exclude": exclude,
+            "error": error,
+            "signed_in": signed_in,
+        }
         return mark_safe(render_to_string("discovery/_filter_form.html", context))
 
     return _forms.get_or_make(key, render)

@@ -24,8 +24,8 @@ BATCH = 5_000
 COUNT_SOURCES = (
     ("hit_count", "works", "Hit", "work"),
     ("kudos_count", "community", "Kudos", "work"),
-    ("comment_count", "community", "Comment", "work"),
-    ("bookmark_count", "community", "Bookmark", "work"),
+    ("comment_count", "comments", "Comment", "work"),
+    ("bookmark_count", "bookmarks", "Bookmark", "work"),
 )
 
 
@@ -36,7 +36,9 @@ def _count_updates() -> dict[str, Any]:
             model = apps.get_model(app_label, model_name)
         except LookupError:
             continue
-        counted = model.objects.filter(**{key: OuterRef("pk")}).order_by().values(key).annotate(n=Count("pk"))
+        # A model whose rows are not all counted (private bookmarks) says which are with `counted()`.
+        rows = getattr(model.objects, "counted", model.objects.all)()
+        counted = rows.filter(**{key: OuterRef("pk")}).order_by().values(key).annotate(n=Count("pk"))
         updates[field] = Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), Value(0))
     try:
         audio_file = apps.get_model("audio", "AudioFile")

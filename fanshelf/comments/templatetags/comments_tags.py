@@ -1,0 +1,42 @@
+"""What the work page's comment section needs, computed here so works/reading.py stays unaware of comments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from fanshelf.comments.forms import CommentForm
+from fanshelf.comments.threads import PAGE_PARAM, page_of_threads
+from fanshelf.core.numbers import number_param
+from fanshelf.core.pagination import MAX_PAGE
+from fanshelf.works.models import CommentPermission
+
+register = template.Library()
+
+
+def commenting_refusal(work: Any, user: Any) -> str:
+    """Why this reader cannot comment here, or "" when they can (the action decides again on posting)."""
+    if work.comment_permission == CommentPermission.NOBODY:
+        return "This work's creator has turned comments off."
+    if not user.is_authenticated and (work.restricted or work.comment_permission != CommentPermission.ANYONE):
+        return "Only registered users can comment on this work."
+    return ""
+
+
+@register.simple_tag(takes_context=True)
+def comment_section(context: template.Context) -> dict[str, Any]:
+    request = context["request"]
+    work, chapter = context["work"], context.get("chapter")
+    number = number_param(request.GET, PAGE_PARAM, default=1, minimum=1, maximum=MAX_PAGE)
+    page, threads = page_of_threads(request.user, work, chapter, number)
+    user = request.user if request.user.is_authenticated else None
+    refusal = commenting_refusal(work, request.user)
+    return {
+        "page": page,
+        "threads": threads,
+        "page_param": PAGE_PARAM,
+        "refusal": refusal,
+        "form": None if refusal else CommentForm(user=user, auto_id="id_comment_%s"),
+        "manages": context.get("is_creator") or context.get("is_moderator"),
+    }

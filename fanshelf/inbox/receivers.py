@@ -1,0 +1,50 @@
+"""The inbox listens; nobody imports it. Imported by InboxConfig.ready()."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from django.db import transaction
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from fanshelf.accounts.models import User
+from fanshelf.comments.models import Comment
+from fanshelf.comments.signals import comment_approved, comment_posted
+from fanshelf.inbox import comment_notices
+from fanshelf.inbox.notify import announce_citation, announce_posting
+from fanshelf.works.models import RelatedWork, Work, WorkChange
+from fanshelf.works.signals import parent_cited
+
+# Outbox kinds that mean "readers can now read something new"; announce_posting checks the work is listed.
+ANNOUNCED_KINDS = frozenset({"created", "posted", "chapter_posted"})
+
+
+@receiver(post_save, sender=WorkChange, dispatch_uid="inbox.announce_posting")
+def on_work_change(sender: type[WorkChange], instance: WorkChange, created: bool, **kwargs: Any) -> None:
+    if not created or instance.kind not in ANNOUNCED_KINDS:
+        return
+    # A draft's "created" row is not news: its "posted" row will be (checked now, as it may be posted by commit).
+    if instance.kind == "created" and not Work.objects.filter(pk=instance.work_id, posted=True).exists():
+        return
+    # After commit: a rolled-back post tells nobody, and the fan-out holds no write lock others wait on.
+    transaction.on_commit(partial(announce_posting, int(instance.work_id), instance.kind))
+
+
+@receiver(parent_cited, dispatch_uid="inbox.announce_citation")
+def on_parent_cited(
+    sender: object, link: RelatedWork, recipient: User, title: str, creators: str, **kwargs: Any
+) -> None:
+    if link.parent_id is not None:
+        announce_citation(link.child_id, link.parent_id, recipient, title, creators)
+
+
+@receiver(comment_posted, dispatch_uid="inbox.comment_posted")
+def on_comment_posted(sender: object, comment: Comment, **kwargs: Any) -> None:
+    comment_notices.comment_posted(comment)
+
+
+@receiver(comment_approved, dispatch_uid="inbox.comment_approved")
+def on_comment_approved(sender: object, comment: Comment, **kwargs: Any) -> None:
+    comment_notices.comment_approved(comment)
