@@ -43,6 +43,11 @@ def test_every_import_between_apps_points_down_the_layers() -> None:
     assert not wrong, wrong
 
 
+def test_every_app_has_a_place_in_the_layers() -> None:
+    apps = {path.parent.name for path in ROOT.glob("*/apps.py")}
+    assert apps <= set(MAY_IMPORT), f"give these apps a line in MAY_IMPORT: {sorted(apps - set(MAY_IMPORT))}"
+
+
 def test_every_named_exception_is_still_needed() -> None:
     stale = [(path, app) for path, app in EXCEPTIONS if app not in _imported_apps(ROOT / path)]
     assert not stale, f"remove these from EXCEPTIONS and docs/architecture.md: {stale}"
