@@ -7,7 +7,8 @@ from django import forms
 from fanshelf.accounts.models import Pseud, User
 from fanshelf.bookmarks.actions import BookmarkFields, ExternalFields
 from fanshelf.bookmarks.models import Bookmark
-from fanshelf.core.numbers import IdChoiceField
+from fanshelf.bookmarks.work_filters import MAX_TAGS, WorkFilters, closures, resolve_tag_names
+from fanshelf.core.numbers import IdChoiceField, NotANumber, number_message, parse_digits
 from fanshelf.tags.models import RATINGS
 
 
@@ -64,6 +65,26 @@ class ExternalWorkForm(forms.Form):
         )  # fmt: skip
 
 
+class TagNamesInput(forms.TextInput):
+    """Comma-separated names; a repeated parameter (include=A&include=B, as the works listings write) adds more."""
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> str:
+        values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name) or ""]
+        return ", ".join(value for value in values if value.strip())
+
+
+def _tag_names_field(label: str) -> forms.CharField:
+    return forms.CharField(
+        required=False, max_length=2000, label=label, widget=TagNamesInput, help_text="Canonical tags, separated "
+        "with commas; their synonyms and subtags count too.",
+    )  # fmt: skip
+
+
+def _count_field(label: str) -> forms.CharField:
+    # Text, not type=number, as on the works listings: "1,000" is accepted there too.
+    return forms.CharField(required=False, max_length=40, label=label, widget=forms.TextInput({"inputmode": "numeric"}))
+
+
 class BookmarkFilterForm(forms.Form):
     """A bookmark listing's filters and sorts, as GET parameters."""
 
@@ -78,6 +99,53 @@ class BookmarkFilterForm(forms.Form):
     work_tag = forms.CharField(
         required=False, max_length=150, label="Tag of the bookmarked work", help_text="Its synonyms and subtags too."
     )
+    include = _tag_names_field("Bookmarked works' tags: all of")
+    exclude = _tag_names_field("Bookmarked works' tags: none of")
+    rating = forms.MultipleChoiceField(
+        required=False, label="Rating", choices=[(n, n) for n in RATINGS], widget=forms.CheckboxSelectMultiple
+    )
+    complete = forms.ChoiceField(
+        required=False,
+        label="Completion status",
+        choices=[("", "All"), ("1", "Complete works only"), ("0", "Works in progress only")],
+    )
+    words_from = _count_field("Words from")
+    words_to = _count_field("Words to")
     sort = forms.ChoiceField(
         required=False, label="Sort by", choices=[("", "Date bookmarked"), ("updated", "Date updated")]
     )
+
+    def _tags(self, name: str) -> list[frozenset[int]]:
+        names = split_names(self.cleaned_data.get(name) or "")
+        if len(names) > MAX_TAGS:
+            self.add_error(name, f"Choose at most {MAX_TAGS} tags.")
+            return []
+        tags, unknown = resolve_tag_names(names)
+        if unknown:
+            self.add_error(name, "No canonical tag is named " + ", ".join(f"“{n}”" for n in unknown) + ".")
+        return closures(tags)
+
+    def _count(self, name: str) -> int | None:
+        raw = (self.cleaned_data.get(name) or "").strip().replace(",", "")
+        if not raw:
+            return None
+        try:
+            return parse_digits(raw)
+        except NotANumber:
+            self.add_error(name, number_message(str(self.fields[name].label), raw))
+            return None
+
+    def clean(self) -> dict[str, Any]:
+        """The bookmarked works' filters, resolved once, as `works` (a WorkFilters)."""
+        data = super().clean() or {}
+        include, exclude = self._tags("include"), self._tags("exclude")
+        complete = {"1": True, "0": False}.get(data.get("complete") or "")
+        data["works"] = WorkFilters(
+            include=include,
+            exclude=frozenset().union(*exclude),
+            ratings=tuple(data.get("rating") or ()),
+            complete=complete,
+            words_from=self._count("words_from"),
+            words_to=self._count("words_to"),
+        )
+        return data

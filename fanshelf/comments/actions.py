@@ -75,8 +75,10 @@ def post_comment(
     parent: Comment | None = None,
     guest_name: str = "",
     guest_email: str = "",
+    guest_wants_replies: bool = False,
 ) -> Comment:
-    """A comment (or a reply to `parent`) by a user under one of their pseuds, or by a guest with a name and email.
+    """A comment (or a reply to `parent`) by a user under one of their pseuds, or by a guest with a name and email
+    (who may ask to be emailed published replies: `guest_wants_replies`).
 
     Refused on drafts, unposted chapters and frozen threads, where the work's setting does not allow this
     commenter, and for guests on restricted works. On a work whose comments wait for approval it is held,
@@ -116,6 +118,7 @@ def post_comment(
             pseud=pseud if user is not None else None,
             guest_name=guest_name if user is None else "",
             guest_email=guest_email.strip() if user is None else "",
+            guest_wants_replies=user is None and guest_wants_replies,
             text=cleaned,
             status=CommentStatus.HELD if held else CommentStatus.PUBLISHED,
         )

@@ -62,6 +62,8 @@ class Comment(models.Model):
     pseud = models.ForeignKey(Pseud, null=True, blank=True, on_delete=models.SET_NULL, related_name="comments")
     guest_name = models.CharField(max_length=100, blank=True)
     guest_email = models.EmailField(blank=True, help_text="Never shown; for reply notifications only.")
+    # A guest's address is used only when they ask for it: off unless they ticked "Email me replies".
+    guest_wants_replies = models.BooleanField(default=False)
     text = models.TextField(blank=True)
     status = models.CharField(max_length=16, choices=CommentStatus.choices, default=CommentStatus.PUBLISHED)
     frozen = models.BooleanField(default=False, help_text="On a top-level comment: its thread takes no replies.")

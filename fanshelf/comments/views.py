@@ -47,6 +47,7 @@ def _post(request: HttpRequest, work: Work, chapter: Chapter | None, parent: Com
             comment = actions.post_comment(
                 work, data["text"], user=user, pseud=data.get("pseud"), chapter=chapter, parent=parent,
                 guest_name=data.get("guest_name", ""), guest_email=data.get("guest_email", ""),
+                guest_wants_replies=data.get("guest_wants_replies", False),
             )  # fmt: skip
         except ValidationError as error:
             _show_errors(form, error)

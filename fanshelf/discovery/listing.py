@@ -12,8 +12,10 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
+from django.apps import apps
 from django.conf import settings
 from django.core.paginator import Page, Paginator
+from django.db.models import F
 from django.http import HttpRequest, QueryDict
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -26,7 +28,7 @@ from fanshelf.discovery.query import WorkQuery
 from fanshelf.discovery.reader_sets import shelf_version
 from fanshelf.discovery.search import FacetCount, SearchResult, execute
 from fanshelf.tags.models import TagType
-from fanshelf.works.blurbs import render_blurb
+from fanshelf.works.blurbs import render_blurb, with_updated_marker
 from fanshelf.works.models import Work
 
 if TYPE_CHECKING:
@@ -137,7 +139,22 @@ def blurbs_in_order(work_ids: list[int], request: HttpRequest) -> list[SafeStrin
     if missing:
         for work in Work.objects.filter(pk__in=missing).for_blurbs():
             found[work.pk] = _blurbs.put(keys[work.pk], render_blurb(work, viewer))
-    return [found[pk] for pk in shown if pk in found]
+    updated = updated_since_read(viewer, shown)
+    return [with_updated_marker(found[pk]) if pk in updated else found[pk] for pk in shown if pk in found]
+
+
+def updated_since_read(viewer: Viewer, work_ids: list[int]) -> set[int]:
+    """Which of these works had a chapter posted after the reader last opened them (the reading app's history,
+    looked up by name as reader_sets.py does: discovery and reading do not import each other). One query for the
+    page; none for a guest or a reader who keeps no history."""
+    if not viewer.is_authenticated or not getattr(viewer, "keep_history", False) or not work_ids:
+        return set()
+    try:
+        reading = apps.get_model("reading", "Reading")
+    except LookupError:  # the reading app is not installed: nobody has a history
+        return set()
+    read = reading.objects.filter(user_id=viewer.pk, work_id__in=work_ids, work__revised_at__gt=F("last_read_at"))
+    return set(read.values_list("work_id", flat=True))
 
 
 def page_of(result: SearchResult, blurbs: list[SafeString]) -> Page:  # type: ignore[type-arg]

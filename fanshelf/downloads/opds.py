@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.paginator import Page
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef, Q
 from django.http import Http404, HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -27,7 +28,10 @@ from fanshelf.downloads.feeds import add_work_item
 from fanshelf.downloads.xhtml import xml_text
 from fanshelf.tags.graph import filter_ids_by_tag
 from fanshelf.tags.models import Tag, TagType, tag_to_url_part
-from fanshelf.works.models import Work, WorkQuerySet
+from fanshelf.works.models import Creatorship, SeriesEntry, Work, WorkQuerySet
+
+if TYPE_CHECKING:
+    from fanshelf.accounts.models import User
 
 NAVIGATION = "application/atom+xml;profile=opds-catalog;kind=navigation"
 ACQUISITION = "application/atom+xml;profile=opds-catalog;kind=acquisition"
@@ -168,6 +172,32 @@ def root_sections() -> list[Section]:
 def shelves_section() -> Section:
     """The root's entry for a signed-in reader's shelves."""
     return Section("My shelves", _url("opds_shelves"), "Your reading shelves.", kind=NAVIGATION)
+
+
+def subscriptions_section() -> Section:
+    """The root's entry for a signed-in reader's subscriptions."""
+    return Section("My subscriptions", _url("opds_subscriptions"), "New works and chapters you subscribed to.")
+
+
+def subscribed_works(reader: User) -> WorkQuerySet:
+    """Works the reader may list that their subscriptions are about, latest posted first: the works they follow
+    (a new chapter moves a work up), and the works of the creators and series they follow.
+
+    The inbox app sits above downloads, so its Subscription model is looked up by name, as discovery reaches the
+    reading app's shelves. An anonymous work is never found through a creator or a series subscription, whoever
+    asks: it would tell the reader whose it is (the inbox never announces it to those subscribers either).
+    """
+    try:
+        subscription = apps.get_model("inbox", "Subscription")
+    except LookupError:  # the inbox app is not installed: nobody subscribes
+        return Work.objects.none()
+    mine = subscription.objects.filter(user=reader)
+    followed_creators = mine.filter(creator__isnull=False).values("creator_id")
+    followed_series = mine.filter(series__isnull=False).values("series_id")
+    by_creator = Exists(Creatorship.objects.filter(work=OuterRef("pk"), pseud__user__in=followed_creators))
+    in_series = Exists(SeriesEntry.objects.filter(work=OuterRef("pk"), series__in=followed_series))
+    followed = Q(pk__in=mine.filter(work__isnull=False).values("work_id")) | Q(by_creator | in_series, anonymous=False)
+    return Work.objects.listed_for(reader).filter(followed).for_blurbs().newest_first()
 
 
 def shelf_sections(shelves: dict[str, str]) -> list[Section]:

@@ -17,5 +17,6 @@ urlpatterns = [
     path("opds/search/", views.opds_search, name="opds_search"),
     path("opds/shelves/", views.opds_shelves, name="opds_shelves"),
     path("opds/shelves/<str:shelf>/", views.opds_shelf, name="opds_shelf"),
+    path("opds/subscriptions/", views.opds_subscriptions, name="opds_subscriptions"),
     path("opds/opensearch.xml", views.opensearch, name="opensearch"),
 ]

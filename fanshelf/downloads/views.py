@@ -117,7 +117,7 @@ def tag_works_feed(request: HttpRequest, tag_name: str) -> HttpResponse:
 def opds_root(request: HttpRequest) -> HttpResponse:
     sections = opds.root_sections()
     if request.user.is_authenticated:
-        sections.append(opds.shelves_section())
+        sections += [opds.shelves_section(), opds.subscriptions_section()]
     feed = opds.navigation_feed("Catalogue", request, sections)
     return _feed_response(feed, request)
 
@@ -198,6 +198,16 @@ def opds_shelf(request: HttpRequest, shelf: str) -> HttpResponse:
     works = shelved.order_by("-shelf_entries__added_at", "-pk").for_blurbs()
     page = paginate(request, works, per_page=opds.PER_PAGE)
     return _feed_response(opds.acquisition_feed(SHELF_LABELS[shelf], request, page), request)
+
+
+@require_GET
+@accepts_basic_auth
+def opds_subscriptions(request: HttpRequest) -> HttpResponse:
+    """The latest works and chapters of what the signed-in reader subscribes to (opds.subscribed_works)."""
+    if not request.user.is_authenticated:
+        return challenge()
+    page = paginate(request, opds.subscribed_works(request.user), per_page=opds.PER_PAGE)
+    return _feed_response(opds.acquisition_feed("My subscriptions", request, page), request)
 
 
 @require_GET

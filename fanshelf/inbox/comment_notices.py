@@ -5,6 +5,9 @@ The comments app sends its signals after its transaction commits, so mail goes o
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core.mail import EmailMessage
 from django.urls import NoReverseMatch
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
@@ -29,7 +32,7 @@ def excerpt(comment: Comment) -> str:
     return Truncator(strip_tags(comment.text)).chars(300)
 
 
-def _commenter_name(comment: Comment, recipient: User) -> str:
+def _commenter_name(comment: Comment, recipient: User | AnonymousUser) -> str:
     """A creator commenting on their own anonymous work stays anonymous to those who may not know them."""
     work = comment.work
     author = comment.user
@@ -69,6 +72,8 @@ def comment_posted(comment: Comment) -> None:
             _email(creator, delivery)
     if parent_user_id is not None:
         _tell_parent_author(comment, parent_user_id)
+    if comment.status == CommentStatus.PUBLISHED:
+        _email_guest_parent(comment)
 
 
 def comment_approved(comment: Comment) -> None:
@@ -76,6 +81,8 @@ def comment_approved(comment: Comment) -> None:
     parent_user_id = _parent_user_id(comment)
     if comment.status == CommentStatus.PUBLISHED and parent_user_id is not None:
         _tell_parent_author(comment, parent_user_id)
+    if comment.status == CommentStatus.PUBLISHED:
+        _email_guest_parent(comment)
 
 
 def _parent_user_id(comment: Comment) -> int | None:
@@ -101,6 +108,22 @@ def _tell_parent_author(comment: Comment, user_id: int) -> None:
     deliver(recipient, delivery)
     if recipient.reply_emails:
         _email(recipient, delivery)
+
+
+def _email_guest_parent(comment: Comment) -> None:
+    """A guest who ticked "Email me replies" hears of a published reply to their comment, by email only (they have
+    no inbox). Their address goes into the To header and nowhere else; nothing is sent if the reply is their own
+    (same address) or if the work is no longer one a guest may read."""
+    parent = comment.parent
+    if parent is None or parent.user_id is not None or not parent.guest_wants_replies or not parent.guest_email:
+        return
+    if parent.status != CommentStatus.PUBLISHED or comment.guest_email.lower() == parent.guest_email.lower():
+        return
+    if not Work.objects.posted_visible_to(AnonymousUser()).filter(pk=comment.work_id).exists():
+        return
+    subject = f"{_commenter_name(comment, AnonymousUser())} replied to your comment on {_place(comment)}"
+    body = f"{subject}:\n\n{excerpt(comment)}\n\nRead and reply: {absolute_url(comment_url(comment))}\n"
+    EmailMessage(f"[{settings.SITE_NAME}] {subject}", body, None, [parent.guest_email]).send(fail_silently=True)
 
 
 def _email(user: User, delivery: Delivery) -> None:

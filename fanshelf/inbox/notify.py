@@ -17,8 +17,8 @@ from django.urls import reverse
 from fanshelf.accounts.models import User
 from fanshelf.core.site_url import absolute_url
 from fanshelf.inbox.actions import Delivery, deliver, deliver_to_many
-from fanshelf.inbox.models import EntryKind, Subscription
-from fanshelf.works.models import SeriesEntry, Work
+from fanshelf.inbox.models import EntryKind, InboxEntry, Subscription
+from fanshelf.works.models import Series, SeriesEntry, Work
 
 UNSUBSCRIBE_SALT = "fanshelf.inbox.unsubscribe"
 
@@ -62,7 +62,8 @@ def announce_posting(work_id: int, kind: str) -> None:
 
     Only a work every signed-in reader may list is announced (never a draft, a hidden or an unrevealed work);
     subscribers are all signed in, so a restricted work reaches them. An anonymous work is announced to the work's
-    own subscribers only: telling a creator's or a series' subscribers would say whose it is.
+    own subscribers only: telling a creator's or a series' subscribers would say whose it is. A revealed work
+    (kind "revealed") is announced as a newly posted one.
     """
     work = Work.objects.listed_for_users().filter(pk=work_id).first()
     if work is None:
@@ -91,11 +92,35 @@ def announce_posting(work_id: int, kind: str) -> None:
     _fan_out(work, subscriptions.exclude(user_id__in=creator_ids), delivery)
 
 
+def announce_series_entry(work_id: int, series_id: int) -> None:
+    """Tell a series' subscribers that a posted work joined it, under the same rules as a new work's notice."""
+    work = Work.objects.listed_for_users().filter(pk=work_id, anonymous=False).first()
+    series = Series.objects.filter(pk=series_id, entries__work_id=work_id).first()
+    if work is None or series is None:  # unlisted, anonymous, or taken out of the series again before commit
+        return
+    creator_ids = set(work.creatorships.values_list("pseud__user_id", flat=True))
+    delivery = Delivery(
+        EntryKind.SUBSCRIPTION,
+        f"New work in the series “{series.title}” by {_creator_names(work)}: “{work.title}”",
+        url=work.get_absolute_url(),
+        work_id=work.pk,
+        names_creators=True,
+    )
+    _fan_out(work, Subscription.objects.filter(series=series).exclude(user_id__in=creator_ids), delivery)
+
+
 def _fan_out(work: Work, subscriptions: Iterable[Subscription], delivery: Delivery) -> None:
     """One entry per active subscriber (several subscriptions to one work tell a person once)."""
     chosen: dict[int, Subscription] = {}
     for subscription in subscriptions:
         chosen.setdefault(subscription.user_id, subscription)
+    if delivery.names_creators:
+        # A new work is news once: not again when it joins a series, joins a second one, or is revealed again.
+        told = InboxEntry.objects.filter(
+            user_id__in=list(chosen), work_id=work.pk, kind=EntryKind.SUBSCRIPTION, names_creators=True
+        ).values_list("user_id", flat=True)
+        for user_id in told:
+            chosen.pop(user_id, None)
     # announce_posting only gets here for works every signed-in reader may open, so no per-person check is needed.
     readers = {user.pk: user for user in User.objects.filter(pk__in=list(chosen), is_active=True)}
     deliver_to_many([(user, user.subscription_emails == "hourly") for user in readers.values()], delivery)

@@ -13,12 +13,14 @@ from fanshelf.accounts.models import User
 from fanshelf.comments.models import Comment
 from fanshelf.comments.signals import comment_approved, comment_posted
 from fanshelf.inbox import comment_notices
-from fanshelf.inbox.notify import announce_citation, announce_posting
-from fanshelf.works.models import RelatedWork, Work, WorkChange
+from fanshelf.inbox.notify import announce_citation, announce_posting, announce_series_entry
+from fanshelf.works.models import RelatedWork, Series, Work, WorkChange
+from fanshelf.works.series import work_joined_series
 from fanshelf.works.signals import parent_cited
 
 # Outbox kinds that mean "readers can now read something new"; announce_posting checks the work is listed.
-ANNOUNCED_KINDS = frozenset({"created", "posted", "chapter_posted"})
+# A revealed work (set_work_flags unrevealed=False) is news as a newly posted one is.
+ANNOUNCED_KINDS = frozenset({"created", "posted", "chapter_posted", "revealed"})
 
 
 @receiver(post_save, sender=WorkChange, dispatch_uid="inbox.announce_posting")
@@ -30,6 +32,13 @@ def on_work_change(sender: type[WorkChange], instance: WorkChange, created: bool
         return
     # After commit: a rolled-back post tells nobody, and the fan-out holds no write lock others wait on.
     transaction.on_commit(partial(announce_posting, int(instance.work_id), instance.kind))
+
+
+@receiver(work_joined_series, dispatch_uid="inbox.announce_series_entry")
+def on_work_joined_series(sender: object, work: Work, series: Series, **kwargs: Any) -> None:
+    # A draft joining a series is announced when posted (announce_posting tells the series' subscribers then).
+    if work.posted:
+        transaction.on_commit(partial(announce_series_entry, work.pk, series.pk))
 
 
 @receiver(parent_cited, dispatch_uid="inbox.announce_citation")

@@ -384,7 +384,8 @@ def set_work_flags(
     for name in changed:
         setattr(work, name, wanted[name])
     work.save(update_fields=[*changed, "edited_at"])
-    _record_change(work, "visibility")
+    # Its own outbox kind, so the inbox can announce a revealed work as it would a newly posted one.
+    _record_change(work, "revealed" if "unrevealed" in changed and not work.unrevealed else "visibility")
     return True
 
 

@@ -108,3 +108,15 @@ def render_blurb(work: Work, viewer: Viewer) -> SafeString:
         "Complete Work" if complete else "Work in Progress", "Complete" if complete else "In progress",
         _tag_list(work, viewer), summary if work.summary else "", _stats(work),
     )  # fmt: skip
+
+
+# Where a blurb's per-reader marker goes: right after its opening tag, before the date.
+_MARKER_SLOT = '<p class="datetime">'
+
+
+def with_updated_marker(blurb: SafeString) -> SafeString:
+    """The blurb with "Updated since you last read". Added per request around a memoised blurb, which stays the
+    same for every reader of its variant (discovery/listing.py), so the marker never goes into the memo."""
+    head, slot, rest = blurb.partition(_MARKER_SLOT)
+    marker = format_html('<p class="updated-since-read">{}</p>', "Updated since you last read")
+    return mark_safe(head + marker + slot + rest)  # parts of safe HTML, cut at a tag boundary

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.dispatch import Signal
 
 from fanshelf.accounts.models import User
 from fanshelf.core.sanitize import sanitize_notes
@@ -16,6 +17,10 @@ from fanshelf.works.models import Series, SeriesEntry, Work, WorkChange
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
+
+# Sent (with work= and series=) when a work joins a series, inside the transaction: the inbox tells the series'
+# subscribers after commit, and only if the work is posted and listed by then.
+work_joined_series = Signal()
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,7 @@ def add_to_series(work: Work, user: User, series_title: str) -> Series:
         last = series.entries.aggregate(last=Max("position"))["last"] or 0
         SeriesEntry.objects.create(series=series, work=work, position=last + 1)
         WorkChange.objects.create(work_id=work.pk, kind="series")
+        work_joined_series.send(sender=Series, work=work, series=series)
     return series
 
 

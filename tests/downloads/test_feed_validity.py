@@ -19,6 +19,7 @@ from django.urls import URLPattern, reverse
 
 from fanshelf.accounts.models import User
 from fanshelf.downloads import urls as download_urls
+from fanshelf.inbox.actions import subscribe
 from fanshelf.reading.actions import shelve
 from fanshelf.tags.models import Tag, tag_to_url_part
 from tests.factories import PASSWORD, make_work
@@ -40,9 +41,13 @@ FEEDS: dict[str, list[str]] = {
     "opds_search": [reverse("downloads:opds_search") + "?q=Lantern", reverse("downloads:opds_search")],
     "opds_shelves": [reverse("downloads:opds_shelves")],
     "opds_shelf": [reverse("downloads:opds_shelf", args=["to-read"])],
+    "opds_subscriptions": [
+        reverse("downloads:opds_subscriptions"),
+        reverse("downloads:opds_subscriptions") + "?page=2",
+    ],
 }
 # A reader's own shelves: guests are asked to log in (tests/reading/test_opds_shelves.py checks the challenge).
-SIGNED_IN_ONLY = {"opds_login", "opds_shelves", "opds_shelf"}
+SIGNED_IN_ONLY = {"opds_login", "opds_shelves", "opds_shelf", "opds_subscriptions"}
 
 
 def _is_iri(value: str) -> bool:
@@ -124,12 +129,13 @@ def basic(user: User) -> str:
 @pytest.fixture
 def archive(author: User, reader: User) -> None:
     """Enough works for two pages of new works, in a canonical fandom, one anonymous and one restricted; the
-    reader has the anonymous one on their to-read shelf."""
+    reader has the anonymous one on their to-read shelf and subscribes to the author."""
     for number in range(25):
         make_work(author, title=f"Lantern {number}", summary="Gulls, counted <em>twice</em>.")
     unsigned = make_work(author, title="Lantern, unsigned", anonymous=True)
     make_work(author, title="Lantern, for readers", restricted=True)
     shelve(reader, unsigned, "to-read")
+    subscribe(reader, creator=author)
     Tag.objects.filter(name=FANDOM).update(canonical=True)
 
 
