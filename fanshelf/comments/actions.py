@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from difflib import SequenceMatcher
 
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -217,3 +218,30 @@ def set_thread_frozen(comment: Comment, user: User, frozen: bool) -> Comment:
     with transaction.atomic(durable=True):
         Comment.objects.filter(pk=comment.root_id).update(frozen=frozen)
     return Comment.objects.get(pk=comment.root_id)
+
+
+_STOP_REPLIES_SALT = "fanshelf.comments.stop-replies"
+
+
+def stop_replies_token(comment: Comment) -> str:
+    """The signed part of the link in a guest's reply email that stops those emails; it names one comment."""
+    return signing.dumps(comment.pk, salt=_STOP_REPLIES_SALT)
+
+
+def comment_for_stop_token(comment_id: int, token: str) -> Comment | None:
+    """The guest comment a stop link names, or None for a forged, damaged or mismatched one."""
+    try:
+        signed_id = signing.loads(token, salt=_STOP_REPLIES_SALT)
+    except signing.BadSignature:
+        return None
+    if signed_id != comment_id:
+        return None
+    return Comment.objects.filter(pk=comment_id, user__isnull=True).first()
+
+
+@transaction.atomic
+def stop_guest_replies(comment: Comment) -> Comment:
+    """A guest no longer wants emails about replies to this comment."""
+    comment.guest_wants_replies = False
+    comment.save(update_fields=["guest_wants_replies"])
+    return comment

@@ -11,5 +11,6 @@ urlpatterns = [
     path("comments/<int:comment_id>/thread/", views.thread, name="thread"),
     path("comments/<int:comment_id>/reply/", views.reply, name="reply"),
     path("comments/<int:comment_id>/edit/", views.edit, name="edit"),
+    path("comments/<int:comment_id>/stop-replies/<str:token>/", views.stop_replies, name="stop_replies"),
     path("comments/<int:comment_id>/<slug:what>/", views.moderate, name="moderate"),
 ]

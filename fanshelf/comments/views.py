@@ -129,3 +129,15 @@ def moderate(request: HttpRequest, comment_id: int, what: str) -> HttpResponse:
         messages.success(request, f"Done: {what}.")
     gone = what in ("delete", "spam") or not Comment.objects.filter(pk=comment.pk).exists()
     return redirect(f"{work.get_absolute_url()}#comments" if gone else permalink_target(request.user, work, comment))
+
+
+def stop_replies(request: HttpRequest, comment_id: int, token: str) -> HttpResponse:
+    """The link in a guest's reply email: a page with one button (so a mail scanner opening the link changes
+    nothing), which stops the emails. No login: the signed token is the credential; the form has a CSRF token."""
+    comment = actions.comment_for_stop_token(comment_id, token)
+    if comment is None:
+        raise Http404("This link is not valid.")
+    stopped = request.method == "POST"
+    if stopped:
+        actions.stop_guest_replies(comment)
+    return render(request, "comments/stop_replies.html", {"stopped": stopped or not comment.guest_wants_replies})

@@ -8,11 +8,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.mail import EmailMessage
-from django.urls import NoReverseMatch
+from django.urls import NoReverseMatch, reverse
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
 from fanshelf.accounts.models import User
+from fanshelf.comments.actions import stop_replies_token
 from fanshelf.comments.models import Comment, CommentStatus
 from fanshelf.core.site_url import absolute_url
 from fanshelf.inbox.actions import Delivery, deliver
@@ -122,7 +123,11 @@ def _email_guest_parent(comment: Comment) -> None:
     if not Work.objects.posted_visible_to(AnonymousUser()).filter(pk=comment.work_id).exists():
         return
     subject = f"{_commenter_name(comment, AnonymousUser())} replied to your comment on {_place(comment)}"
-    body = f"{subject}:\n\n{excerpt(comment)}\n\nRead and reply: {absolute_url(comment_url(comment))}\n"
+    stop = reverse("comments:stop_replies", args=[parent.pk, stop_replies_token(parent)])
+    body = (
+        f"{subject}:\n\n{excerpt(comment)}\n\nRead and reply: {absolute_url(comment_url(comment))}\n\n"
+        f"Stop emails about replies to your comment: {absolute_url(stop)}\n"
+    )
     EmailMessage(f"[{settings.SITE_NAME}] {subject}", body, None, [parent.guest_email]).send(fail_silently=True)
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from fanshelf.core.numbers import IdsChoiceField
 from fanshelf.tags.actions import BinAction, TagEdit
 from fanshelf.tags.models import Tag, TagQuerySet
 
@@ -30,11 +31,9 @@ def tag_named(text: str) -> Tag | None:
     return tags[0] if tags else None
 
 
-def tag_checkboxes(queryset: TagQuerySet, label: str) -> forms.ModelMultipleChoiceField[Tag]:
+def tag_checkboxes(queryset: TagQuerySet, label: str) -> IdsChoiceField:
     """Checkboxes over some of the tag's links, to remove them."""
-    return forms.ModelMultipleChoiceField(
-        queryset=queryset, label=label, required=False, widget=forms.CheckboxSelectMultiple
-    )
+    return IdsChoiceField(queryset=queryset, label=label, required=False, widget=forms.CheckboxSelectMultiple)
 
 
 class TagEditForm(forms.Form):
@@ -103,7 +102,7 @@ class BinForm(forms.Form):
 
     def __init__(self, bin_tags: TagQuerySet, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["tags"] = forms.ModelMultipleChoiceField(
+        self.fields["tags"] = IdsChoiceField(
             queryset=bin_tags, widget=forms.CheckboxSelectMultiple, error_messages={"required": "Check some tags."}
         )
 

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
 from django.test import Client
+from django.urls import reverse
 
 from fanshelf.accounts.models import User
 from fanshelf.comments import actions
+from fanshelf.comments.actions import stop_replies_token
 from fanshelf.comments.models import Comment
 from fanshelf.works.actions import WorkFields, update_work
 from fanshelf.works.models import Work
@@ -128,3 +132,33 @@ def test_the_creator_of_an_anonymous_work_stays_anonymous_in_the_guest_email(
     [message] = mails_to_wren()
     assert "Anonymous (creator of the work)" in message.subject
     assert author.default_pseud().name not in f"{message.subject} {message.body}"
+
+
+def test_the_link_in_a_guests_reply_email_stops_further_emails(
+    open_work: Work, author: User, reader: User, guest: Client, django_capture_on_commit_callbacks: Capture
+) -> None:
+    parent = guest_comment(open_work, asks=True)
+    reply(open_work, author, parent, django_capture_on_commit_callbacks)
+    [message] = mails_to_wren()
+    link = re.search(r"Stop emails about replies to your comment: (\S+)", str(message.body))
+    assert link is not None
+    path = urlsplit(link.group(1)).path
+    page = guest.get(path)  # opening the link (a mail scanner may) changes nothing
+    assert page.status_code == 200
+    parent.refresh_from_db()
+    assert parent.guest_wants_replies
+    assert guest.post(path).status_code == 200
+    parent.refresh_from_db()
+    assert not parent.guest_wants_replies
+    reply(open_work, reader, parent, django_capture_on_commit_callbacks)
+    assert len(mails_to_wren()) == 1  # nothing new
+
+
+def test_a_forged_or_borrowed_stop_link_is_not_found(open_work: Work, guest: Client) -> None:
+    first, second = guest_comment(open_work, asks=True), guest_comment(open_work, asks=True)
+    borrowed = reverse("comments:stop_replies", args=[second.pk, stop_replies_token(first)])
+    forged = reverse("comments:stop_replies", args=[first.pk, "1:forged"])
+    assert guest.post(borrowed).status_code == 404
+    assert guest.post(forged).status_code == 404
+    second.refresh_from_db()
+    assert second.guest_wants_replies

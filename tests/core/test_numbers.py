@@ -167,3 +167,11 @@ def test_a_comment_pseud_past_any_id_is_refused_with_a_message(reader: User) -> 
     form = CommentForm({"pseud": "9" * 40, "text": STORY}, user=reader)
     assert not form.is_valid()
     assert "pseud" in form.errors
+
+
+def test_a_wrangling_bin_choice_past_any_id_is_a_form_error(author: User, moderator_client: Client) -> None:
+    make_work(author, characters=["Mira Vance"])
+    bin_page = reverse("tags:bin", args=["Tidewater Chronicles", "character"])
+    response = moderator_client.post(bin_page, {"tags": ["9" * 30], "action": "canonical"})
+    assert response.status_code in (200, 400)
+    assert "Select a valid choice" in text_of(response.content.decode())
