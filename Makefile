@@ -68,7 +68,7 @@ test-deps:
 test: install test-deps
 	$(BIN)/python -m tests.run_passes "$(PG_TEST_URL)"
 
-lint:
+lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/mypy fanshelf tests bench
