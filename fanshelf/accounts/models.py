@@ -44,6 +44,26 @@ class UserManager(DjangoUserManager["User"]):
         return user
 
 
+class Reuse(models.TextChoices):
+    """A creator's answer to "may others make this from my work?" (podfic, translation, remix, AI training)."""
+
+    YES = "yes", "Yes"
+    ASK = "ask", "Ask me first"
+    NO = "no", "No"
+
+
+class AiDisclosure(models.TextChoices):
+    """How a work says it was made."""
+
+    NONE = "none", "No AI used"
+    ASSISTED = "assisted", "AI-assisted"
+    GENERATED = "generated", "AI-generated"
+
+
+def _reuse_preference(label: str, default: str) -> models.CharField[str, str]:
+    return models.CharField(label, max_length=3, choices=Reuse.choices, default=default)
+
+
 class User(AbstractUser):
     """An account. Preferences live here; works, comments and bookmarks are made under a Pseud."""
 
@@ -59,6 +79,15 @@ class User(AbstractUser):
     keep_history = models.BooleanField("Keep my reading history", default=True)
     allow_cocreators = models.BooleanField("Allow others to invite me as a co-creator", default=False)
     allow_gifts = models.BooleanField("Allow others to give me works as gifts", default=True)
+    # AO3's "protected users": nobody may cite my works as the parent of theirs.
+    allow_citing = models.BooleanField(
+        "Allow others to cite my works as inspiration, podfic or translation", default=True
+    )
+    # Defaults for the reuse permissions of each new work (the work's own fields, in fanshelf.works, are what count).
+    reuse_podfic = _reuse_preference("Podfic of my works", Reuse.YES)
+    reuse_translation = _reuse_preference("Translations of my works", Reuse.ASK)
+    reuse_remix = _reuse_preference("Remixes and other transformative works of my works", Reuse.YES)
+    reuse_ai_training = _reuse_preference("Training AI on my works", Reuse.NO)
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     # Email preferences for the inbox's notifications (everything also lands in the inbox itself).
     comment_emails = models.CharField(
@@ -171,3 +200,46 @@ class PersonalToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+BLOCK_LIMIT = MUTE_LIMIT = 2000  # per person, as issue 11 asks; accounts/blocking.py enforces them
+
+
+class Block(models.Model):
+    """`blocker` wants nothing from `blocked`: no comments or replies on their works and comments, no kudos, no
+    gifts, no co-creator invitations. The blocked person is not told."""
+
+    blocker = models.ForeignKey(User, on_delete=models.CASCADE, related_name="blocks_made")
+    blocked = models.ForeignKey(User, on_delete=models.CASCADE, related_name="blocked_by")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["blocker", "blocked"], name="one_block_per_pair")]
+
+    def __str__(self) -> str:
+        return f"{self.blocker_id} blocks {self.blocked_id}"
+
+
+class Mute(models.Model):
+    """`muter` no longer sees `muted`'s works, series, bookmarks and comments anywhere they list. Only the muter
+    knows."""
+
+    muter = models.ForeignKey(User, on_delete=models.CASCADE, related_name="mutes_made")
+    muted = models.ForeignKey(User, on_delete=models.CASCADE, related_name="muted_by")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["muter", "muted"], name="one_mute_per_pair")]
+
+    def __str__(self) -> str:
+        return f"{self.muter_id} mutes {self.muted_id}"
+
+
+def has_blocked(blocker_id: int | None, user: User | AnonymousUser | None) -> bool:
+    """Whether the account `blocker_id` blocked `user` (guests are never blocked by account; a blocker cannot be
+    blocked from their own things)."""
+    if blocker_id is None or user is None or not user.is_authenticated or user.pk == blocker_id:
+        return False
+    return Block.objects.filter(blocker_id=blocker_id, blocked_id=user.pk).exists()

@@ -19,6 +19,8 @@ class EntryKind(models.TextChoices):
     REPLY = "reply", "Reply"
     SUBSCRIPTION = "subscription", "Subscription"
     CITATION = "citation", "Citation"
+    INVITATION = "invitation", "Co-creator invitation"
+    GIFT = "gift", "Gift"
 
 
 class InboxEntryQuerySet(models.QuerySet["InboxEntry"]):

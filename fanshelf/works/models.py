@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
-from fanshelf.accounts.models import Pseud, User, is_moderator
+from fanshelf.accounts.models import AiDisclosure, Pseud, Reuse, User, is_moderator
 from fanshelf.tags.models import ADULT_RATINGS, RATINGS, Tag, TagType
 from fanshelf.works.languages import LANGUAGE_NAMES, LANGUAGES, direction
 
@@ -113,6 +113,14 @@ class Work(models.Model):
         max_length=16, choices=CommentPermission.choices, default=CommentPermission.REGISTERED
     )
     moderate_comments = models.BooleanField(default=False, help_text="Comments wait for a creator's approval.")
+    # What others may make from it; a new work takes its creator's preferences (User.reuse_*).
+    reuse_podfic = models.CharField("Podfic", max_length=3, choices=Reuse.choices, default=Reuse.YES)
+    reuse_translation = models.CharField("Translation", max_length=3, choices=Reuse.choices, default=Reuse.ASK)
+    reuse_remix = models.CharField(
+        "Remix and transformative works", max_length=3, choices=Reuse.choices, default=Reuse.YES
+    )
+    reuse_ai_training = models.CharField("AI training", max_length=3, choices=Reuse.choices, default=Reuse.NO)
+    ai_disclosure = models.CharField("AI use", max_length=9, choices=AiDisclosure.choices, default=AiDisclosure.NONE)
     tags = models.ManyToManyField(Tag, related_name="works", blank=True, through="works.WorkTag")
 
     objects = WorkQuerySet.as_manager()
@@ -210,6 +218,48 @@ class Creatorship(models.Model):
         return f"{self.pseud_id} on {self.work_id}"
 
 
+class CreatorInvitation(models.Model):
+    """A creator asked `pseud` to be credited on `work` (and on `chapter`, when one is named). It waits in the
+    invitee's inbox; accepting makes a Creatorship (and a ChapterCreatorship), declining deletes it."""
+
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="invitations")
+    chapter = models.ForeignKey("Chapter", null=True, blank=True, on_delete=models.CASCADE, related_name="invitations")
+    pseud = models.ForeignKey(Pseud, on_delete=models.CASCADE, related_name="creator_invitations")
+    invited_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["work", "pseud"], name="one_invitation_per_pseud")]
+
+    def __str__(self) -> str:
+        return f"{self.pseud_id} invited to {self.work_id}"
+
+
+class Gift(models.Model):
+    """A work given to a pseud on the archive, or to a plain name (someone not here). A refused gift stays
+    recorded so it is not given again, but shows nowhere."""
+
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="gifts")
+    pseud = models.ForeignKey(Pseud, null=True, blank=True, on_delete=models.CASCADE, related_name="gifts")
+    recipient_name = models.CharField(max_length=100, blank=True, help_text="For a recipient who is not a user here.")
+    refused = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["work", "pseud"], condition=Q(pseud__isnull=False), name="one_gift_per_pseud"
+            ),
+            models.CheckConstraint(
+                condition=Q(pseud__isnull=False) | ~Q(recipient_name=""), name="gift_has_a_recipient"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.work_id} for {self.pseud_id or self.recipient_name}"
+
+
 class ChapterQuerySet(models.QuerySet["Chapter"]):
     def posted(self) -> ChapterQuerySet:
         return self.filter(posted=True)
@@ -228,6 +278,8 @@ class Chapter(models.Model):
     word_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(auto_now=True)
+    # Empty unless a chapter names its own creators (a co-written chapter); each is also credited on the work.
+    creators = models.ManyToManyField(Pseud, related_name="chapters", blank=True)
 
     objects = ChapterQuerySet.as_manager()
 
