@@ -4,7 +4,8 @@ Run with `.venv/bin/python bench/bench_comments.py [comments] [repeats]`. It mak
 database and two posted two-chapter works, "Quiet" (no comments) and "Busy", whose first chapter gets `comments`
 comments posted one by one through comments.actions.post_comment (no bulk insert: every comment pays for its
 cleaning, count update, outbox row and inbox notices, as on the site): about a third start threads, the rest reply
-to an earlier comment of the same chapter, so threads reach past the levels the page shows.
+to an earlier comment of the same chapter, so threads reach past the levels the page shows. The page shows each
+thread's first REPLIES_SHOWN replies (comments/threads.py); the thread's own page shows the rest.
 
 Then, through Django's test Client, for a guest and a signed-in reader:
 - the chapter page's first view (one fresh client, once, after cache.clear(); the process is warmed first on
@@ -32,6 +33,7 @@ os.environ["DATABASE_URL"] = ""  # an in-memory SQLite test database, whatever t
 django.setup()
 
 from django.conf import settings  # noqa: E402
+from django.contrib.auth.models import AnonymousUser  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -39,8 +41,8 @@ from django.test.utils import CaptureQueriesContext, setup_test_environment  # n
 
 from fanshelf.accounts.models import User  # noqa: E402
 from fanshelf.comments.actions import post_comment  # noqa: E402
-from fanshelf.comments.models import SHOWN_LEVELS, Comment  # noqa: E402
-from fanshelf.comments.threads import PAGE_PARAM, PER_PAGE  # noqa: E402
+from fanshelf.comments.models import Comment  # noqa: E402
+from fanshelf.comments.threads import PAGE_PARAM, PER_PAGE, REPLIES_SHOWN, Node, page_of_threads  # noqa: E402
 from fanshelf.works.actions import ChapterFields, WorkFields, add_chapter, create_work  # noqa: E402
 from fanshelf.works.models import Chapter, Work  # noqa: E402
 
@@ -117,6 +119,10 @@ def _posting(work: Work, chapter: Chapter, poster: User, repeats: int) -> Measur
     return _median([_timed(lambda: client.post(url, data).status_code) for _ in range(repeats)])
 
 
+def _count_nodes(nodes: list[Node]) -> int:
+    return sum(1 + _count_nodes(node.replies) for node in nodes)
+
+
 def _row(label: str, measure: Measure, base: Measure) -> str:
     ratio_ms = measure.ms / base.ms if base.ms else float("nan")
     ratio_q = measure.queries / base.queries if base.queries else float("nan")
@@ -147,14 +153,18 @@ def main(comments: int, repeats: int) -> None:
     threads = Comment.objects.filter(work=busy, parent=None).count()
     deepest = max(Comment.objects.filter(work=busy).values_list("depth", flat=True), default=0)
     last = max(1, (threads + PER_PAGE - 1) // PER_PAGE)
-    shown: dict[int, int] = {}  # comments on the first and last page of threads: what the page renders grows with these
+    # Comments on the first and last page of threads, as the page shows them (each thread's first REPLIES_SHOWN
+    # replies, five levels deep) and as stored in those threads: what the page renders grows with the first.
+    shown: dict[int, int] = {}
+    stored: dict[int, int] = {}
     roots = list(
         Comment.objects.filter(work=busy, parent=None).order_by("created_at", "pk").values_list("pk", flat=True)
     )
     for number in (1, last):
         top = roots[(number - 1) * PER_PAGE : number * PER_PAGE]
-        replies = Comment.objects.filter(thread__in=top, depth__lt=SHOWN_LEVELS).count()
-        shown[number] = len(top) + replies
+        stored[number] = len(top) + Comment.objects.filter(thread__in=top).count()
+        _, nodes = page_of_threads(AnonymousUser(), busy, busy_chapter, number, first_chapter=busy_chapter.pk)
+        shown[number] = _count_nodes(nodes)
     # Warm the process (templates, URL resolvers, tag tables) on a third work, so the 0-comment "first view" does
     # not pay for the process's first request, and both measured works still count their first hit.
     warm_work, warm_chapter = _make_work(author, "Warm-up")
@@ -168,7 +178,10 @@ def main(comments: int, repeats: int) -> None:
         f"built {comments:,} comments ({threads} threads, deepest reply at level {deepest}) through post_comment"
         f" in {build:.1f} s ({build / max(comments, 1) * 1000:.1f} ms each)"
     )
-    print(f"comments shown: page 1 of threads {shown[1]}, page {last} {shown[last]}")
+    print(
+        f"comments shown (stored in the page's threads): page 1 of threads {shown[1]} ({stored[1]}),"
+        f" page {last} {shown[last]} ({stored[last]}); at most {REPLIES_SHOWN} replies a thread"
+    )
     print(f"median of {repeats}; ms and queries on the 0-comment chapter, then on the {comments:,}-comment one")
     print("| what | 0 ms | N ms | ratio | 0 queries | N queries | ratio | 0 writes | N writes |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "fanshelf.audio",
     "fanshelf.imports",
     "fanshelf.inbox",
+    "fanshelf.moderation",
+    "fanshelf.exports",
 ]
 
 MIDDLEWARE = [
@@ -81,6 +83,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication, so its 429 page has the site's layout; below whitenoise, so static files never count.
+    "fanshelf.core.middleware.RequestRateMiddleware",
+    # After authentication, so a moderator can still reach the switch that turns it off.
+    "fanshelf.core.middleware.ReadOnlyMiddleware",
     # Before anything reads the body (CSRF does), and after authentication, so its 413 page has the site's layout.
     "fanshelf.core.middleware.RequestBodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -139,7 +145,10 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Rate-limit counters must be shared by every worker: Redis when configured, else files under var/.
-_cache_url = env_str("FANSHELF_CACHE_URL")
+_cache_url = FANSHELF_CACHE_URL = env_str("FANSHELF_CACHE_URL")
+# Hits wait this long in a buffer (Redis when FANSHELF_CACHE_URL names one, else the process) before being written
+# in one batch (works/hits.py); 0 writes each hit after its page has gone out.
+FANSHELF_HIT_FLUSH_SECONDS = env_int("FANSHELF_HIT_FLUSH_SECONDS", 2)
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
@@ -167,11 +176,16 @@ ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_USERNAME_MIN_LENGTH = 3
+# Orphaned works are credited to this account (fanshelf/works/orphaning.py); nobody may sign up or rename to it.
+ACCOUNT_USERNAME_BLACKLIST = ["orphan_account"]
 ACCOUNT_PRESERVE_USERNAME_CASING = True
 ACCOUNT_ADAPTER = "fanshelf.accounts.adapter.AccountAdapter"
 # Failed sign-ins through any door (site, admin, password reset, OPDS, tokens) share this limit, per client address
 # and per account name (fanshelf/accounts/limits.py); allauth's own login counters would count the site alone, and
 # count successful logins too, so they are off. Guests may leave kudos this often from one address.
+# Every request but static files, per client address; "off" for none (benchmarks from one address, say).
+_request_rate = env_str("FANSHELF_REQUEST_RATE", "300/5m")
+FANSHELF_REQUEST_RATE = None if _request_rate == "off" else parse_rate(_request_rate, "FANSHELF_REQUEST_RATE")
 FANSHELF_LOGIN_RATE = parse_rate(env_str("FANSHELF_LOGIN_RATE", "5/20s"), "FANSHELF_LOGIN_RATE")
 FANSHELF_GUEST_KUDOS_RATE = parse_rate(env_str("FANSHELF_GUEST_KUDOS_RATE", "30/1h"), "FANSHELF_GUEST_KUDOS_RATE")
 # Who may comment on a new work until its creator chooses: anyone, registered or nobody (works.models).

@@ -5,14 +5,22 @@ from django.urls import include, path
 
 from fanshelf.accounts.views import admin_login, password_reset
 from fanshelf.discovery.views import home
+from fanshelf.moderation.health import healthz
+from fanshelf.works.reuse_views import robots, tdmrep
+from fanshelf.works.sharing_views import gifts
 
 urlpatterns = [
     path("", home, name="home"),
+    # Where the works' AI-training reservations are announced to crawlers (docs/reuse.md).
+    path("robots.txt", robots, name="robots"),
+    path(".well-known/tdmrep.json", tdmrep, name="tdmrep"),
     # Before allauth's and the admin's own: both go through the sign-in limit (fanshelf/accounts/limits.py).
     path("accounts/password/reset/", password_reset),
     path("accounts/", include("allauth.urls")),
     # Listings first: they own /works/, /tags/<name>/works/ and the creator and pseud pages under /users/.
     path("", include("fanshelf.discovery.urls")),
+    # A person's Gifts page (works/sharing_views.py; accounts sits below works and may not name its views).
+    path("users/<str:username>/gifts/", gifts, name="user_gifts"),
     path("users/", include("fanshelf.accounts.urls")),
     path("tags/", include("fanshelf.tags.urls")),
     path("works/", include("fanshelf.works.urls")),
@@ -24,6 +32,9 @@ urlpatterns = [
     path("downloads/", include("fanshelf.downloads.urls")),
     path("audio/", include("fanshelf.audio.urls")),
     path("inbox/", include("fanshelf.inbox.urls")),
+    path("moderation/", include("fanshelf.moderation.urls")),
+    path("healthz", healthz, name="healthz"),
+    path("", include("fanshelf.exports.urls")),
     path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
 ]

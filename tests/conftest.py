@@ -6,9 +6,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from fanshelf.accounts.models import User
+from fanshelf.core import switches
 from fanshelf.discovery.live import reset_shared_index
 from fanshelf.tags.models import CATEGORIES, FIXED_TYPES, RATINGS, WARNINGS, Tag, TagType
 from tests.factories import make_user, signed_in_client
@@ -76,6 +78,16 @@ def _test_settings(settings: Any) -> None:
     """Fast password hashing and static files without a collectstatic manifest."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()  # the process's memory cache outlives a test: limits, switches and memos start empty
+    # A test's database has no site settings row: the defaults, already in the cache as every process has them once
+    # warm, so no page's query count depends on being the first to ask.
+    switches.publish(switches.Switches())
+    # Each hit written once its page has gone out, so a test sees the count at once (tests/works/test_hit_buffer.py
+    # drives the buffer the site uses by default).
+    settings.FANSHELF_HIT_FLUSH_SECONDS = 0
+    # Crawls and browser tests make thousands of requests from one address; tests/core/test_request_rate.py
+    # turns the general limit back on.
+    settings.FANSHELF_REQUEST_RATE = None
     # Live-server threads must not keep PostgreSQL connections open past the test database's teardown.
     for database in settings.DATABASES.values():
         database["CONN_MAX_AGE"] = 0

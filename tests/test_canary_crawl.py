@@ -30,6 +30,7 @@ from django.test import Client
 from django.urls import reverse
 
 from fanshelf.accounts.actions import create_token
+from fanshelf.accounts.blocking import block, mute
 from fanshelf.accounts.models import Pseud, User
 from fanshelf.audio.actions import upload_audio
 from fanshelf.audio.models import AudioFile
@@ -57,6 +58,7 @@ from fanshelf.works.actions import (
 from fanshelf.works.models import Chapter, RelatedWork, RelationKind, Series, Work
 from fanshelf.works.related import ParentReference, approve_link, cite_parent
 from fanshelf.works.series import add_to_series, update_series
+from fanshelf.works.sharing import give
 from tests.audio.samples import mp3_bytes
 from tests.crawl import Answer, Binding, Route, crawl
 from tests.factories import PASSWORD, make_user, make_work
@@ -230,6 +232,8 @@ def seed(folder: Path) -> Archive:
     seed_bookmarks(archive, public, restricted)
     seed_shelves(archive, restricted)
     seed_inbox(archive, public)
+    seed_gifts(archive)
+    seed_blocks(archive)
     created = create_token(owner, canary("token", "name"))
     archive.register("token", "name")
     archive.secret_of["token", created.token.pk] = "token"
@@ -254,6 +258,15 @@ def seed_comments(archive: Archive, public: Work, restricted: Work) -> None:
             mark_spam(posted, owner)
 
 
+def seed_gifts(archive: Archive) -> None:
+    """Every secret work is a gift to the other user: their Gifts page, and each work's "For ...", must show a
+    work only to those who may see it (the restricted one to users, none of the others to anyone but its owner
+    and staff)."""
+    owner, other = archive.users["owner"], archive.users["other"]
+    for pk in sorted(pk for model, pk in archive.secret_of if model == "work"):
+        give(Work.objects.get(pk=pk), owner, [other.username])
+
+
 def seed_inbox(archive: Archive, public: Work) -> None:
     """The owner's inbox gets what the seeded comments would send after commit (the restricted work's comment and
     the held comment carry their secrets into it); the other user subscribes to a public work."""
@@ -263,6 +276,14 @@ def seed_inbox(archive: Archive, public: Work) -> None:
         if ("comment", entry.comment_id) in archive.secret_of:
             archive.secret_of["entry", entry.pk] = archive.secret_of["comment", entry.comment_id or 0]
     subscribe(archive.users["other"], work=public)
+
+
+def seed_blocks(archive: Archive) -> None:
+    """The owner blocked the other user, who must meet refusals (never errors) on the owner's works and comments;
+    the other user muted the moderator, so every page they fetch runs with a mute in force. (Muting someone who has
+    secrets would hide them from the other user and blunt the crawl; the anonymous creator's name is a secret.)"""
+    block(archive.users["owner"], archive.users["other"])
+    mute(archive.users["other"], archive.users["moderator"])
 
 
 def seed_shelves(archive: Archive, restricted: Work) -> None:

@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 
 from fanshelf.accounts.forms import PreferencesForm, PseudForm
 from fanshelf.accounts.models import User
+from fanshelf.discovery.exclusion_forms import ExclusionForm
 from fanshelf.discovery.forms import FilterForm
 from fanshelf.imports.forms import ImportForm
 from fanshelf.tags.forms import BinForm, TagEditForm
@@ -59,7 +60,7 @@ EXAMPLES = settings(
 
 def listing_parameters() -> list[str]:
     """Every filter of the listing form, plus the tag lists the template renders and the page number."""
-    return sorted({*FilterForm(QueryDict()).fields, "include", "exclude", "page"})
+    return sorted({*FilterForm(QueryDict()).fields, "include", "exclude", "page", "exclusions"})
 
 
 def field_names(*form_classes: type[forms.Form] | type[forms.ModelForm[Any]]) -> list[str]:
@@ -109,6 +110,7 @@ def archive(author: User, author_client: Client, moderator: User, moderator_clie
         "edit series": reverse("works:series_edit", args=[series.pk]),
         "pseuds": reverse("accounts:pseuds", args=[username]),
         "preferences": reverse("accounts:preferences", args=[username]),
+        "exclusions": reverse("discovery:exclusions", args=[username]),
         "import": reverse("imports:upload"),
         "tag edit": reverse("tags:edit", args=[CHARACTER]),
     }
@@ -205,6 +207,7 @@ FORM_ROUTES = [
     ),
     FormRoute("pseuds", field_names(PseudForm), lambda a, u: {"name": "Gullwatcher", "description": "Plain."}),
     FormRoute("preferences", field_names(PreferencesForm), lambda a, u: {"time_zone": "UTC", "show_warnings": "on"}),
+    FormRoute("exclusions", field_names(ExclusionForm), lambda a, u: {"tags": FANDOM, "creators": "Saltwind"}),
     FormRoute(
         "import",
         [name for name in field_names(ImportForm) if name != "file"],

@@ -13,6 +13,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from fanshelf.accounts.blocking import block
 from fanshelf.accounts.models import User
 from fanshelf.community.models import Kudos
 from fanshelf.tags.models import Tag
@@ -200,6 +201,23 @@ def test_creator_and_pseud_pages_list_only_what_the_viewer_may_see(
         response = client_for[viewer].get(path)
         assert response.status_code == 200, path
         assert (TITLE in html(response)) is listed, path
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_a_blocked_reader_sees_what_any_reader_sees_but_may_not_comment_or_leave_kudos(
+    state: str, author: User, reader: User, client_for: dict[str, Client]
+) -> None:
+    """A block is about reaching the blocker, not about seeing (issue 11): the blocked reader opens the work as any
+    reader does, and where they could have commented or left kudos they get a 403 instead; elsewhere the same 404."""
+    work = work_in_state(author, state)
+    block(author, reader)
+    client = client_for["reader"]
+    may_open = "reader" in MAY_OPEN[state]
+    assert client.get(work.get_absolute_url()).status_code == (200 if may_open else 404)
+    kudos = client.post(reverse("community:kudos", args=[work.pk]))
+    comment = client.post(reverse("comments:new", args=[work.pk]), {"text": "Hi", "pseud": reader.default_pseud().pk})
+    assert (kudos.status_code, comment.status_code) == ((403, 403) if may_open else (404, 404))
+    assert not Kudos.objects.filter(work=work).exists()
 
 
 def test_a_draft_chapter_of_a_posted_work_is_only_for_its_creator(author: User, client_for: dict[str, Client]) -> None:

@@ -9,8 +9,13 @@ import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth import SESSION_KEY
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -24,7 +29,7 @@ from fanshelf.accounts.models import (
     UsernameChange,
     outranks,
 )
-from fanshelf.accounts.signals import account_deleting
+from fanshelf.accounts.signals import account_deleting, pseud_deleting
 
 PSEUD_NAME_MAX = 40
 PREFERENCE_FIELDS = (
@@ -34,6 +39,12 @@ PREFERENCE_FIELDS = (
     "keep_history",
     "allow_cocreators",
     "allow_gifts",
+    "allow_citing",  # AO3's protected users (works/related.py resolve_parent)
+    # Defaults for each new work's reuse permissions (docs/reuse.md).
+    "reuse_podfic",
+    "reuse_translation",
+    "reuse_remix",
+    "reuse_ai_training",
     "time_zone",
     "comment_emails",
     "reply_emails",
@@ -110,7 +121,7 @@ def attached_items(pseud: Pseud) -> list[str]:
     phrases = []
     for relation in Pseud._meta.related_objects:
         accessor = relation.get_accessor_name()
-        if accessor is None:
+        if accessor is None or relation.hidden:  # a hidden relation ("+") is another's, such as an exclusion
             continue
         count = getattr(pseud, accessor).count() if relation.multiple else int(hasattr(pseud, accessor))
         if count:
@@ -120,19 +131,58 @@ def attached_items(pseud: Pseud) -> list[str]:
     return phrases
 
 
-def delete_pseud(pseud: Pseud) -> None:
-    """Delete a pseud that has nothing made under it. The default pseud cannot be deleted.
+class LeavingWorks(models.TextChoices):
+    """What becomes of the works of a pseud or an account that is deleted."""
 
-    Works keep the pseud they were credited to, so a pseud with works must first have them credited elsewhere
-    (by editing each work's creators): deleting silently would uncredit the works.
+    MOVE = "move", "Move them to another of my pseuds"
+    ORPHAN = "orphan", "Orphan them (hand them to the orphan account)"
+    DELETE = "delete", "Delete them"
+
+
+def delete_pseud(pseud: Pseud, *, works: str = "", target: Pseud | None = None, keep_names: bool = False) -> None:
+    """Delete a pseud. The default pseud cannot be deleted.
+
+    Without a choice (`works` empty: the admin's delete) a pseud with anything made under it is refused, since
+    deleting it silently would uncredit the works. With one, its works are moved to `target` (another of the
+    user's pseuds), orphaned, or deleted (fanshelf.works does that, receiving `pseud_deleting`); its bookmarks,
+    comments and other credits go to `target`, or to the default pseud when the works do not move.
     """
     if pseud.is_default:
         raise ValidationError("Your default pseud cannot be deleted.")
-    attached = attached_items(pseud)
-    if attached:
-        things = ", ".join(attached)
-        raise ValidationError(f"“{pseud.name}” still has {things}. Credit them to another pseud first, then delete it.")
-    pseud.delete()
+    if not works:
+        attached = attached_items(pseud)
+        if attached:
+            things = ", ".join(attached)
+            raise ValidationError(
+                f"“{pseud.name}” still has {things}. Credit them to another pseud first, then delete it."
+            )
+        pseud.delete()
+        return
+    if works not in LeavingWorks.values:
+        raise ValidationError({"works": "Choose what becomes of the pseud’s works."})
+    if works == LeavingWorks.MOVE:
+        if target is None or target.user_id != pseud.user_id or target.pk == pseud.pk:
+            raise ValidationError({"target": "Choose another of your pseuds to move the works to."})
+    else:
+        target = pseud.user.default_pseud()
+    with transaction.atomic():
+        pseud_deleting.send(sender=Pseud, pseud=pseud, works=works, target=target, keep_names=keep_names)
+        _repoint_to(pseud, target)
+        pseud.delete()
+
+
+def _repoint_to(pseud: Pseud, target: Pseud) -> None:
+    """Credit to `target` whatever the person made under `pseud` that still points at it (bookmarks, comments,
+    ...). The apps that credit pseuds sit above accounts, so this goes through Django's relation registry, as
+    attached_items does; rows with their own rules (works, series, gifts) were settled by their app's receiver
+    first."""
+    for relation in Pseud._meta.related_objects:
+        # Only what the person made under the pseud, which names them too; a reader's exclusion of the pseud, say,
+        # must not turn into an exclusion of another of the person's pseuds.
+        made_by_them = any(f.name == "user" for f in relation.related_model._meta.concrete_fields)
+        if (relation.one_to_many or relation.one_to_one) and made_by_them and not relation.hidden:
+            name = relation.field.name
+            relation.related_model._base_manager.filter(**{name: pseud}).update(**{name: target})
 
 
 USERNAME_MIN, USERNAME_MAX = 3, 40
@@ -151,7 +201,8 @@ def check_new_username(user: User, new_username: str) -> str:
         USERNAME_VALIDATOR(name)
     except ValidationError as error:
         raise ValidationError({"username": error.messages}) from error
-    if User.objects.filter(username__iexact=name).exclude(pk=user.pk).exists():
+    reserved = {reserved.lower() for reserved in settings.ACCOUNT_USERNAME_BLACKLIST}
+    if name.lower() in reserved or User.objects.filter(username__iexact=name).exclude(pk=user.pk).exists():
         raise _username_taken_error()
     pseud = user.pseuds.filter(name__iexact=name, is_default=False).first()
     if pseud is not None:
@@ -297,15 +348,55 @@ def user_for_token(secret: str) -> User | None:
     return token.user
 
 
-def delete_account(user: User, *, acting: User | None = None) -> None:
-    """Delete an account, deciding first what becomes of what was made under it: works it made alone are deleted,
-    works made with others lose only its credit (fanshelf.works does both, receiving `account_deleting`, so the
-    listings hear of each). Its pseuds, tokens and kudos go with it.
+def delete_account(
+    user: User,
+    *,
+    acting: User | None = None,
+    works: str = LeavingWorks.DELETE,
+    keep_names: bool = False,
+    delete_comments: bool = False,
+) -> None:
+    """Delete an account, deciding first what becomes of what was made under it: works it made alone are deleted
+    or orphaned (`works`), works made with others lose only its credit (fanshelf.works does both, receiving
+    `account_deleting`, so the listings hear of each). Its pseuds, tokens, kudos, bookmarks, history, shelves,
+    subscriptions, inbox, blocks, mutes and sessions go with it; its comments stay as "(deleted account)" unless
+    `delete_comments`.
 
     Someone deleting another person's account must outrank them (see outranks); people may delete their own.
     """
     if acting is not None and acting.pk != user.pk and not outranks(acting, user):
         raise ValidationError(f"You cannot delete the account “{user.username}”: only a superuser can.")
+    if works not in (LeavingWorks.DELETE, LeavingWorks.ORPHAN):
+        raise ValidationError({"works": "Choose whether to orphan or delete your works."})
     with transaction.atomic():
-        account_deleting.send(sender=User, user=user)
+        account_deleting.send(
+            sender=User, user=user, works=works, keep_names=keep_names, delete_comments=delete_comments
+        )
+        _forget_in_admin_log(user)
+        _end_sessions(user)
         user.delete()
+
+
+def _forget_in_admin_log(user: User) -> None:
+    """The admin's history of changes to this account and its pseuds names them; keep the entries (what a
+    moderator did), without the names."""
+    pseud_ids = [str(pk) for pk in user.pseuds.values_list("pk", flat=True)]
+    for model, ids in ((User, [str(user.pk)]), (Pseud, pseud_ids)):
+        content_type = ContentType.objects.get_for_model(model)
+        LogEntry.objects.filter(content_type=content_type, object_id__in=ids).update(
+            object_repr="(deleted account)", change_message=""
+        )
+
+
+def _end_sessions(user: User) -> None:
+    """Sign the account out everywhere. Sessions are not indexed by user, so each unexpired one is decoded: an
+    account deletion is rare, and this keeps no session naming a deleted account."""
+    if settings.SESSION_ENGINE != "django.contrib.sessions.backends.db":
+        return  # other session stores end with the account: the user they name no longer exists
+    mine = str(user.pk)
+    stale = [
+        session.pk
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if str(session.get_decoded().get(SESSION_KEY, "")) == mine
+    ]
+    Session.objects.filter(pk__in=stale).delete()

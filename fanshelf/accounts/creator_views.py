@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from fanshelf.accounts.access import get_user_for_profile
+from fanshelf.accounts.blocking import muted_ids_query
 from fanshelf.accounts.models import Pseud, User
 from fanshelf.works.models import Series, Work, WorkQuerySet
 
@@ -28,6 +29,8 @@ def _series_by(request: HttpRequest, user: User, works: WorkQuerySet) -> QuerySe
     series = Series.objects.filter(creators__user=user)
     if request.user.pk != user.pk:
         series = series.filter(entries__work__in=works.order_by().values("pk"))
+        # A series with a creator the reader muted leaves their listings (accounts/blocking.py).
+        series = series.exclude(creators__user_id__in=muted_ids_query(request.user))
     return series.distinct().order_by("title")
 
 

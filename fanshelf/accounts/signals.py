@@ -21,9 +21,19 @@ pseuds; fanshelf.works writes an outbox row for each work credited to it, since 
 link them by username) and sort by them."""
 
 account_deleting = Signal()
-"""Sent by `delete_account` inside its transaction, just before the account is deleted, with sender=User and
-``user``. Accounts cannot say what becomes of works made under its pseuds: fanshelf.works deletes the works the
-account made alone and takes its credit off works made with others, writing the outbox as it goes."""
+"""Sent by `delete_account` inside its transaction, just before the account is deleted, with sender=User,
+``user``, ``works`` ("delete" or "orphan": what becomes of its works), ``keep_names`` (orphaned works keep showing
+its pseuds' names) and ``delete_comments`` (its comments go too, rather than staying as "(deleted account)").
+Accounts cannot say what becomes of works made under its pseuds: fanshelf.works deletes or orphans the works the
+account made alone and takes its credit off works made with others, writing the outbox as it goes; the apps that
+hold its other traces (comments, bookmarks, hits) settle theirs."""
+
+pseud_deleting = Signal()
+"""Sent by `delete_pseud` inside its transaction, just before the pseud is deleted, with sender=Pseud, ``pseud``,
+``works`` ("move", "orphan" or "delete"), ``target`` (the user's pseud that takes what moves) and ``keep_names``
+(orphaned works keep showing the pseud's name). fanshelf.works moves, orphans or deletes the works credited to the
+pseud and moves its series, chapter, gift and invitation credits to `target`; whatever else still points at the
+pseud afterwards (bookmarks, comments) is moved to `target` by `delete_pseud` itself."""
 
 
 def _name_before(model: type[Pseud] | type[User], pk: int | None, field: str, saving: Any) -> str | None:

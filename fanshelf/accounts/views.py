@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from allauth.account.views import password_reset as allauth_password_reset
 from django.contrib import admin, messages
+from django.contrib.auth import logout
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -18,7 +19,15 @@ from django.views.decorators.http import require_POST
 
 from fanshelf.accounts import actions, limits
 from fanshelf.accounts.access import get_pseud, get_token, get_user_for_managing, get_user_for_profile
-from fanshelf.accounts.forms import PreferencesForm, PseudForm, TokenForm, UsernameForm, add_action_errors
+from fanshelf.accounts.forms import (
+    DeleteAccountForm,
+    DeletePseudForm,
+    PreferencesForm,
+    PseudForm,
+    TokenForm,
+    UsernameForm,
+    add_action_errors,
+)
 
 
 def pseud_list(request: HttpRequest, username: str) -> HttpResponse:
@@ -54,10 +63,13 @@ def pseud_edit(request: HttpRequest, username: str, pseud: str) -> HttpResponse:
 
 
 def pseud_delete(request: HttpRequest, username: str, pseud: str) -> HttpResponse:
-    """GET asks for confirmation; POST deletes, or explains why it cannot."""
+    """GET asks for confirmation and, when things are made under the pseud, what becomes of its works; POST
+    deletes, or explains why it cannot (a POST choosing nothing is refused as the admin's delete is)."""
     user = get_user_for_managing(request, username)
     target = get_pseud(user, pseud)
-    if request.method == "POST":
+    attached = actions.attached_items(target)
+    form = DeletePseudForm(request.POST or None, pseud=target) if attached and not target.is_default else None
+    if request.method == "POST" and (form is None or "works" not in request.POST):
         try:
             actions.delete_pseud(target)
         except ValidationError as error:
@@ -65,8 +77,52 @@ def pseud_delete(request: HttpRequest, username: str, pseud: str) -> HttpRespons
         else:
             messages.success(request, f"Pseud “{target.name}” was deleted.")
         return redirect("accounts:pseuds", user.username)
-    context = {"profile_user": user, "pseud": target, "attached": actions.attached_items(target)}
+    if form is not None and form.is_bound and form.is_valid():
+        choice = form.cleaned_data
+        try:
+            actions.delete_pseud(
+                target, works=choice["works"], target=choice["target"], keep_names=choice["keep_names"]
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, f"Pseud “{target.name}” was deleted.")
+            return redirect("accounts:pseuds", user.username)
+    context = {"profile_user": user, "pseud": target, "attached": attached, "form": form}
     return render(request, "accounts/pseud_confirm_delete.html", context)
+
+
+def delete_account(request: HttpRequest, username: str) -> HttpResponse:
+    """The owner deletes their account, with their password (inside the sign-in limit, as for a username change),
+    choosing to orphan or delete their works. The session ends and they land on the home page."""
+    user = get_user_for_managing(request, username)
+    form = DeleteAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        wait = limits.check(request, user.username)
+        if wait:
+            return limits.refusal(request, wait)
+        if not user.check_password(form.cleaned_data["password"]):
+            limits.record_failure(request, user.username)
+            form.add_error("password", "That is not your current password.")
+        else:
+            choice = form.cleaned_data
+            try:
+                actions.delete_account(
+                    user,
+                    acting=user,
+                    works=choice["works"],
+                    keep_names=choice["keep_names"],
+                    delete_comments=choice["delete_comments"],
+                )
+            except ValidationError as error:  # nothing was deleted: the action is one transaction
+                add_action_errors(form, error)
+            else:
+                logout(request)
+                messages.success(request, "Your account was deleted. Thank you for being part of the archive.")
+                return redirect("home")
+    response = render(request, "accounts/delete_account.html", {"profile_user": user, "form": form})
+    add_never_cache_headers(response)
+    return response
 
 
 def preferences(request: HttpRequest, username: str) -> HttpResponse:

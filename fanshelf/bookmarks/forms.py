@@ -7,7 +7,7 @@ from django import forms
 from fanshelf.accounts.models import Pseud, User
 from fanshelf.bookmarks.actions import BookmarkFields, ExternalFields
 from fanshelf.bookmarks.models import Bookmark
-from fanshelf.bookmarks.work_filters import MAX_TAGS, WorkFilters, closures, resolve_tag_names
+from fanshelf.bookmarks.work_filters import MAX_TAGS, WorkFilters, filterable_name, resolve_tag_names
 from fanshelf.core.numbers import IdChoiceField, NotANumber, number_message, parse_digits
 from fanshelf.tags.models import RATINGS
 
@@ -115,15 +115,16 @@ class BookmarkFilterForm(forms.Form):
         required=False, label="Sort by", choices=[("", "Date bookmarked"), ("updated", "Date updated")]
     )
 
-    def _tags(self, name: str) -> list[frozenset[int]]:
+    def _tags(self, name: str) -> tuple[str, ...]:
+        """The canonical names of the tags typed in `name` (a synonym gives its canonical's)."""
         names = split_names(self.cleaned_data.get(name) or "")
         if len(names) > MAX_TAGS:
             self.add_error(name, f"Choose at most {MAX_TAGS} tags.")
-            return []
+            return ()
         tags, unknown = resolve_tag_names(names)
         if unknown:
             self.add_error(name, "No canonical tag is named " + ", ".join(f"“{n}”" for n in unknown) + ".")
-        return closures(tags)
+        return tuple(tag.name for tag in tags)
 
     def _count(self, name: str) -> int | None:
         raw = (self.cleaned_data.get(name) or "").strip().replace(",", "")
@@ -139,10 +140,16 @@ class BookmarkFilterForm(forms.Form):
         """The bookmarked works' filters, resolved once, as `works` (a WorkFilters)."""
         data = super().clean() or {}
         include, exclude = self._tags("include"), self._tags("exclude")
+        # One tag of the bookmarked works, as any tag's name (wrangled or not): another include; none if unknown.
+        work_tag = (data.get("work_tag") or "").strip()
+        work_tag_name = filterable_name(work_tag) if work_tag else None
+        if work_tag_name is not None:
+            include = tuple(dict.fromkeys((*include, work_tag_name)))
         complete = {"1": True, "0": False}.get(data.get("complete") or "")
         data["works"] = WorkFilters(
             include=include,
-            exclude=frozenset().union(*exclude),
+            exclude=exclude,
+            unmatched=bool(work_tag) and work_tag_name is None,
             ratings=tuple(data.get("rating") or ()),
             complete=complete,
             words_from=self._count("words_from"),

@@ -10,10 +10,10 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 
+from fanshelf.accounts.blocking import muted_user_ids
 from fanshelf.accounts.models import Pseud, User
-from fanshelf.tags.graph import filed_under
 from fanshelf.tags.models import Tag
-from fanshelf.works.models import Series, Work
+from fanshelf.works.models import Creatorship, Series, Work
 
 if TYPE_CHECKING:
     from fanshelf.works.models import Viewer
@@ -40,7 +40,20 @@ class BookmarkQuerySet(models.QuerySet["Bookmark"]):
         series = Series.objects.filter(entries__work__in=works.naming_creators_to(viewer))
         item = Q(work__in=works) | Q(series__in=series) | Q(external__isnull=False)
         mine = Q(user=viewer) if viewer.is_authenticated else Q(pk__in=[])
-        return self.filter(item).filter(Q(private=False) | mine)
+        return self.filter(item).filter(Q(private=False) | mine).without_muted(viewer)
+
+    def without_muted(self, viewer: Viewer) -> BookmarkQuerySet:
+        """Leave out, for a reader who muted people (accounts/blocking.py), those people's bookmarks and the
+        bookmarks of works and series they are credited on, as their works are left out of the reader's listings.
+        The reader's own bookmarks stay: they chose those."""
+        muted = muted_user_ids(viewer)
+        if not muted:
+            return self
+        # Not anonymous works: a bookmark vanishing would tell the muter who wrote one.
+        works = Creatorship.objects.filter(pseud__user_id__in=muted, work__anonymous=False).values("work_id")
+        series = Series.objects.filter(creators__user_id__in=muted).values("pk")
+        of_theirs = (Q(work_id__in=works) | Q(series_id__in=series)) & ~Q(user_id=viewer.pk)
+        return self.exclude(Q(user_id__in=muted) | of_theirs)
 
     def tagged(self, tag_ids: set[int]) -> BookmarkQuerySet:
         """Bookmarks of works (or external works) carrying one of these tags; pass a tag closure
@@ -55,11 +68,10 @@ class BookmarkQuerySet(models.QuerySet["Bookmark"]):
         rec: bool = False,
         with_notes: bool = False,
         tag: str = "",
-        work_tag: str = "",
         **_: object,
     ) -> BookmarkQuerySet:
-        """The reader's filters (forms.BookmarkFilterForm): item type, recs only, with notes only, one of the
-        bookmarker's tags, and a tag of the bookmarked works (with its synonyms and subtags, as its listing)."""
+        """The reader's filters on the bookmarks themselves (forms.BookmarkFilterForm): item type, recs only, with
+        notes only, one of the bookmarker's tags. Filters on the bookmarked works are work_filters.py's."""
         kind = type
         chosen = self.filter(**{f"{kind}__isnull": False}) if kind in ("work", "series", "external") else self
         if rec:
@@ -68,9 +80,6 @@ class BookmarkQuerySet(models.QuerySet["Bookmark"]):
             chosen = chosen.exclude(notes="")
         if tag:
             chosen = chosen.filter(tags__in=Tag.objects.named(tag))
-        if work_tag:
-            named = Tag.objects.named(work_tag).select_related("merger").first()
-            chosen = chosen.tagged(filed_under({named.filterable.pk}) if named is not None else set())
         return chosen
 
     def counted(self) -> BookmarkQuerySet:

@@ -28,7 +28,7 @@ from fanshelf.bookmarks.actions import (
 )
 from fanshelf.bookmarks.forms import BookmarkFilterForm, BookmarkForm, ExternalWorkForm
 from fanshelf.bookmarks.models import Bookmark, BookmarkQuerySet
-from fanshelf.bookmarks.work_filters import work_condition
+from fanshelf.bookmarks.work_filters import apply_work_filters
 from fanshelf.core.pagination import paginate
 from fanshelf.tags.access import get_tag_shown_to
 from fanshelf.tags.graph import filed_under
@@ -113,9 +113,7 @@ def _listing(request: HttpRequest, bookmarks: BookmarkQuerySet, heading: str, **
     if not form.is_valid():
         return render(request, "bookmarks/list.html", {**context, "page_obj": None}, status=400)
     data = form.cleaned_data
-    shown = bookmarks.shown_to(request.user).filtered(**data)
-    if data["works"].any:
-        shown = shown.filter(work_condition(data["works"]))
+    shown = apply_work_filters(bookmarks.shown_to(request.user).filtered(**data), data["works"], request.user)
     page = paginate(request, shown.sorted_by(data["sort"]).for_listing(), settings.FANSHELF_WORKS_PER_PAGE)
     # lists(): a repeated parameter (include=A&include=B) keeps all its values on the next page
     params = [(key, value) for key, values in request.GET.lists() if key != "page" for value in values if value]

@@ -1,38 +1,56 @@
 """Bookmark listings' filters on the bookmarked works: included and excluded tags, rating, completion and word
-count, with the meanings the works listings give them.
+count, answered by the discovery engine, so they mean exactly what the works listings make of them (a synonym
+stands for its canonical, a metatag holds its subtags' works, restricted works are no match for guests).
 
-Bookmarks may not import discovery, so these are answered by SQL: a tag stands for its listing (tags.graph
-.filed_under: its synonyms and subtags too), and every condition is one subquery on the bookmark rows, so a page
-costs the same number of queries however many bookmarks it shows.
+This module is the one place in bookmarks allowed to import discovery (tests/test_layering.py, EXCEPTIONS). The
+engine gives the set of matching work ids for the viewer (`discovery.matching.matching_works`), intersected with
+the listing's own bookmarked works when that set is large; external works, which are not in the index, are kept
+or dropped by their own tags through the index's tag closure (`discovery.matching.items_matching`); series carry
+the tags of their works the viewer may see (`discovery.matching.groups_matching`). Completion and word count are
+known for works only. A page costs the same number of queries however many bookmarks it shows.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from django.db.models import F, Q
+from django.db import connections
+from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 
-from fanshelf.bookmarks.models import ExternalWork
-from fanshelf.tags.graph import filed_under
-from fanshelf.tags.models import Tag, TagType
-from fanshelf.works.models import Work
+from fanshelf.bookmarks.models import BookmarkQuerySet
+from fanshelf.discovery.matching import groups_matching, items_matching, matching_works
+from fanshelf.discovery.query import Range, WorkQuery
+from fanshelf.tags.models import Tag
 
-# Each included tag costs a few queries (its closure); readers filter by a handful, a script should not by hundreds.
+if TYPE_CHECKING:
+    from fanshelf.works.models import Viewer
+
+# Readers filter by a handful of tags, a script should not by hundreds.
 MAX_TAGS = 10
+# Above this many matching works, intersect them with the listing's bookmarked works (one query) before asking
+# the database for the bookmarks, so the id list sent stays as short as the listing.
+CANDIDATES_FIRST = 10_000
+# Up to this many ids go into `IN (...)` as parameters; more go as one parameter (an array or a JSON list).
+SMALL_IN = 500
 
 
 @dataclass(frozen=True)
 class WorkFilters:
-    """What the reader asked of the bookmarked works; empty means "any"."""
+    """What the reader asked of the bookmarked works; empty means "any". Tag names are canonical names (or the
+    name a `work_tag` stands for); `unmatched` is a tag asked for that names no tag at all: nothing matches."""
 
-    include: Sequence[frozenset[int]] = ()  # one closure per included tag: a work must be under each
-    exclude: frozenset[int] = frozenset()  # the union of the excluded tags' closures: a work under none
-    ratings: Sequence[str] = ()
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    ratings: tuple[str, ...] = ()
     complete: bool | None = None
     words_from: int | None = None
     words_to: int | None = None
+    unmatched: bool = False
 
     @property
     def works_only(self) -> bool:
@@ -41,7 +59,17 @@ class WorkFilters:
 
     @property
     def any(self) -> bool:
-        return bool(self.include or self.exclude or self.ratings or self.works_only)
+        return bool(self.include or self.exclude or self.ratings or self.works_only or self.unmatched)
+
+    def as_query(self) -> WorkQuery:
+        """The same filters as a works listing's query (`/works/?include=...&exclude=...&rating=...`)."""
+        return WorkQuery(
+            include=self.include,
+            exclude=self.exclude,
+            ratings=self.ratings,
+            complete=self.complete,
+            words=Range(self.words_from, self.words_to),
+        )
 
 
 def resolve_tag_names(names: Sequence[str]) -> tuple[list[Tag], list[str]]:
@@ -63,35 +91,47 @@ def resolve_tag_names(names: Sequence[str]) -> tuple[list[Tag], list[str]]:
     return found, unknown
 
 
-def closures(tags: Sequence[Tag]) -> list[frozenset[int]]:
-    return [frozenset(filed_under({tag.pk})) for tag in tags]
+def filterable_name(name: str) -> str | None:
+    """The name of the tag whose listing holds works tagged `name` (its canonical for a synonym), or None."""
+    tag = Tag.objects.named(name).select_related("merger").first()
+    return tag.filterable.name if tag is not None else None
 
 
-def work_condition(filters: WorkFilters) -> Q:
-    """A condition on bookmarks: the bookmarked work (or external work, for tags and ratings) matches."""
-    works = Work.objects.all()
-    externals = None if filters.works_only else ExternalWork.objects.all()
-    for closure in filters.include:
-        works = works.filter(pk__in=Work.objects.filter(tags__in=closure).values("pk"))
-        if externals is not None:
-            externals = externals.filter(pk__in=ExternalWork.objects.filter(tags__in=closure).values("pk"))
-    if filters.exclude:
-        works = works.exclude(pk__in=Work.objects.filter(tags__in=filters.exclude).values("pk"))
-        if externals is not None:
-            externals = externals.exclude(pk__in=ExternalWork.objects.filter(tags__in=filters.exclude).values("pk"))
-    if filters.ratings:
-        rated = Q(tags__type=TagType.RATING, tags__name__in=list(filters.ratings))
-        works = works.filter(pk__in=Work.objects.filter(rated).values("pk"))
-        if externals is not None:
-            externals = externals.filter(pk__in=ExternalWork.objects.filter(rated).values("pk"))
-    if filters.complete is not None:
-        done = Q(expected_chapters__isnull=False, posted_chapter_count__gte=F("expected_chapters"))
-        works = works.filter(done) if filters.complete else works.exclude(done)
-    if filters.words_from is not None:
-        works = works.filter(word_count__gte=filters.words_from)
-    if filters.words_to is not None:
-        works = works.filter(word_count__lte=filters.words_to)
-    condition = Q(work__in=works.values("pk"))
-    if externals is not None:
-        condition |= Q(external__in=externals.values("pk"))
-    return condition
+def _ids_in(ids: list[int], using: str) -> list[int] | RawSQL:
+    """The right side of `field__in` for these ids: parameters for a few, one array or JSON parameter for many
+    (SQLite caps the number of parameters a statement may have)."""
+    if len(ids) <= SMALL_IN:
+        return ids
+    if connections[using].vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", (ids,))
+    return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(ids),))
+
+
+def apply_work_filters(bookmarks: BookmarkQuerySet, filters: WorkFilters, viewer: Viewer) -> BookmarkQuerySet:
+    """The bookmarks whose work (or external work, for tags and ratings) matches `filters` for this viewer."""
+    if not filters.any:
+        return bookmarks
+    if filters.unmatched:
+        return bookmarks.none()
+    query = filters.as_query()
+    works = matching_works(query, viewer)
+    if len(works) > CANDIDATES_FIRST:
+        bookmarked = bookmarks.filter(work__isnull=False).order_by().values_list("work_id", flat=True).distinct()
+        work_ids = sorted(pk for pk in bookmarked if pk in works)
+    else:
+        work_ids = list(works)
+    condition = Q(work_id__in=_ids_in(work_ids, bookmarks.db))
+    if not filters.works_only:
+        tags_by_item: dict[int, set[int]] = {}
+        pairs = bookmarks.filter(external__isnull=False).order_by().values_list("external_id", "external__tags")
+        for external_id, tag_id in pairs:
+            tags_by_item.setdefault(external_id, set()).update([tag_id] if tag_id is not None else [])
+        externals = sorted(items_matching(query, tags_by_item))
+        condition |= Q(external_id__in=_ids_in(externals, bookmarks.db))
+        works_by_series: dict[int, list[int]] = {}
+        entries = bookmarks.filter(series__isnull=False).order_by().values_list("series_id", "series__entries__work")
+        for series_id, work_id in entries:
+            works_by_series.setdefault(series_id, []).extend([work_id] if work_id is not None else [])
+        series = sorted(groups_matching(query, viewer, works_by_series))
+        condition |= Q(series_id__in=_ids_in(series, bookmarks.db))
+    return bookmarks.filter(condition)

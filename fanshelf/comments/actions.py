@@ -8,6 +8,7 @@ change to it is an F() update plus an outbox row in the same transaction, so lis
 from __future__ import annotations
 
 from difflib import SequenceMatcher
+from typing import TYPE_CHECKING
 
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -16,18 +17,25 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from fanshelf.accounts.blocking import refuse_if_blocked
 from fanshelf.accounts.models import Pseud, User, is_moderator
 from fanshelf.comments.models import MAX_COMMENT, Comment, CommentStatus
 from fanshelf.comments.signals import comment_approved, comment_posted
+from fanshelf.core import switches
 from fanshelf.core.sanitize import sanitize_notes
 from fanshelf.core.wordcount import html_to_text
 from fanshelf.works.cleaning import check_length, clean_html, clean_line
 from fanshelf.works.models import Chapter, CommentPermission, Work, WorkChange
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
 MAX_GUEST_NAME = 100
 # An approved comment on a moderated work goes back to moderation when an edit changes more than this share of
 # its words: fixing typos keeps it published, rewriting it into something else does not.
 HEAVY_EDIT_SHARE = 0.5
+GUESTS_OFF = "Guest comments are turned off on this archive for now. Log in to comment."
+EDIT_BLOCKED = "edit this comment any more, only delete it"
 
 
 def _clean_text(text: str) -> str:
@@ -51,8 +59,33 @@ def _may_comment(work: Work, chapter: Chapter | None, user: User | None) -> None
         raise ValidationError("Comments can only be left on posted chapters.")
     if work.comment_permission == CommentPermission.NOBODY:
         raise ValidationError("This work's creator has turned comments off.")
+    if user is None and not switches.current().guest_comments:
+        raise ValidationError(GUESTS_OFF)
     if user is None and (work.restricted or work.comment_permission != CommentPermission.ANYONE):
         raise ValidationError("Only registered users can comment on this work. Log in to comment.")
+
+
+def _refuse_blocked(work: Work, parent: Comment | None, user: User | None, doing: str) -> None:
+    """Someone a creator of the work blocked may not comment or reply on it; someone a commenter blocked may not
+    reply to that person's comments, on any work (accounts/blocking.py). PermissionDenied: the views answer 403."""
+    creators = {pseud.user_id for pseud in work.creator_pseuds}
+    refuse_if_blocked(creators, user, f"One of this work's creators has blocked you: you can't {doing}.")
+    if parent is not None and parent.user_id is not None:
+        refuse_if_blocked(
+            {parent.user_id}, user, f"The author of the comment above has blocked you: you can't {doing}."
+        )
+
+
+def check_may_reply(work: Work, parent: Comment, user: User | AnonymousUser) -> None:
+    """PermissionDenied when a block keeps `user` from replying to `parent`: the reply page asks before showing its
+    form, so a blocked person is never offered one that would be refused."""
+    _refuse_blocked(work, parent, user if isinstance(user, User) else None, "reply here")
+
+
+def check_may_edit(comment: Comment, user: User | AnonymousUser) -> None:
+    """PermissionDenied when a block keeps the commenter from editing `comment` (they may still delete it)."""
+    if isinstance(user, User):
+        _refuse_blocked(comment.work, comment.parent, user, EDIT_BLOCKED)
 
 
 def _count(work_id: int, delta: int) -> None:
@@ -85,6 +118,7 @@ def post_comment(
     commenter, and for guests on restricted works. On a work whose comments wait for approval it is held,
     unless a creator wrote it."""
     _may_comment(work, chapter, user)
+    _refuse_blocked(work, parent, user, "comment here" if parent is None else "reply here")
     errors: dict[str, list[str]] = {}
     if user is None:
         guest_name = clean_line(errors, "guest_name", guest_name, MAX_GUEST_NAME, "Your name")
@@ -141,6 +175,8 @@ def edit_comment(comment: Comment, user: User, text: str) -> Comment:
     whose words mostly changed (HEAVY_EDIT_SHARE) is held again, so approval cannot be swapped for other text."""
     if not comment.is_by(user) or comment.status in (CommentStatus.DELETED, CommentStatus.SPAM):
         raise ValidationError("You can only edit your own comments.")
+    # Blocked, the commenter may still delete what they wrote but no longer change it.
+    _refuse_blocked(comment.work, comment.parent, user, EDIT_BLOCKED)
     cleaned = _clean_text(text)
     heavy = _share_of_words_changed(comment.text, cleaned) > HEAVY_EDIT_SHARE
     with transaction.atomic(durable=True):

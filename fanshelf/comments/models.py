@@ -48,7 +48,7 @@ class CommentQuerySet(models.QuerySet["Comment"]):
         return self.filter(parent=None, status=CommentStatus.PUBLISHED)
 
     def for_display(self) -> CommentQuerySet:
-        return self.select_related("pseud").order_by("created_at", "pk")
+        return self.select_related("pseud__user").order_by("created_at", "pk")
 
 
 class Comment(models.Model):
@@ -95,7 +95,13 @@ class Comment(models.Model):
     def author_name(self) -> str:
         if self.pseud is not None:
             return self.pseud.name
-        return self.guest_name if self.user_id is None and self.guest_name else "(Account deleted)"
+        return self.guest_name if self.user_id is None and self.guest_name else "(deleted account)"
+
+    @property
+    def by_deleted_account(self) -> bool:
+        """Left by an account since deleted (comments/receivers.py): no user, and no guest name, which every guest
+        gives (comments/actions.post_comment)."""
+        return self.user_id is None and not self.guest_name
 
     def is_by(self, viewer: Viewer) -> bool:
         return viewer.is_authenticated and self.user_id == viewer.pk

@@ -1,15 +1,21 @@
 """Comments arranged for reading: a page of top-level comments with their replies to SHOWN_LEVELS levels, a
 thread's own page, and where a comment's permalink leads. Each takes a fixed number of queries, however many
-comments a work has: the page's top-level comments, then every shown reply of those threads in one query."""
+comments a work has: the page's top-level comments, then the first REPLIES_SHOWN replies of each of those threads
+in one query. See docs/comments.md."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
+from django.utils import timezone
 
+from fanshelf.comments.blocks import shaped_for, shaped_thread, without_muted_threads
 from fanshelf.comments.models import SHOWN_LEVELS, Comment, CommentQuerySet
 from fanshelf.works.models import Chapter, Work
 
@@ -17,6 +23,9 @@ if TYPE_CHECKING:
     from fanshelf.comments.models import Viewer
 
 PER_PAGE = 20
+# Replies shown per thread on a work or chapter page (oldest first); the thread's own page shows them all. A page
+# of a busy work then renders at most PER_PAGE * (1 + REPLIES_SHOWN) comments (bench/bench_comments.py).
+REPLIES_SHOWN = 10
 PAGE_PARAM = "comments_page"
 
 
@@ -26,11 +35,25 @@ class Node:
     replies: list[Node] = field(default_factory=list)
     # Replies exist below the last shown level: the node links to its own thread page instead.
     more: bool = False
+    # On a top-level comment of a work or chapter page: replies in its thread past the first REPLIES_SHOWN, which
+    # the page leaves to the thread's own page ("3 more replies: continue this thread"). `more` is set with it.
+    unshown: int = 0
 
 
-def _scope(comments: CommentQuerySet, chapter_id: int | None) -> CommentQuerySet:
-    """A chapter page shows that chapter's comments; the whole work (or a one-chapter work) shows them all."""
-    return comments if chapter_id is None else comments.filter(chapter_id=chapter_id)
+def _scope(comments: CommentQuerySet, chapter_id: int | None, first_chapter_id: int | None) -> CommentQuerySet:
+    """A chapter page shows that chapter's comments; the first posted chapter's page also shows those left on the
+    entire-work page (no chapter), as AO3 files a work's comments under its first chapter. The entire work (and a
+    one-chapter work, whose page is the entire work) shows them all."""
+    if chapter_id is None:
+        return comments
+    if chapter_id == first_chapter_id:
+        return comments.filter(Q(chapter_id=chapter_id) | Q(chapter_id=None))
+    return comments.filter(chapter_id=chapter_id)
+
+
+def first_chapter_id(work: Work) -> int | None:
+    """The work's first posted chapter, whose page also shows the comments left on the entire work."""
+    return work.chapters.posted().order_by("position").values_list("pk", flat=True).first()
 
 
 def _tree(top: list[Comment], rows: list[Comment], last_depth: int) -> list[Node]:
@@ -49,20 +72,91 @@ def _tree(top: list[Comment], rows: list[Comment], last_depth: int) -> list[Node
     return [nodes[c.pk] for c in top]
 
 
-def page_of_threads(viewer: Viewer, work: Work, chapter: Chapter | None, number: int) -> tuple[Page[Any], list[Node]]:
+# Stands for a comment's id in addresses reversed once per page (`Links`): reversing an address per comment was
+# the largest part of rendering one (about 30 us a {% url %}, 10 of them on a creator's page).
+_ID = "2147483123"
+# The addresses a comment's template uses, by name: (URL name, extra argument after the comment id).
+_ADDRESSES = {
+    "permalink": ("comments:permalink", ()), "thread": ("comments:thread", ()), "reply": ("comments:reply", ()),
+    "edit": ("comments:edit", ()),
+    **{what: ("comments:moderate", (what,)) for what in (
+        "delete", "approve", "hide", "unhide", "spam", "freeze", "unfreeze")},
+}  # fmt: skip
+
+
+class Links:
+    """One comment's addresses for the template (`c.links.reply`), formatted from patterns reversed once a page."""
+
+    def __init__(self, patterns: dict[str, str], pk: int) -> None:
+        self._patterns, self._pk = patterns, str(pk)
+
+    def __getitem__(self, name: str) -> str:
+        return self._patterns[name].replace(_ID, self._pk)
+
+
+def _prepared(nodes: list[Node]) -> list[Node]:
+    """Give every comment under `nodes` its `links` and its date as shown (`when`, in the reader's time zone)."""
+    patterns = {name: reverse(url, args=[_ID, *extra]) for name, (url, extra) in _ADDRESSES.items()}
+    people: dict[str, str] = {}  # commenters' pages, reversed once each
+    stack = list(nodes)
+    while stack:
+        node = stack.pop()
+        comment = node.comment
+        comment.links = Links(patterns, comment.pk)  # type: ignore[attr-defined]
+        if comment.pseud is not None:
+            name = comment.pseud.user.username
+            if name not in people:
+                people[name] = reverse("accounts:dashboard", args=[name])
+            comment.author_url = people[name]  # type: ignore[attr-defined]
+        comment.when = timezone.localtime(comment.created_at).strftime("%Y-%m-%d %H:%M")  # type: ignore[attr-defined]
+        stack.extend(node.replies)
+    return nodes
+
+
+def _first_replies(readable: CommentQuerySet, top: list[Comment]) -> list[Comment]:
+    """The first REPLIES_SHOWN replies (oldest first, down to SHOWN_LEVELS) of each of these threads, in one query
+    however long the threads are; each row carries `in_thread`, how many such replies its thread has. A reply is
+    always newer than its parent, so the oldest replies of a thread never hang from one left out."""
+    in_order = [F("created_at").asc(), F("pk").asc()]
+    rows = readable.filter(thread__in=[c.pk for c in top], depth__lte=SHOWN_LEVELS).annotate(
+        place=Window(RowNumber(), partition_by=[F("thread_id")], order_by=in_order),
+        in_thread=Window(Count("pk"), partition_by=[F("thread_id")]),
+    )
+    return list(rows.filter(place__lte=REPLIES_SHOWN).for_display())
+
+
+def _count_unshown(nodes: list[Node], rows: list[Comment]) -> None:
+    """Mark each thread whose replies the page did not all load with how many it left to the thread page."""
+    totals = {row.thread_id: row.in_thread for row in rows}  # type: ignore[attr-defined]
+    loaded = Counter(row.thread_id for row in rows)
+    for node in nodes:
+        left = totals.get(node.comment.pk, 0) - loaded[node.comment.pk]
+        if left > 0:
+            node.unshown, node.more = left, True
+
+
+def page_of_threads(
+    viewer: Viewer, work: Work, chapter: Chapter | None, number: int, first_chapter: int | None = None
+) -> tuple[Page[Any], list[Node]]:
+    """One page of threads for the work page (`chapter` None: the entire work) or a chapter page; pass the work's
+    first posted chapter's id as `first_chapter` (see `_scope`). Each thread shows its first REPLIES_SHOWN replies."""
     readable = Comment.objects.readable_by(viewer, work)
-    roots = _scope(readable, chapter.pk if chapter else None).filter(parent=None).for_display()
+    roots = _scope(readable, chapter.pk if chapter else None, first_chapter).filter(parent=None).for_display()
+    roots = without_muted_threads(roots, readable, viewer)
     page = Paginator(roots, PER_PAGE).get_page(number)
     top = list(page.object_list)
-    replies = readable.filter(thread__in=[c.pk for c in top], depth__lte=SHOWN_LEVELS).for_display()
-    return page, _tree(top, list(replies) if top else [], SHOWN_LEVELS - 1)
+    replies = _first_replies(readable, top) if top else []
+    threads = _tree(top, replies, SHOWN_LEVELS - 1)
+    _count_unshown(threads, replies)
+    return page, shaped_for(viewer, work, _prepared(threads))
 
 
 def thread_page(viewer: Viewer, work: Work, start: Comment) -> Node:
     """`start` with its replies to SHOWN_LEVELS levels below it, for "Continue this thread"."""
     readable = Comment.objects.readable_by(viewer, work)
     rows = readable.filter(thread=start.root_id, depth__gt=start.depth, depth__lte=start.depth + SHOWN_LEVELS)
-    return _tree([start], list(rows.for_display()), start.depth + SHOWN_LEVELS - 1)[0]
+    node = _tree([start], list(rows.for_display()), start.depth + SHOWN_LEVELS - 1)[0]
+    return shaped_thread(viewer, work, _prepared([node])[0])
 
 
 def _reading_url(work: Work, chapter_id: int | None) -> str:
@@ -85,10 +179,23 @@ def thread_start(viewer: Viewer, work: Work, comment: Comment) -> Comment | None
     return Comment.objects.readable_by(viewer, work).filter(pk=current).first()
 
 
+def _past_replies_shown(viewer: Viewer, work: Work, comment: Comment) -> Comment | None:
+    """The thread's top-level comment when `comment` is a reply past the first REPLIES_SHOWN of its thread, which
+    the work page leaves to the thread's page; else None."""
+    if comment.parent_id is None:
+        return None
+    readable = Comment.objects.readable_by(viewer, work)
+    replies = readable.filter(thread=comment.root_id, depth__lte=SHOWN_LEVELS)
+    before = replies.filter(Q(created_at__lt=comment.created_at) | Q(created_at=comment.created_at, pk__lt=comment.pk))
+    if before.count() < REPLIES_SHOWN:
+        return None
+    return readable.filter(pk=comment.root_id).first()
+
+
 def permalink_target(viewer: Viewer, work: Work, comment: Comment) -> str:
     """Where a comment is in view: its thread page when it is deeper than the work page shows, else the reading
     page of its chapter at the page of top-level comments holding its thread."""
-    start = thread_start(viewer, work, comment)
+    start = thread_start(viewer, work, comment) or _past_replies_shown(viewer, work, comment)
     if start is not None:
         return f"{reverse('comments:thread', args=[start.pk])}#comment-{comment.pk}"
     readable = Comment.objects.readable_by(viewer, work)
@@ -97,7 +204,8 @@ def permalink_target(viewer: Viewer, work: Work, comment: Comment) -> str:
     url = _reading_url(work, chapter_id)
     if root is None:
         return f"{url}#comments"
-    scope = _scope(readable, root.chapter_id if chapter_id is not None else None).filter(parent=None)
+    first = first_chapter_id(work) if root.chapter_id is not None and chapter_id is not None else None
+    scope = _scope(readable, root.chapter_id if chapter_id is not None else None, first).filter(parent=None)
     earlier = scope.filter(created_at__lt=root.created_at).count()
     earlier += scope.filter(created_at=root.created_at, pk__lt=root.pk).count()
     return f"{url}?{PAGE_PARAM}={earlier // PER_PAGE + 1}#comment-{comment.pk}"

@@ -69,6 +69,7 @@ def new_comment(request: HttpRequest, work_id: int) -> HttpResponse:
 
 def reply(request: HttpRequest, comment_id: int) -> HttpResponse:
     parent, work = get_comment_for_reading(request, comment_id)
+    actions.check_may_reply(work, parent, request.user)
     return _post(request, work, None, parent)
 
 
@@ -91,6 +92,7 @@ def edit(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment, work = get_comment_for_reading(request, comment_id)
     if not comment.is_by(request.user):
         raise Http404("No such comment.")
+    actions.check_may_edit(comment, request.user)
     form = EditCommentForm(request.POST or None, initial={"text": comment.text})
     if request.method == "POST" and form.is_valid():
         try:

@@ -12,7 +12,12 @@ from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from fanshelf.core import switches
+from fanshelf.core.limits import Rate, count_in_window, seconds_to_next_window, too_many
+from fanshelf.core.visitors import client_network
+
 logger = logging.getLogger(__name__)
+REQUEST_SCOPE = "requests"
 
 
 class LoginNeeded(Exception):
@@ -133,3 +138,46 @@ class RequestBodyLimitMiddleware:
 
 # Bodies up to this many times the cap are read and dropped before the 413; larger ones are not worth the time.
 _DRAIN_FACTOR = 8
+
+
+class RequestRateMiddleware:
+    """At most FANSHELF_REQUEST_RATE requests per client address (an IPv6 client counts by its /64, behind
+    FANSHELF_TRUSTED_PROXY_COUNT proxies), counted in the shared cache so every worker and app server counts the
+    same; past it, a 429 with Retry-After. Static files are served by whitenoise above this and never counted, nor
+    is /healthz, which load balancers ask every few seconds.
+    Sign-ins, kudos and comments keep their own, tighter limits."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        rate: Rate | None = settings.FANSHELF_REQUEST_RATE
+        if (
+            rate is not None
+            and request.path != "/healthz"
+            and count_in_window(REQUEST_SCOPE, client_network(request), rate) > rate.count
+        ):
+            seconds = seconds_to_next_window(rate)
+            message = "Too many requests from your address in a short while. Please slow down."
+            return too_many(request, seconds, message)
+        return self.get_response(request)
+
+
+# What still works in read-only mode: logging in and out (so a moderator can reach the switch) and the switch.
+READ_ONLY_OPEN_PATHS = ("/accounts/login/", "/accounts/logout/", "/moderation/settings/")
+
+
+class ReadOnlyMiddleware:
+    """While a moderator has the site in read-only mode, every change (any request that is not GET, HEAD or
+    OPTIONS) is refused with a 503 page that says so, and nothing is saved; reading, downloads and feeds go on."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        changing = request.method not in ("GET", "HEAD", "OPTIONS")
+        if changing and not request.path.startswith(READ_ONLY_OPEN_PATHS) and switches.current().read_only:
+            response = render(request, "503_read_only.html", status=503)
+            response["Retry-After"] = "600"
+            return response
+        return self.get_response(request)

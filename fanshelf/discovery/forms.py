@@ -15,7 +15,7 @@ from __future__ import annotations
 from django import forms
 from django.http import QueryDict
 
-from fanshelf.discovery.query import DATE_LABELS, FALSE_WORDS, FIELD_LABELS, SORT_LABELS
+from fanshelf.discovery.query import AI_USES, DATE_LABELS, FALSE_WORDS, FIELD_LABELS, SORT_LABELS
 from fanshelf.discovery.query import RANGE_LABELS as ALL_RANGE_LABELS
 from fanshelf.discovery.reader_sets import SHELF_LABELS
 from fanshelf.tags.models import CATEGORIES, RATINGS, WARNINGS
@@ -87,6 +87,19 @@ class FilterForm(forms.Form):
         widget=forms.CheckboxInput(attrs={"aria-describedby": "otp-hint"}),
     )
     language = forms.ChoiceField(label="Language", required=False, choices=[("", "Any language"), *LANGUAGES])
+    # The works' AI-use disclosure (docs/reuse.md): show only some, or hide some.
+    ai = forms.MultipleChoiceField(
+        label="AI use: only works that say",
+        required=False,
+        choices=list(AI_USES.items()),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    ai_exclude = forms.MultipleChoiceField(
+        label="AI use: hide works that say",
+        required=False,
+        choices=[(value, label) for value, label in AI_USES.items() if value != "none"],
+        widget=forms.CheckboxSelectMultiple,
+    )
     # The reader's own shelves; the template shows these to signed-in readers only.
     shelf = forms.ChoiceField(
         label=FIELD_LABELS["shelf"], required=False, choices=[("", "Any shelf or none"), *SHELF_LABELS.items()]
@@ -110,7 +123,7 @@ class FilterForm(forms.Form):
 
     def choice_groups(self) -> list[forms.BoundField]:
         """The checkbox and radio groups, each shown as a fieldset with its label as legend."""
-        return [self[name] for name in ("rating", "warning", "category", "crossover", "complete")]
+        return [self[name] for name in ("rating", "warning", "category", "crossover", "complete", "ai", "ai_exclude")]
 
     def range_pairs(self) -> list[tuple[str, forms.BoundField, forms.BoundField]]:
         """(label, from field, to field) for every count and date range, in sidebar order."""

@@ -29,6 +29,8 @@ from fanshelf.discovery.columns import (
     sort_keys,
 )
 from fanshelf.discovery.loader import (
+    AI_ASSISTED,
+    AI_GENERATED,
     ANONYMOUS,
     COMPLETE,
     RESTRICTED,
@@ -89,6 +91,9 @@ class DiscoveryIndex:
         self.single_chapter = BitMap()
         self.crossover = BitMap()
         self.otp = BitMap()  # works with exactly one relationship, a synonym counted as its canonical
+        # The AI-use disclosure: works saying AI assisted, or generated, them ("none" is the listed rest).
+        self.ai_assisted = BitMap()
+        self.ai_generated = BitMap()
         self.popularity: dict[int, Popularity] = {}
         self.fixed_ids: list[int] = []
         self.facet_code = np.zeros(0, dtype=np.int8)
@@ -142,6 +147,8 @@ class DiscoveryIndex:
         self.listed = bitmap_of(ids)
         self.complete = bitmap_of(ids[rows.flag(COMPLETE)])
         self.single_chapter = bitmap_of(ids[rows.flag(SINGLE_CHAPTER)])
+        self.ai_assisted = bitmap_of(ids[rows.flag(AI_ASSISTED)])
+        self.ai_generated = bitmap_of(ids[rows.flag(AI_GENERATED)])
         for position, code in enumerate(rows.languages):
             self.language_bitmaps[code] = bitmap_of(ids[rows.language_of == position])
         self._bulk_tags(rows.tag_pairs, capacity)
@@ -283,6 +290,8 @@ class DiscoveryIndex:
         for bitmap in (*self.language_bitmaps.values(), self.public, self.restricted, self.listed, self.complete):
             bitmap.discard(work_id)
         self.single_chapter.discard(work_id)
+        self.ai_assisted.discard(work_id)
+        self.ai_generated.discard(work_id)
         self.crossover.discard(work_id)
         self.otp.discard(work_id)
         if work_id < len(self.tags.start):
@@ -326,6 +335,10 @@ class DiscoveryIndex:
                 self.complete.add(work_id)
             if flags & SINGLE_CHAPTER:
                 self.single_chapter.add(work_id)
+            if flags & AI_ASSISTED:
+                self.ai_assisted.add(work_id)
+            if flags & AI_GENERATED:
+                self.ai_generated.add(work_id)
             self.language_bitmaps.setdefault(rows.language(i), BitMap()).add(work_id)
             self.title_rank.set(work_id, bytes(rows.title_keys[i]), defer=many)
             self.creator_rank.set(work_id, bytes(creator_table[creator_slots[i]]), defer=many)
@@ -372,6 +385,18 @@ class DiscoveryIndex:
             self.popularity[type_code] = popularity
         return popularity
 
+    def ai_use_bitmap(self, disclosures: Iterable[str]) -> BitMap:
+        """Listed works disclosing any of these AI uses ("none", "assisted", "generated")."""
+        chosen = set(disclosures)
+        found = BitMap()
+        if "assisted" in chosen:
+            found |= self.ai_assisted
+        if "generated" in chosen:
+            found |= self.ai_generated
+        if "none" in chosen:
+            found |= self.listed - self.ai_assisted - self.ai_generated
+        return found
+
     def pseud_bitmap(self, pseud_ids: Iterable[int]) -> BitMap:
         """Works credited (not anonymously) to any of these pseuds."""
         return bitmap_of(np.concatenate([np.zeros(0, np.int32), *(self.pseud_works.get(p) for p in pseud_ids)]))
@@ -387,6 +412,8 @@ class DiscoveryIndex:
             self.single_chapter,
             self.crossover,
             self.otp,
+            self.ai_assisted,
+            self.ai_generated,
         ]
 
     def memory_bytes(self) -> int:

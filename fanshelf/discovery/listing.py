@@ -18,11 +18,13 @@ from django.core.paginator import Page, Paginator
 from django.db.models import F
 from django.http import HttpRequest, QueryDict
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from fanshelf.accounts.models import Pseud, is_moderator
 from fanshelf.core.memo import Memo
+from fanshelf.discovery import exclusions
 from fanshelf.discovery.live import ensure_fresh, fresh_versions
 from fanshelf.discovery.query import WorkQuery
 from fanshelf.discovery.reader_sets import shelf_version
@@ -122,7 +124,8 @@ def reader_variant(request: HttpRequest) -> tuple[object, ...]:
     preferences = (getattr(user, "show_warnings", True), getattr(user, "show_freeforms", True))
     # Shelf filters answer from the reader's shelves, which change without moving the index: key by their version.
     shelves = shelf_version(user) if "shelf" in request.GET or "hide_shelf" in request.GET else ""
-    return (user.pk, is_moderator(user), preferences, zone, shelves)
+    # Mutes and the exclusion profile change without moving the index either: their versions too.
+    return (user.pk, is_moderator(user), preferences, zone, shelves, exclusions.variant(user))
 
 
 def blurbs_in_order(work_ids: list[int], request: HttpRequest) -> list[SafeString]:
@@ -229,3 +232,25 @@ def anonymous_works_known_to(viewer: Viewer, pseud_ids: Sequence[int], limit: in
     pseuds = Pseud.objects.filter(pk__in=list(pseud_ids))
     known = Work.objects.listed_for(viewer).by_pseuds(pseuds, viewer).filter(anonymous=True)
     return list(known.for_blurbs().newest_first()[:limit])
+
+
+@dataclass(frozen=True)
+class ExclusionLine:
+    """The line above a listing's results saying how many works the reader's exclusion profile hid, with the
+    switch: the same listing with `exclusions=off` (or back on)."""
+
+    on: bool
+    hidden: int
+    switch_url: str
+    edit_url: str
+
+
+def exclusion_line(result: SearchResult, params: Sequence[tuple[str, str]], viewer: Viewer) -> ExclusionLine | None:
+    """None for a guest or a reader without an exclusion profile."""
+    if not result.exclusions:
+        return None
+    edit_url = reverse("discovery:exclusions", args=[getattr(viewer, "username", "")])
+    kept = [(key, value) for key, value in params if key != "exclusions"]
+    if result.exclusions == "on":
+        return ExclusionLine(True, result.hidden, link(kept, ("exclusions", "off")), edit_url)
+    return ExclusionLine(False, 0, link(kept), edit_url)

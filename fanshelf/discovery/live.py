@@ -227,3 +227,19 @@ def reset_shared_index() -> None:
     global _shared
     with _shared_lock:
         _shared = None
+
+
+def freshness() -> dict[str, float | int | bool]:
+    """For /healthz: whether this process has built its index, how long ago it last caught up with the outbox, and
+    how many outbox rows were committed since (without catching up: a health check must not change what it
+    measures)."""
+    live = _shared
+    if live is None:
+        return {"built": False, "seconds_since_refresh": -1, "changes_behind": 0}
+    top, tag_top = outbox_tops()
+    behind = max(0, top - live.cursor.watermark) + max(0, tag_top - live.cursor.tag_watermark)
+    return {
+        "built": True,
+        "seconds_since_refresh": round(time.monotonic() - live.last_refresh, 3),
+        "changes_behind": behind,
+    }

@@ -25,13 +25,15 @@ import numpy as np
 import numpy.typing as npt
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 
-from fanshelf.accounts.models import Pseud
+from fanshelf.accounts.models import AiDisclosure, Pseud
 from fanshelf.discovery.columns import IdArray, empty_ids, fixed_width, sort_keys_utf8
 from fanshelf.works.models import Creatorship, Work
 
 _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 _EPOCH_ORDINAL = datetime.date(1970, 1, 1).toordinal()
 RESTRICTED, ANONYMOUS, COMPLETE, SINGLE_CHAPTER = 1, 2, 4, 8
+# The AI-use disclosure (accounts.models.AiDisclosure): "assisted" and "generated" as bits, "none" as neither.
+AI_ASSISTED, AI_GENERATED = 16, 32
 NUMBER_FIELDS = ("words", "kudos", "hits", "comments", "bookmarks", "audio", "published", "revised")
 T = TypeVar("T")
 
@@ -199,7 +201,9 @@ def _listed_rows(work_ids: Sequence[int] | None) -> WorkRows:
         f"(CASE WHEN {c['restricted']} THEN {RESTRICTED} ELSE 0 END"
         f" + CASE WHEN {c['anonymous']} THEN {ANONYMOUS} ELSE 0 END"
         f" + CASE WHEN {expected} > 0 AND {c['posted_chapter_count']} >= {expected} THEN {COMPLETE} ELSE 0 END"
-        f" + CASE WHEN {expected} = 1 THEN {SINGLE_CHAPTER} ELSE 0 END)"
+        f" + CASE WHEN {expected} = 1 THEN {SINGLE_CHAPTER} ELSE 0 END"
+        f" + CASE {c['ai_disclosure']} WHEN '{AiDisclosure.ASSISTED}' THEN {AI_ASSISTED}"
+        f" WHEN '{AiDisclosure.GENERATED}' THEN {AI_GENERATED} ELSE 0 END)"
     )
     numbers = [c["id"], flags, c["word_count"], c["kudos_count"], c["hit_count"], c["comment_count"]]
     numbers += [c["bookmark_count"], f"{c['audio_seconds']} / 60"]  # audio is filtered in whole minutes

@@ -14,6 +14,7 @@ from typing import Literal
 
 from django.http import QueryDict
 
+from fanshelf.accounts.models import AiDisclosure
 from fanshelf.core.numbers import NotANumber, name_holding_nul, nul_message, number_message, parse_digits
 from fanshelf.core.pagination import MAX_PAGE
 from fanshelf.discovery.reader_sets import SHELF_LABELS
@@ -44,6 +45,10 @@ RANGE_FIELDS = ("words", "kudos", "hits", "comments", "bookmarks", "audio")  # a
 _TRUE = {"1", "true", "yes", "on", "t", "y"}
 FALSE_WORDS = frozenset({"0", "false", "no", "off", "f", "n"})
 RATING_CODES = {code.lower(): name for name, code in RATINGS.items()}
+# A work's AI-use disclosure as the `ai` and `ai_exclude` parameters take it: the value, or its label.
+AI_USES = {str(value): str(label) for value, label in AiDisclosure.choices}
+AI_USE_NAMES = {**{value: value for value in AI_USES}, **{label.lower(): value for value, label in AI_USES.items()}}
+_AI_USE_MESSAGE = "an AI use: none, assisted or generated"
 # The filter form's words for each parameter, so a message names what the reader sees on the form, not the URL.
 RANGE_LABELS = {
     "words": "Words", "hits": "Hits", "kudos": "Kudos", "comments": "Comments", "bookmarks": "Bookmarks",
@@ -55,7 +60,8 @@ FIELD_LABELS: dict[str, str] = {
     "category": "Categories", "crossover": "Crossovers", "complete": "Completion status",
     "single_chapter": "Single chapter only", "otp": "One relationship only", "language": "Language",
     "q": "Search text", "shelf": "Only works on my shelf", "hide_shelf": "Hide works on my shelves",
-    "sort": "Sort by", "direction": "Direction", "page": "Page",
+    "sort": "Sort by", "direction": "Direction", "page": "Page", "exclusions": "Your filters",
+    "ai": "AI use", "ai_exclude": "Hide works by AI use",
     **{f"{name}_{end}": f"{label} {end}" for name, label in {**RANGE_LABELS, **DATE_LABELS}.items()
        for end in ("from", "to")},
 }  # fmt: skip
@@ -115,10 +121,15 @@ class WorkQuery:
     posted: DateRange = DateRange()
     updated: DateRange = DateRange()
     language: str = ""
+    # The AI-use disclosure (AI_USES): only works saying one of `ai`; none saying one of `ai_exclude`.
+    ai: tuple[str, ...] = ()
+    ai_exclude: tuple[str, ...] = ()
     pseud_ids: tuple[int, ...] = ()
     # The reader's own shelves (discovery/reader_sets.py): only works on this one; none of the works on these.
     shelf: str = ""
     hide_shelves: tuple[str, ...] = ()
+    # The reader's exclusion profile (discovery/exclusions.py) applies unless `exclusions=off` is in the URL.
+    exclusions: bool = True
     q: str = ""
     # Names typed as tags that are no canonical tag (nor a synonym of one): searched as text instead, like AO3's
     # "other tags"; their words are in `phrases` / `excluded_phrases` too.
@@ -171,8 +182,11 @@ class WorkQuery:
             posted=_dates(get, "posted"),
             updated=_dates(get, "updated"),
             language=_last(get("language")).strip(),
+            ai=_fixed_names(split_names(get("ai")), AI_USE_NAMES, _AI_USE_MESSAGE),
+            ai_exclude=_fixed_names(split_names(get("ai_exclude")), AI_USE_NAMES, _AI_USE_MESSAGE),
             shelf=_shelf_name(_last(get("shelf"))),
             hide_shelves=tuple(dict.fromkeys(_shelf_name(name) for name in split_names(get("hide_shelf")))),
+            exclusions=_choice(_last(get("exclusions")).strip() or "on", ("on", "off"), "Your filters") == "on",
             sort=_sort_name(_last(get("sort"))),
             direction=_direction(_last(get("direction"))),
             page=_page(_last(get("page"))),
@@ -204,8 +218,10 @@ class WorkQuery:
             pairs += [(f"{name}_from", dates.start.isoformat())] if dates.start else []
             pairs += [(f"{name}_to", dates.end.isoformat())] if dates.end else []
         pairs += [("language", self.language)] if self.language else []
+        pairs += [("ai", name) for name in self.ai] + [("ai_exclude", name) for name in self.ai_exclude]
         pairs += [("shelf", self.shelf)] if self.shelf else []
         pairs += [("hide_shelf", name) for name in self.hide_shelves]
+        pairs += [] if self.exclusions else [("exclusions", "off")]
         pairs += [("q", self.q)] if self.q else []
         pairs += [("sort", self.sort)] if self.sort else []
         pairs += [("direction", self.direction)] if self.direction else []

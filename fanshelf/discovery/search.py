@@ -10,12 +10,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 from django.core.paginator import Page, Paginator
-from django.http import QueryDict
+from django.http import Http404, QueryDict
 from pyroaring import BitMap
 
+from fanshelf.core.numbers import number_param
+from fanshelf.core.pagination import MAX_PAGE
 from fanshelf.discovery import text
 from fanshelf.discovery.closure import FACET_TYPES, FIXED_TYPE_CODES, TYPE_CODES
 from fanshelf.discovery.columns import IdArray, bitmap_of
+from fanshelf.discovery.exclusions import reader_filter
 from fanshelf.discovery.index import DiscoveryIndex, Popularity
 from fanshelf.discovery.loader import micros
 from fanshelf.discovery.query import RANGE_FIELDS, DateRange, QueryError, Range, WorkQuery
@@ -60,6 +63,10 @@ class SearchResult:
     total: int
     work_ids: list[int]
     facets: dict[str, list[FacetCount]] = field(default_factory=dict)
+    # The reader's exclusion profile: "on" (then `hidden` works were left out), "off" (`exclusions=off`), or ""
+    # (a guest, or a reader without one).
+    exclusions: str = ""
+    hidden: int = 0
 
     @property
     def pages(self) -> int:
@@ -74,8 +81,16 @@ class _Resolved:
     all_of: list[int]
 
 
-def execute(query: WorkQuery, viewer: Viewer, index: DiscoveryIndex | None = None, facets: bool = True) -> SearchResult:
-    """Run the query for this viewer. Visibility mirrors `WorkQuerySet.listed_for`."""
+def execute(
+    query: WorkQuery,
+    viewer: Viewer,
+    index: DiscoveryIndex | None = None,
+    facets: bool = True,
+    *,
+    as_guest: bool = False,
+) -> SearchResult:
+    """Run the query for this viewer. Visibility mirrors `WorkQuerySet.listed_for` (a guest's with `as_guest`:
+    public feeds); the viewer's mutes and exclusion profile leave their works out (exclusions.py)."""
     if index is None:
         from fanshelf.discovery.live import current_index
 
@@ -84,17 +99,28 @@ def execute(query: WorkQuery, viewer: Viewer, index: DiscoveryIndex | None = Non
     hits = text.search(query.phrases) if query.phrases else None
     excluded = [text.search([phrase]).ids for phrase in query.excluded_phrases]
     shelves = shelf_filter(query, viewer)  # before the lock: it may read the reader's shelves
+    standing = reader_filter(viewer, query.exclusions)  # the same: mutes and exclusion profile
+    hidden = 0
     with index.lock.reading():
-        matches = _filter(query, index, resolved, bool(viewer.is_authenticated), hits, excluded)
+        matches = _filter(query, index, resolved, bool(viewer.is_authenticated) and not as_guest, hits, excluded)
         if shelves is not None:
             matches = shelves.applied_to(matches)
+        muted = standing.muted(index) if standing is not None else None
+        if muted is not None:
+            matches = matches - muted
         ids = _members(matches)
         ids = _apply_ranges(query, index, ids)
+        left_out = standing.excluded(index) if standing is not None else None
+        if left_out is not None:  # after the ranges, so `hidden` counts only works the reader would have seen
+            matches = bitmap_of(ids) - left_out
+            hidden = len(ids) - len(matches)
+            ids = _members(matches)
         if facets and len(ids) != len(matches):
             matches = bitmap_of(ids)
         page = _page(query, index, ids, hits)
         counts = _facets(index, matches, ids, resolved.include) if facets else {}
-    return SearchResult(query=query, total=len(ids), work_ids=page, facets=_name_facets(index, counts))
+    state = "" if standing is None or not standing.has_profile else "on" if standing.applied else "off"
+    return SearchResult(query, len(ids), page, _name_facets(index, counts), exclusions=state, hidden=hidden)
 
 
 def _members(bitmap: BitMap) -> Members:
@@ -149,6 +175,8 @@ def _filter(
         required.append(index.otp)
     if query.language:
         required.append(index.language_bitmaps.get(query.language, empty))
+    if query.ai:
+        required.append(index.ai_use_bitmap(query.ai))
     if query.pseud_ids:
         required.append(index.pseud_bitmap(query.pseud_ids))
     if hits is not None:
@@ -164,6 +192,8 @@ def _filter(
         removed.append(index.complete)
     if query.otp is False:
         removed.append(index.otp)
+    if query.ai_exclude:
+        removed.append(index.ai_use_bitmap(query.ai_exclude))
     for bitmap in removed:
         matches = matches - bitmap
     return matches
@@ -435,3 +465,42 @@ def works_page(params: QueryDict, viewer: Viewer, per_page: int) -> Page[Work]:
     paginator.validate_number(query.page)
     works = {work.pk: work for work in Work.objects.filter(pk__in=result.work_ids).listed_for(viewer).for_blurbs()}
     return Page([works[pk] for pk in result.work_ids if pk in works], query.page, paginator)
+
+
+def feed_work_ids(tag_name: str, reader: Viewer, size: int) -> list[int]:
+    """The newest works in a tag (its synonyms and subtags included) that a guest may see, less those the reader's
+    mutes and exclusion profile hide: a public feed fetched by a signed-in reader."""
+    from fanshelf.discovery.live import ensure_fresh
+
+    query = WorkQuery(include=(tag_name,), per_page=size)
+    return execute(query, reader, ensure_fresh(), facets=False, as_guest=True).work_ids
+
+
+def listed_page(params: QueryDict, viewer: Viewer, per_page: int, include: str = "") -> Page[Work]:
+    """One page of the newest updated works (in a tag, its synonyms and subtags, if given) the viewer may list,
+    less what their mutes and exclusion profile hide: the e-reader catalogue's "New works" and tag feeds. Only
+    `page` is read from `params` (BadParameter for a malformed one, 404 past the last page)."""
+    from fanshelf.discovery.live import ensure_fresh
+
+    number = number_param(params, "page", default=1, minimum=1, maximum=MAX_PAGE)
+    query = WorkQuery(include=(include,) if include else (), page=number, per_page=per_page)
+    result = execute(query, viewer, ensure_fresh(), facets=False)
+    paginator: Paginator[Any] = Paginator(range(result.total), per_page)
+    if number > paginator.num_pages:
+        raise Http404("There is no page with that number.")
+    works = {work.pk: work for work in Work.objects.filter(pk__in=result.work_ids).listed_for(viewer).for_blurbs()}
+    return Page([works[pk] for pk in result.work_ids if pk in works], number, paginator)
+
+
+def hidden_work_ids(viewer: Viewer) -> BitMap:
+    """The works the viewer's mutes and exclusion profile hide (empty for a guest): for counts made outside the
+    engine, such as the catalogue's fandoms, to leave out."""
+    from fanshelf.discovery.live import ensure_fresh
+
+    standing = reader_filter(viewer)
+    if standing is None:
+        return BitMap()
+    index = ensure_fresh()
+    with index.lock.reading():
+        muted, excluded = standing.muted(index), standing.excluded(index)
+    return (muted or BitMap()) | (excluded or BitMap())

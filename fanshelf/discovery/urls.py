@@ -15,4 +15,5 @@ urlpatterns = [
     path("tags/<str:tag_name>/works/", views.tag_works, name="tag_works"),
     path("users/<str:username>/works/", views.user_works, name="user_works"),
     path("users/<str:username>/pseuds/<str:pseud>/", views.pseud_works, name="pseud_works"),
+    path("users/<str:username>/exclusions/", views.exclusions, name="exclusions"),
 ]

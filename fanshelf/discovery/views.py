@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -14,12 +16,16 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from fanshelf.accounts.access import get_pseud, get_user_for_profile
+from fanshelf.accounts.access import get_pseud, get_user_for_managing, get_user_for_profile
 from fanshelf.accounts.models import User
 from fanshelf.core.memo import Memo
 from fanshelf.discovery import listing
+from fanshelf.discovery.actions import save_exclusion_profile
+from fanshelf.discovery.exclusion_forms import ExclusionForm
+from fanshelf.discovery.exclusions import profile_values
 from fanshelf.discovery.listing import ListingScope
 from fanshelf.discovery.live import ensure_fresh, fresh_state
+from fanshelf.discovery.models import ExclusionProfile
 from fanshelf.discovery.query import QueryError, WorkQuery, split_names
 from fanshelf.discovery.tagnames import COMPLETABLE_TYPES, MAX_TYPED, complete, suggestions
 from fanshelf.tags.access import get_tag_shown_to
@@ -92,6 +98,7 @@ def _listing_body(request: HttpRequest, page: ListingPage) -> tuple[SafeString, 
         query_prefix=listing.link(params)[1:],
         facets_html=listing.facet_sidebar(result, params, listing.hidden_facet_types(request)),
         other_names=_other_names(query, params),
+        exclusion_line=listing.exclusion_line(result, params, request.user),
     )
     if query.page > result.pages:
         past_the_end = f"There is no page {query.page:,}: this listing has {result.pages:,}."
@@ -203,3 +210,23 @@ def _creator_context(request: HttpRequest, user: User, pseud_ids: tuple[int, ...
     limit = settings.FANSHELF_WORKS_PER_PAGE
     anonymous = listing.anonymous_works_known_to(request.user, pseud_ids, limit) if first_page else []
     return {"profile_user": user, "is_owner": request.user.pk == user.pk, "anonymous_works": anonymous}
+
+
+def exclusions(request: HttpRequest, username: str) -> HttpResponse:
+    """The owner's exclusion profile: standing filters every listing, count, search, feed and catalogue they see
+    applies (docs/exclusions.md)."""
+    user = get_user_for_managing(request, username)
+    profile = ExclusionProfile.objects.filter(user=user).first()
+    initial = profile_values(profile) if profile is not None else {}
+    form = ExclusionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            save_exclusion_profile(user, form.choices())
+        except ValidationError as error:
+            for name, problems in error.message_dict.items():
+                form.add_error(name if name in form.fields else None, problems)
+        else:
+            messages.success(request, "Your filters were saved. Every listing now leaves those works out.")
+            return redirect("discovery:exclusions", user.username)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "discovery/exclusions.html", {"profile_user": user, "form": form}, status=status)

@@ -32,7 +32,7 @@ from fanshelf.downloads.document import series_document, series_mentions, work_d
 from fanshelf.works.models import Chapter, Series, Work
 
 # Raise when the builders change what they produce, so files built by older code are rebuilt.
-BUILD_VERSION = "2"
+BUILD_VERSION = "3"
 SERIES_READERS_RETENTION = datetime.timedelta(days=1)
 ChapterVersion = tuple[int, int, datetime.datetime]  # id, position, edited time
 

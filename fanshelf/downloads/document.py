@@ -20,6 +20,7 @@ from fanshelf.downloads.xhtml import to_xhtml, xml_text
 from fanshelf.tags.models import TagType
 from fanshelf.works.languages import direction
 from fanshelf.works.models import Chapter, Series, Work
+from fanshelf.works.reuse import ai_use_label, permissions_line, reserves_ai_training
 
 if TYPE_CHECKING:
     from fanshelf.works.models import Viewer
@@ -87,6 +88,11 @@ class WorkDocument:
     published: datetime.date | None
     chapters: list[ChapterSection]
     series: list[SeriesMention] = field(default_factory=list)
+    # "Podfic: yes · Translation: ask first · ...", the AI-use disclosure, and whether AI training is reserved
+    # (works/reuse.py): the title page states them and the EPUB's metadata carries the reservation.
+    permissions: str = ""
+    ai_use: str = ""
+    reserves_ai_training: bool = True
 
     @property
     def byline(self) -> str:
@@ -219,6 +225,9 @@ def work_document(work: Work, *, offline: bool) -> WorkDocument:
         published=work.published_on,
         chapters=chapters,
         series=series_mentions(work),
+        permissions=permissions_line(work),
+        ai_use=ai_use_label(work),
+        reserves_ai_training=reserves_ai_training(work),
     )
 
 

@@ -105,8 +105,10 @@ class WorksFeed(Atom1Feed):
         handler.addQuickElement("link", "", {"rel": "self", "href": self.feed["self_url"], "type": ATOM})
 
 
-def tag_feed(tag: Tag) -> Atom1Feed:
-    """The latest public works in a canonical tag (and its synonyms), as an Atom feed."""
+def tag_feed(tag: Tag, work_ids: list[int] | None = None) -> Atom1Feed:
+    """The latest public works in a canonical tag (and its synonyms), as an Atom feed; `work_ids`, when given, are
+    the works to show in order (the discovery engine's answer for a signed-in reader, less what their mutes and
+    filters hide; still only public works, read again with a guest's `listed_for`)."""
     feed_url = absolute_url(reverse("downloads:tag_feed", args=[tag_to_url_part(tag.name)]))
     feed = WorksFeed(
         title=xml_text(f"{settings.SITE_NAME}: {tag.name}"),
@@ -118,6 +120,10 @@ def tag_feed(tag: Tag) -> Atom1Feed:
         language="en",
     )
     guest = AnonymousUser()
-    for work in works_tagged(tag, Work.objects.listed_for(guest))[:FEED_SIZE]:
+    works = list(works_tagged(tag, Work.objects.listed_for(guest))[:FEED_SIZE]) if work_ids is None else []
+    if work_ids is not None:
+        found = {work.pk: work for work in Work.objects.filter(pk__in=work_ids).listed_for(guest).for_blurbs()}
+        works = [found[pk] for pk in work_ids[:FEED_SIZE] if pk in found]
+    for work in works:
         add_work_item(feed, work, guest)
     return feed

@@ -20,7 +20,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.xmlutils import SimplerXMLGenerator
+from pyroaring import BitMap
 
+from fanshelf.core import switches
 from fanshelf.core.numbers import number_param
 from fanshelf.core.pagination import MAX_PAGE
 from fanshelf.core.site_url import absolute_url
@@ -157,8 +159,9 @@ def acquisition_feed(title: str, request: HttpRequest, page: Page[Any]) -> OpdsF
     """Works on one page, each with its EPUB acquisition link."""
     feed = _feed(title, request, ACQUISITION, page)
     for work in page.object_list:
-        epub_url = _url("work", str(work.pk), "epub")
-        add_work_item(feed, work, request.user, opds_links=[Link(ACQUIRE, epub_url, EPUB)], dc_language=work.language)
+        # While a moderator has downloads off, works are listed without a link that would only fail.
+        links = [Link(ACQUIRE, _url("work", str(work.pk), "epub"), EPUB)] if switches.current().downloads else []
+        add_work_item(feed, work, request.user, opds_links=links, dc_language=work.language)
     return feed
 
 
@@ -215,10 +218,10 @@ class FandomCount:
     updated: datetime.datetime | None = None
 
 
-def fandom_counts(works: WorkQuerySet) -> list[FandomCount]:
+def fandom_counts(works: WorkQuerySet, hidden: BitMap | None = None) -> list[FandomCount]:
     """Canonical fandoms with how many of these works each one's listing holds (the work carries the fandom, a
     synonym, a subfandom or a subfandom's synonym: tags.graph's closure, as the listing's index) and when the
-    latest of them changed, by name."""
+    latest of them changed, by name. Works in `hidden` (the reader's mutes and exclusion profile) are not counted."""
     # One row per work and fandom tag: values_list reuses the filter's join, so only fandom tags come out.
     rows = list(
         Work.objects.filter(pk__in=works.values("pk"), tags__type=TagType.FANDOM).values_list(
@@ -229,6 +232,8 @@ def fandom_counts(works: WorkQuerySet) -> list[FandomCount]:
     works_per_fandom: dict[int, set[int]] = {}
     updated: dict[int, datetime.datetime] = {}
     for work_id, tag_id, revised_at in rows:
+        if hidden is not None and work_id in hidden:
+            continue
         for fandom_id in filed.get(tag_id, ()):
             works_per_fandom.setdefault(fandom_id, set()).add(work_id)
             if revised_at is not None and (fandom_id not in updated or revised_at > updated[fandom_id]):

@@ -13,22 +13,24 @@ from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.http import require_GET
 
 from fanshelf.accounts.models import User
+from fanshelf.core import switches
 from fanshelf.core.numbers import BadParameter
 from fanshelf.core.pagination import paginate
 from fanshelf.discovery.query import QueryError
 from fanshelf.discovery.reader_sets import SHELF_LABELS
-from fanshelf.discovery.search import works_page
+from fanshelf.discovery.search import feed_work_ids, hidden_work_ids, listed_page, works_page
 from fanshelf.downloads import opds
 from fanshelf.downloads.access import get_series_for_download, get_work_for_download
 from fanshelf.downloads.auth import accepts_basic_auth, challenge
 from fanshelf.downloads.builders import FORMATS
 from fanshelf.downloads.builders.kindle import ConversionFailed
 from fanshelf.downloads.cache import build_download, build_series_download
-from fanshelf.downloads.feeds import tag_feed, works_tagged
+from fanshelf.downloads.feeds import FEED_SIZE, tag_feed, works_tagged
 from fanshelf.downloads.filenames import content_disposition, fallback_stem, safe_file_stem
 from fanshelf.tags.access import get_tag_shown_to
 from fanshelf.tags.models import Tag, tag_to_url_part
 from fanshelf.works.models import Work
+from fanshelf.works.reuse import with_ai_reservation
 
 RETRY_AFTER_SECONDS = 60  # a failed Kindle conversion: when the reader may try again
 
@@ -63,6 +65,8 @@ def download(request: HttpRequest, work_id: int, format_name: str) -> HttpRespon
     download_format = FORMATS.get(format_name)
     if download_format is None or not download_format.available:
         raise Http404("This archive does not offer downloads in that format.")
+    if not switches.current().downloads:
+        return _paused(request)
     work = get_work_for_download(request, work_id)
     try:
         stored = build_download(work, format_name)
@@ -74,13 +78,15 @@ def download(request: HttpRequest, work_id: int, format_name: str) -> HttpRespon
         safe_file_stem(work.title, fallback), download_format.extension, fallback
     )
     _file_cache_headers(response, personal=work.restricted)
-    return response
+    return with_ai_reservation(response, work)
 
 
 @require_GET
 @accepts_basic_auth
 def series_download(request: HttpRequest, series_id: int) -> HttpResponseBase:
     """The series as one EPUB of the works this reader may see, built once per version and set of works."""
+    if not switches.current().downloads:
+        return _paused(request)
     series, works = get_series_for_download(request, series_id)
     epub = FORMATS["epub"]
     response = FileResponse(
@@ -92,6 +98,13 @@ def series_download(request: HttpRequest, series_id: int) -> HttpResponseBase:
     )
     # Which works the file holds depends on who asks, so only a guest's file may be kept by shared caches.
     _file_cache_headers(response, personal=request.user.is_authenticated)
+    return response
+
+
+def _paused(request: HttpRequest) -> HttpResponse:
+    """A moderator turned downloads off (fanshelf/moderation): say so, and when to look again."""
+    response = render(request, "downloads/paused.html", status=503)
+    response["Retry-After"] = "3600"
     return response
 
 
@@ -109,7 +122,9 @@ def tag_works_feed(request: HttpRequest, tag_name: str) -> HttpResponse:
     tag = _find_tag(tag_name, AnonymousUser())  # the feed shows what a guest sees, whoever fetches it
     if tag.merger is not None:
         return redirect("downloads:tag_feed", tag_to_url_part(tag.merger.name), permanent=True)
-    return _feed_response(tag_feed(tag), request)
+    # A signed-in reader's feed leaves out what their mutes and exclusion profile hide (docs/exclusions.md).
+    work_ids = feed_work_ids(tag.name, request.user, FEED_SIZE) if request.user.is_authenticated else None
+    return _feed_response(tag_feed(tag, work_ids), request)
 
 
 @require_GET
@@ -134,15 +149,18 @@ def opds_login(request: HttpRequest) -> HttpResponseBase:
 @require_GET
 @accepts_basic_auth
 def opds_new(request: HttpRequest) -> HttpResponse:
-    works = Work.objects.listed_for(request.user).for_blurbs().newest_first()
-    page = paginate(request, works, per_page=opds.PER_PAGE)
+    if request.user.is_authenticated:  # the engine: their mutes and exclusion profile apply (docs/exclusions.md)
+        page = listed_page(request.GET, request.user, opds.PER_PAGE)
+    else:
+        page = paginate(request, Work.objects.listed_for(request.user).for_blurbs().newest_first(), opds.PER_PAGE)
     return _feed_response(opds.acquisition_feed("New works", request, page), request)
 
 
 @require_GET
 @accepts_basic_auth
 def opds_fandoms(request: HttpRequest) -> HttpResponse:
-    fandoms = opds.fandom_counts(Work.objects.listed_for(request.user))
+    hidden = hidden_work_ids(request.user) if request.user.is_authenticated else None  # mutes, exclusion profile
+    fandoms = opds.fandom_counts(Work.objects.listed_for(request.user), hidden)
     page = paginate(request, fandoms, per_page=opds.PER_PAGE * 4)
     sections = opds.fandom_sections(list(page.object_list))
     return _feed_response(opds.navigation_feed("Fandoms", request, sections, page), request)
@@ -154,8 +172,10 @@ def opds_tag(request: HttpRequest, tag_name: str) -> HttpResponse:
     tag = _find_tag(tag_name, request.user)
     if tag.merger is not None:
         return redirect("downloads:opds_tag", tag_to_url_part(tag.merger.name), permanent=True)
-    works = works_tagged(tag, Work.objects.listed_for(request.user))
-    page = paginate(request, works, per_page=opds.PER_PAGE)
+    if request.user.is_authenticated:  # the engine: their mutes and exclusion profile apply (docs/exclusions.md)
+        page = listed_page(request.GET, request.user, opds.PER_PAGE, include=tag.name)
+    else:
+        page = paginate(request, works_tagged(tag, Work.objects.listed_for(request.user)), per_page=opds.PER_PAGE)
     return _feed_response(opds.acquisition_feed(tag.name, request, page), request)
 
 

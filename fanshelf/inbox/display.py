@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from fanshelf.accounts.models import User
 from fanshelf.comments.models import Comment, CommentStatus
 from fanshelf.inbox.models import EntryKind, InboxEntry
-from fanshelf.works.models import Work
+from fanshelf.works.models import CreatorInvitation, Gift, Work
 
 GONE_WORK = "A work you can no longer see"
 GONE_COMMENT = "(This comment is no longer available.)"
@@ -25,6 +25,9 @@ class ShownEntry:
     url: str
     excerpt: str
     may_reply: bool
+    # Co-creator invitations waiting for an answer, and gifts the owner may still refuse (works/sharing.py).
+    invitation_pending: bool = False
+    gift_refusable: bool = False
 
 
 def shown_entries(entries: Sequence[InboxEntry], user: User) -> list[ShownEntry]:
@@ -33,7 +36,38 @@ def shown_entries(entries: Sequence[InboxEntry], user: User) -> list[ShownEntry]
     naming = set(Work.objects.filter(pk__in=list(visible)).naming_creators_to(user).values_list("pk", flat=True))
     comment_ids = {entry.comment_id for entry in entries if entry.comment_id is not None}
     statuses = dict(Comment.objects.filter(pk__in=comment_ids).values_list("pk", "status"))
-    return [_shown(entry, user, visible, naming, statuses) for entry in entries]
+    shown = [_shown(entry, user, visible, naming, statuses) for entry in entries]
+    return _with_sharing(shown, user) if any(e.kind in SHARING_KINDS for e in entries) else shown
+
+
+SHARING_KINDS = frozenset({EntryKind.INVITATION, EntryKind.GIFT})
+
+
+def _with_sharing(shown: list[ShownEntry], user: User) -> list[ShownEntry]:
+    """Invitations and gifts, as they stand now: an invitation waiting for an answer is shown (with its buttons)
+    even for a work the invitee may not open yet, such as a draft; once answered, it follows the work's visibility
+    like any entry (a co-creator sees their own drafts). A gift still given can be refused from the inbox."""
+    invited = {s.entry.work_id for s in shown if s.entry.kind == EntryKind.INVITATION and s.entry.work_id}
+    gifted = {s.entry.work_id for s in shown if s.entry.kind == EntryKind.GIFT and s.entry.work_id}
+    pending = set(
+        CreatorInvitation.objects.filter(pseud__user=user, work_id__in=invited).values_list("work_id", flat=True)
+    )
+    own = set(Work.objects.visible_to(user).filter(pk__in=invited).values_list("pk", flat=True))
+    refusable = set(
+        Gift.objects.filter(pseud__user=user, work_id__in=gifted, refused=False).values_list("work_id", flat=True)
+    )
+    result = []
+    for item in shown:
+        entry = item.entry
+        if entry.kind == EntryKind.INVITATION and (entry.work_id in pending or entry.work_id in own):
+            url = entry.url if entry.work_id in own else ""
+            item = ShownEntry(
+                entry, entry.subject, url, item.excerpt, False, invitation_pending=entry.work_id in pending
+            )
+        elif entry.kind == EntryKind.GIFT and entry.work_id in refusable and item.subject != GONE_WORK:
+            item = ShownEntry(entry, item.subject, item.url, item.excerpt, False, gift_refusable=True)
+        result.append(item)
+    return result
 
 
 def _shown(
@@ -45,11 +79,10 @@ def _shown(
     work = visible.get(entry.work_id) if entry.work_id is not None else None
     if work is not None and entry.names_creators and work.pk not in naming:
         # The work turned anonymous after delivery: keep its title, drop the names.
-        subject = (
-            f"“{work.title}” cites one of your works"
-            if entry.kind == EntryKind.CITATION
-            else f"New work: “{work.title}”"
-        )
+        subject = {
+            EntryKind.CITATION: f"“{work.title}” cites one of your works",
+            EntryKind.GIFT: f"“{work.title}” is a gift for you",
+        }.get(EntryKind(entry.kind), f"New work: “{work.title}”")
     may_reply = False
     if entry.comment_id is not None:
         status = statuses.get(entry.comment_id)

@@ -14,8 +14,10 @@ from fanshelf.comments.models import Comment
 from fanshelf.comments.signals import comment_approved, comment_posted
 from fanshelf.inbox import comment_notices
 from fanshelf.inbox.notify import announce_citation, announce_posting, announce_series_entry
-from fanshelf.works.models import RelatedWork, Series, Work, WorkChange
+from fanshelf.inbox.sharing_notices import announce_gifts, announce_invitation
+from fanshelf.works.models import CreatorInvitation, RelatedWork, Series, Work, WorkChange
 from fanshelf.works.series import work_joined_series
+from fanshelf.works.sharing import creator_invited, gifts_given
 from fanshelf.works.signals import parent_cited
 
 # Outbox kinds that mean "readers can now read something new"; announce_posting checks the work is listed.
@@ -47,6 +49,27 @@ def on_parent_cited(
 ) -> None:
     if link.parent_id is not None:
         announce_citation(link.child_id, link.parent_id, recipient, title, creators)
+
+
+# Outbox kinds after which a work's gift recipients may be told (announce_gifts checks the work is listed and
+# tells each recipient once). "edited": the edit form posts a draft under that kind.
+GIFT_KINDS = frozenset({"created", "posted", "edited", "revealed", "unhidden"})
+
+
+@receiver(post_save, sender=WorkChange, dispatch_uid="inbox.announce_gifts_on_posting")
+def on_work_listed(sender: type[WorkChange], instance: WorkChange, created: bool, **kwargs: Any) -> None:
+    if created and instance.kind in GIFT_KINDS:
+        transaction.on_commit(partial(announce_gifts, int(instance.work_id)))
+
+
+@receiver(gifts_given, dispatch_uid="inbox.announce_gifts")
+def on_gifts_given(sender: object, work_id: int, **kwargs: Any) -> None:
+    transaction.on_commit(partial(announce_gifts, work_id))
+
+
+@receiver(creator_invited, dispatch_uid="inbox.announce_invitation")
+def on_creator_invited(sender: object, invitation: CreatorInvitation, **kwargs: Any) -> None:
+    announce_invitation(invitation)
 
 
 @receiver(comment_posted, dispatch_uid="inbox.comment_posted")

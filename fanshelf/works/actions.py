@@ -7,28 +7,27 @@ ValidationError keyed by field). It runs before each action's transaction opens:
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from typing import cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
-from django.db.models import F, Max, Sum
+from django.db import transaction
+from django.db.models import Max, Sum
 from django.utils import timezone
 
-from fanshelf.accounts.models import Pseud, User, is_moderator
+from fanshelf.accounts.models import Pseud, User
 from fanshelf.tags.actions import find_or_create_tags
 from fanshelf.tags.models import Tag
 from fanshelf.works.cleaning import MAX_CHAPTER as MAX_CHAPTER
 from fanshelf.works.cleaning import MAX_NOTES as MAX_NOTES
 from fanshelf.works.cleaning import MAX_SUMMARY as MAX_SUMMARY
 from fanshelf.works.cleaning import MAX_TITLE as MAX_TITLE
+from fanshelf.works.cleaning import REUSE_FIELDS, clean_chapter, clean_work
 from fanshelf.works.cleaning import ChapterFields as ChapterFields
 from fanshelf.works.cleaning import WorkFields as WorkFields
 from fanshelf.works.cleaning import check_length as check_length
-from fanshelf.works.cleaning import clean_chapter, clean_work
-from fanshelf.works.models import Chapter, Creatorship, Hit, Work, WorkChange, WorkTag
+from fanshelf.works.models import Chapter, Creatorship, Work, WorkChange, WorkTag
 from fanshelf.works.related import notify_parent_creators
 
 
@@ -101,9 +100,16 @@ def _revised_at(work: Work, latest: datetime.date | None) -> datetime.datetime |
     return datetime.datetime.combine(latest, datetime.time.min, tzinfo=timezone.get_current_timezone())
 
 
-def _set_creators(work: Work, pseuds: Sequence[Pseud]) -> None:
-    work.creatorships.exclude(pseud__in=pseuds).delete()
-    for position, pseud in enumerate(pseuds):
+def _set_creators(work: Work, user: User, pseuds: Sequence[Pseud]) -> None:
+    """The editing person's own pseuds on the work become `pseuds`, in the place their first one held; co-creators
+    who accepted an invitation (works/sharing.py) keep their credit and their order."""
+    work.creatorships.filter(pseud__user=user).exclude(pseud__in=pseuds).delete()
+    others = list(work.creatorships.exclude(pseud__user=user).order_by("position", "pk"))
+    mine = work.creatorships.filter(pseud__user=user).order_by("position").values_list("position", flat=True)
+    place = next(iter(mine), None)
+    at = len(others) if place is None else sum(1 for c in others if c.position < place)
+    ordered = [c.pseud for c in others[:at]] + list(pseuds) + [c.pseud for c in others[at:]]
+    for position, pseud in enumerate(ordered):
         Creatorship.objects.update_or_create(work=work, pseud=pseud, defaults={"position": position})
 
 
@@ -147,6 +153,9 @@ def create_work(
         work = Work(**clean.values, published_on=fields.published_on)
         if fields.comment_permission is None:
             work.comment_permission = settings.FANSHELF_DEFAULT_COMMENT_PERMISSION
+        for name in REUSE_FIELDS:  # not given (an import, an older form): the creator's preferences
+            if getattr(fields, name) is None:
+                setattr(work, name, getattr(user, name))
         # A draft counts its words too, so its creator sees them (refresh_totals).
         work.word_count = int(chapter_values["word_count"])  # type: ignore[call-overload]
         if post:
@@ -205,7 +214,7 @@ def update_work(
             work.chapters.filter(position=1).update(published_on=fields.published_on)
         work.save(update_fields=changed)
         _set_tags(work, tags)
-        _set_creators(work, fields.pseuds)
+        _set_creators(work, user, fields.pseuds)
         if post and not work.posted:
             _mark_posted(work, fields.published_on)
             work.save(update_fields=_POSTED_FIELDS)
@@ -325,50 +334,6 @@ def set_hidden_by_moderator(work: Work, hidden: bool) -> None:
     work.hidden_by_moderator = hidden
     work.save(update_fields=["hidden_by_moderator", "edited_at"])
     _record_change(work, "hidden" if hidden else "unhidden")
-
-
-def record_hit(work: Work, visitor: str, viewer: User | None) -> bool:
-    """Count one hit per visitor per day. Returns whether it counted.
-
-    Creators' and moderators' views never count, so neither do views of hidden or unrevealed works (nobody else
-    can open them). The write waits at most HIT_LOCK_WAIT_MS for another writer: work pages call this after the
-    page has gone out (works/reading.py), and a hit is not worth holding a worker for.
-    """
-    if not work.posted or work.hidden_by_moderator or work.unrevealed:
-        return False
-    if viewer is not None and (is_moderator(viewer) or work.is_created_by(viewer)):
-        return False
-    with _short_lock_wait():
-        _, created = Hit.objects.get_or_create(work=work, visitor=visitor, day=timezone.localdate())
-        if created:
-            Work.objects.filter(pk=work.pk).update(hit_count=F("hit_count") + 1)
-            WorkChange.objects.create(work_id=work.pk, kind="hit")  # listings sort and filter by hits
-            work.hit_count += 1
-    return created
-
-
-HIT_LOCK_WAIT_MS = 1000
-
-
-@contextmanager
-def _short_lock_wait() -> Iterator[None]:
-    """A transaction that gives up on the write lock after HIT_LOCK_WAIT_MS instead of FANSHELF_DB_LOCK_TIMEOUT."""
-    if connection.vendor != "sqlite":
-        with transaction.atomic():
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute(f"SET LOCAL lock_timeout = {HIT_LOCK_WAIT_MS}")
-            yield
-        return
-    # SQLite takes the write lock when the transaction begins, so the shorter wait is set before it.
-    with connection.cursor() as cursor:
-        cursor.execute(f"PRAGMA busy_timeout = {HIT_LOCK_WAIT_MS}")
-    try:
-        with transaction.atomic():
-            yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA busy_timeout = {settings.FANSHELF_DB_LOCK_TIMEOUT * 1000}")
 
 
 @transaction.atomic

@@ -14,7 +14,9 @@ from django.utils.safestring import SafeString, mark_safe
 
 from fanshelf.core.durations import duration
 from fanshelf.tags.models import Tag, TagType
-from fanshelf.works.models import Work
+from fanshelf.works.models import Gift, Work
+from fanshelf.works.reuse import ai_use_label, discloses_ai_use, permissions_line
+from fanshelf.works.sharing import shown_gifts
 
 if TYPE_CHECKING:
     from fanshelf.works.models import Viewer
@@ -35,6 +37,24 @@ def byline(work: Work, viewer: Viewer) -> SafeString:
     if work.anonymous:
         return format_html("{} (Anonymous to others)", links)
     return links
+
+
+def _recipient(gift: Gift) -> SafeString:
+    if gift.pseud is None:
+        return format_html("<bdi>{}</bdi>", gift.recipient_name)
+    url = reverse("user_gifts", args=[gift.pseud.user.username])
+    return format_html('<a href="{}" dir="auto">{}</a>', url, str(gift.pseud))
+
+
+def recipients(work: Work) -> SafeString:
+    """A gift's recipients, "Alice, Bob": a pseud links to its person's gifts page, a plain name is text."""
+    return format_html_join(", ", "{}", ((_recipient(gift),) for gift in shown_gifts(work)))
+
+
+def for_line(work: Work, template: str) -> SafeString:
+    """`template` ("For {}", " for {}") around the recipients, or nothing when the work is no gift."""
+    names = recipients(work)
+    return format_html(template, names) if names else SafeString()
 
 
 def _tag_items(tags: list[Tag], css_class: str) -> SafeString:
@@ -96,18 +116,30 @@ def render_blurb(work: Work, viewer: Viewer) -> SafeString:
     return format_html(
         '<li class="blurb work" id="work_{}" aria-labelledby="work_{}_title">'
         '<p class="datetime">{}</p>'
-        '<h3 class="heading" id="work_{}_title"><a href="{}" lang="{}" dir="auto">{}</a> by {}</h3>'
+        '<h3 class="heading" id="work_{}_title"><a href="{}" lang="{}" dir="auto">{}</a> by {}{}</h3>'
         '<p class="fandoms"><span class="visually-hidden">Fandoms:</span>{}</p>'
         '<ul class="required-tags" aria-label="Required tags">'
         '<li class="rating-{}" title="Rating: {}"><span aria-hidden="true">{}</span>'
         '<span class="visually-hidden">Rating: {}</span></li>'
         '<li title="Categories">{}</li><li title="{}">{}</li></ul>'
-        '<ul class="tags commas" aria-label="Tags">{}</ul>{}{}</li>',
-        pk, pk, revised, pk, work.get_absolute_url(), work.language, work.title, byline(work, viewer), fandoms,
+        '<ul class="tags commas" aria-label="Tags">{}</ul>{}{}{}</li>',
+        pk, pk, revised, pk, work.get_absolute_url(), work.language, work.title, byline(work, viewer),
+        for_line(work, " for {}"), fandoms,
         work.rating_code, rating_name, work.rating_code, rating_name, categories,
         "Complete Work" if complete else "Work in Progress", "Complete" if complete else "In progress",
-        _tag_list(work, viewer), summary if work.summary else "", _stats(work),
+        _tag_list(work, viewer), summary if work.summary else "", _reuse(work), _stats(work),
     )  # fmt: skip
+
+
+def _reuse(work: Work) -> SafeString:
+    """AI use (only when some was disclosed: "No AI used" is the usual case and would crowd every blurb) and the
+    reuse permissions in short words (docs/reuse.md)."""
+    ai_use = format_html('<strong class="ai-use">{}</strong> · ', ai_use_label(work)) if discloses_ai_use(work) else ""
+    return format_html(
+        '<p class="reuse">{}<span class="visually-hidden">Permissions: </span>{}</p>',
+        ai_use,
+        permissions_line(work, short=True),
+    )
 
 
 # Where a blurb's per-reader marker goes: right after its opening tag, before the date.

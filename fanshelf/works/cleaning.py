@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from fanshelf.accounts.models import Pseud, User
+from fanshelf.accounts.models import AiDisclosure, Pseud, Reuse, User
 from fanshelf.core.sanitize import TextTooComplex, sanitize_notes, sanitize_text
 from fanshelf.core.wordcount import count_words, html_to_text
 from fanshelf.tags.actions import clean_tag_name
@@ -56,6 +56,17 @@ class WorkFields:
     # None keeps what the work has (a new work: FANSHELF_DEFAULT_COMMENT_PERMISSION), so imports need not say.
     comment_permission: str | None = None
     moderate_comments: bool | None = None
+    # Reuse permissions (accounts.models.Reuse values) and the AI-use disclosure; None keeps what the work has (a new
+    # work: its creator's preferences, User.reuse_*, and "none"), so imports and older forms need not say.
+    reuse_podfic: str | None = None
+    reuse_translation: str | None = None
+    reuse_remix: str | None = None
+    reuse_ai_training: str | None = None
+    ai_disclosure: str | None = None
+
+
+# The WorkFields (and Work, and User preference) names of the four reuse permissions.
+REUSE_FIELDS = ("reuse_podfic", "reuse_translation", "reuse_remix", "reuse_ai_training")
 
 
 @dataclass
@@ -138,6 +149,7 @@ def clean_work(fields: WorkFields, user: User) -> CleanWork:
     if fields.expected_chapters is not None and fields.expected_chapters < 1:
         errors["expected_chapters"] = ["The expected chapter count must be at least 1, or ? when unknown."]
     tag_requests = _check_tags(fields, errors)
+    _check_reuse(fields, errors)
     if errors:
         raise ValidationError(errors)
     values: dict[str, object] = {
@@ -154,7 +166,18 @@ def clean_work(fields: WorkFields, user: User) -> CleanWork:
         values["comment_permission"] = fields.comment_permission
     if fields.moderate_comments is not None:
         values["moderate_comments"] = fields.moderate_comments
+    for name in (*REUSE_FIELDS, "ai_disclosure"):
+        if getattr(fields, name) is not None:
+            values[name] = getattr(fields, name)
     return CleanWork(values=values, tag_requests=tag_requests)
+
+
+def _check_reuse(fields: WorkFields, errors: dict[str, list[str]]) -> None:
+    for name in REUSE_FIELDS:
+        if getattr(fields, name) not in (None, *Reuse.values):
+            errors[name] = ["Choose yes, ask me first, or no."]
+    if fields.ai_disclosure not in (None, *AiDisclosure.values):
+        errors["ai_disclosure"] = ["Choose whether AI was used: not at all, to assist, or to generate the work."]
 
 
 def _check_tags(fields: WorkFields, errors: dict[str, list[str]]) -> list[tuple[str, str, str]]:

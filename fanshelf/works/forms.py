@@ -9,16 +9,19 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 
-from fanshelf.accounts.models import Pseud, User
+from fanshelf.accounts.models import AiDisclosure, Pseud, Reuse, User
 from fanshelf.core.numbers import DIGITS_ONLY, IdsChoiceField, NotANumber, WholeNumberField, parse_digits
 from fanshelf.tags.models import CATEGORIES, RATINGS, WARNINGS
 from fanshelf.works.actions import ChapterFields, WorkFields
+from fanshelf.works.cleaning import REUSE_FIELDS
 from fanshelf.works.languages import LANGUAGES
 from fanshelf.works.models import Chapter, CommentPermission, RelationKind, Work
 from fanshelf.works.related import ParentReference
+from fanshelf.works.sharing import recipients_text, split_names
 
 _TAG_HELP = "Separate tags with commas."
 _OWN_PLACE = "Give each chapter its own position."
+_NAMES_HELP = "Pseuds, separated by commas; write “name (username)” when several people use a name."
 
 
 def split_tags(value: str) -> list[str]:
@@ -40,6 +43,11 @@ class WorkForm(forms.Form):
     title = forms.CharField(max_length=255)
     pseuds = IdsChoiceField(
         queryset=Pseud.objects.none(), widget=forms.CheckboxSelectMultiple, label="Creator/Pseud(s)"
+    )
+    # Sharing (works/sharing.py, docs/sharing.md): invitations to send, and who the work is a gift for.
+    cocreators = forms.CharField(max_length=2000, required=False, label="Invite co-creators", help_text=_NAMES_HELP)
+    gifts = forms.CharField(
+        max_length=2000, required=False, label="Gift this work to", help_text=f"{_NAMES_HELP} Or anyone's name."
     )
     rating = forms.ChoiceField(choices=[("", "Choose a rating"), *((name, name) for name in RATINGS)])
     warnings = forms.MultipleChoiceField(
@@ -78,6 +86,20 @@ class WorkForm(forms.Form):
     moderate_comments = forms.BooleanField(
         required=False, label="Hold comments until I approve them", help_text="Comments stay hidden until approved."
     )
+    # Reuse permissions and AI-use disclosure (docs/reuse.md). Not required: a form posted without them keeps what
+    # the work has; a new work starts from its creator's preferences.
+    reuse_podfic = forms.ChoiceField(choices=Reuse.choices, required=False, label="Others may record podfic of it")
+    reuse_translation = forms.ChoiceField(choices=Reuse.choices, required=False, label="Others may translate it")
+    reuse_remix = forms.ChoiceField(
+        choices=Reuse.choices, required=False, label="Others may remix it or make other transformative works"
+    )
+    reuse_ai_training = forms.ChoiceField(
+        choices=Reuse.choices,
+        required=False,
+        label="It may be used to train AI",
+        help_text="Unless you say yes, the page, its downloads and robots.txt tell AI crawlers to keep out.",
+    )
+    ai_disclosure = forms.ChoiceField(choices=AiDisclosure.choices, required=False, label="AI use in making this work")
     series_title = forms.CharField(
         max_length=255,
         required=False,
@@ -107,6 +129,8 @@ class WorkForm(forms.Form):
         if not self.is_bound and "pseuds" not in self.initial:
             self.initial["pseuds"] = [user.default_pseud().pk]
         self.initial.setdefault("comment_permission", settings.FANSHELF_DEFAULT_COMMENT_PERMISSION)
+        for name in REUSE_FIELDS:
+            self.initial.setdefault(name, getattr(user, name))
 
     def clean_expected_chapters(self) -> int | None:
         raw = self.cleaned_data["expected_chapters"].strip()
@@ -142,7 +166,13 @@ class WorkForm(forms.Form):
             moderate_comments=data["moderate_comments"],
             expected_chapters=data["expected_chapters"],
             published_on=data["published_on"],
+            **{name: data[name] or None for name in (*REUSE_FIELDS, "ai_disclosure")},
         )
+
+    def sharing(self) -> tuple[list[str], list[str] | None]:
+        """Names to invite, and the gift's recipients (None when the form did not carry the field: keep them)."""
+        gifts = split_names(self.cleaned_data["gifts"]) if "gifts" in self.data else None
+        return split_names(self.cleaned_data["cocreators"]), gifts
 
     def parent_reference(self) -> ParentReference | None:
         return parent_reference_from(self.cleaned_data)
@@ -169,6 +199,8 @@ class WorkForm(forms.Form):
             "anonymous": work.anonymous,
             "comment_permission": work.comment_permission,
             "moderate_comments": work.moderate_comments,
+            "gifts": recipients_text(work),
+            **{name: getattr(work, name) for name in (*REUSE_FIELDS, "ai_disclosure")},
         }
 
 
@@ -221,6 +253,14 @@ class ChapterForm(forms.Form):
             "chapter_end_notes": chapter.end_notes,
             "chapter_published_on": chapter.published_on,
         }
+
+
+class ChapterWithCocreatorsForm(ChapterForm):
+    """The chapter form of an existing work, which may name the chapter's co-creators (works/sharing.py)."""
+
+    chapter_cocreators = forms.CharField(
+        max_length=2000, required=False, label="Invite co-creators of this chapter", help_text=_NAMES_HELP
+    )
 
 
 class ChapterOrderForm(forms.Form):

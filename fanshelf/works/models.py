@@ -72,6 +72,8 @@ class WorkQuerySet(models.QuerySet["Work"]):
         return self.prefetch_related(
             models.Prefetch("tags", queryset=tags_in_typed_order()),
             models.Prefetch("creatorships", queryset=Creatorship.objects.select_related("pseud__user")),
+            # "For X, Y" (works/sharing.py shown_gifts): refused gifts show nowhere.
+            models.Prefetch("gifts", queryset=Gift.objects.filter(refused=False).select_related("pseud__user")),
         )
 
     def newest_first(self) -> WorkQuerySet:

@@ -11,8 +11,9 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 
 from fanshelf.accounts.models import User
+from fanshelf.core import switches
 from fanshelf.core.visitors import visitor_key
-from fanshelf.works.actions import record_hit
+from fanshelf.works.hits import record_hit
 from fanshelf.works.models import Chapter, Work
 from fanshelf.works.related import children_for_display, parents_for_display
 from fanshelf.works.series import series_places
@@ -56,7 +57,9 @@ def render_work_page(
         "is_creator": is_creator,
         "preview": preview,
         # The download view's own rule (downloads.access), so the links show exactly when they would work.
-        "downloadable": not preview and Work.objects.listed_for(request.user).filter(pk=work.pk).exists(),
+        "downloadable": not preview
+        and switches.current().downloads
+        and Work.objects.listed_for(request.user).filter(pk=work.pk).exists(),
         "parents": parents_for_display(work, request.user),
         "series_places": series_places(work, request.user),
         "children": children_for_display(work, request.user),

@@ -20,6 +20,7 @@ from django.utils import timezone
 from fanshelf.accounts.models import User
 from fanshelf.core.site_url import absolute_url, is_this_archive
 from fanshelf.works.models import RelatedWork, RelationKind, Work, WorkChange
+from fanshelf.works.reuse import citation_refusal
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -74,6 +75,10 @@ def resolve_parent(reference: ParentReference, user: User) -> Work | None:
     parent = Work.objects.posted_visible_to(user).filter(pk=work_id).first()
     if parent is None:
         raise ValidationError({"parent_url": ["There is no posted work at that address that you can see."]})
+    # AO3's protected users: a creator may refuse citations of their works (the message names nobody, as the
+    # parent may be anonymous). Its own creators may still cite it.
+    if not parent.is_created_by(user) and any(not p.user.allow_citing for p in parent.creator_pseuds):
+        raise ValidationError({"parent_url": ["The creator of that work does not allow others to cite it."]})
     return parent
 
 
@@ -85,6 +90,9 @@ def cite_parent(child: Work, user: User, reference: ParentReference) -> RelatedW
         raise ValidationError({"parent_url": ["A work can't be its own parent."]})
     if parent is not None and child.parent_links.filter(parent=parent).exists():
         raise ValidationError({"parent_url": ["This work already cites that parent."]})
+    refusal = citation_refusal(parent, reference.kind, user) if parent is not None else None
+    if refusal is not None:  # the parent's reuse permissions (works/reuse.py)
+        raise ValidationError({"parent_url": [refusal]})
     link = RelatedWork.objects.create(
         child=child,
         parent=parent,

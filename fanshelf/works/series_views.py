@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from fanshelf.accounts.blocking import muted_user_ids
 from fanshelf.core.numbers import MAX_ID, number_param
 from fanshelf.core.pagination import paginate
 from fanshelf.works.forms import add_action_errors
@@ -28,10 +29,14 @@ def series_detail(request: HttpRequest, series_id: int) -> HttpResponse:
     works = series.works_visible_to(request.user)
     if not works.exists() and not series.is_created_by(request.user):
         raise Http404("No such series.")
-    page = paginate(request, works, per_page=20)
+    # Works by people the reader muted are left out, as in every listing (accounts/blocking.py); the page says so.
+    muted = muted_user_ids(request.user)
+    shown = works.exclude(creatorships__pseud__user_id__in=muted) if muted else works
+    page = paginate(request, shown, per_page=20)
     context = {
         "series": series,
         "page_obj": page,
+        "muted_works": works.count() - page.paginator.count if muted else 0,
         "heading": series.title,
         "is_creator": series.is_created_by(request.user),
     }

@@ -13,11 +13,13 @@ from django.views.decorators.http import require_POST
 from fanshelf.core.pagination import paginate
 from fanshelf.works import actions
 from fanshelf.works.access import get_chapter_for_reading, get_work_for_editing, get_work_for_reading
-from fanshelf.works.forms import ChapterForm, ChapterOrderForm, WorkForm, add_action_errors
-from fanshelf.works.models import Work
+from fanshelf.works.forms import ChapterForm, ChapterOrderForm, ChapterWithCocreatorsForm, WorkForm, add_action_errors
+from fanshelf.works.models import Chapter, Work
 from fanshelf.works.reading import ADULT_SESSION_KEY, render_work_page
 from fanshelf.works.related import cite_parent
+from fanshelf.works.reuse import with_ai_reservation
 from fanshelf.works.series import add_to_series
+from fanshelf.works.sharing import check_invitees, invite, share_from_form, split_names
 
 
 @login_required
@@ -29,18 +31,20 @@ def my_drafts(request: HttpRequest) -> HttpResponse:
 
 def work_detail(request: HttpRequest, work_id: int) -> HttpResponse:
     work = get_work_for_reading(request, work_id)
-    return render_work_page(request, work, chapter=None, entire=work.posted_chapter_count <= 1)
+    return with_ai_reservation(
+        render_work_page(request, work, chapter=None, entire=work.posted_chapter_count <= 1), work
+    )
 
 
 def work_entire(request: HttpRequest, work_id: int) -> HttpResponse:
     work = get_work_for_reading(request, work_id)
-    return render_work_page(request, work, chapter=None, entire=True)
+    return with_ai_reservation(render_work_page(request, work, chapter=None, entire=True), work)
 
 
 def chapter_detail(request: HttpRequest, work_id: int, chapter_id: int) -> HttpResponse:
     work = get_work_for_reading(request, work_id)
     chapter = get_chapter_for_reading(request, work, chapter_id)
-    return render_work_page(request, work, chapter=chapter, entire=False)
+    return with_ai_reservation(render_work_page(request, work, chapter=chapter, entire=False), work)
 
 
 @require_POST
@@ -84,6 +88,7 @@ def _cite_parent_from_form(work: Work, request: HttpRequest, form: WorkForm) -> 
         cite_parent(work, request.user, reference)  # type: ignore[arg-type]
     if form.cleaned_data.get("series_title", "").strip():
         add_to_series(work, request.user, form.cleaned_data["series_title"])  # type: ignore[arg-type]
+    share_from_form(work, request.user, *form.sharing())  # type: ignore[arg-type]
 
 
 def _after_save(request: HttpRequest, work: Work, intent: str) -> HttpResponse:
@@ -147,13 +152,15 @@ def delete_work_view(request: HttpRequest, work_id: int) -> HttpResponse:
 @login_required
 def new_chapter(request: HttpRequest, work_id: int) -> HttpResponse:
     work = get_work_for_editing(request, work_id)
-    form = ChapterForm(request.POST or None)
+    form = ChapterWithCocreatorsForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
+            invitees = _chapter_invitees(request, work, form)
             chapter = actions.add_chapter(work, form.chapter_fields(), post=request.POST.get("intent") == "post")
         except ValidationError as error:
             add_action_errors(error, form)
         else:
+            _invite_to_chapter(request, chapter, invitees)
             messages.success(request, "Chapter was successfully posted." if chapter.posted else "Chapter saved.")
             return redirect("works:chapter", work.pk, chapter.pk)
     return render(request, "works/chapter_form.html", {"form": form, "work": work, "heading": "New Chapter"})
@@ -163,17 +170,35 @@ def new_chapter(request: HttpRequest, work_id: int) -> HttpResponse:
 def edit_chapter(request: HttpRequest, work_id: int, chapter_id: int) -> HttpResponse:
     work = get_work_for_editing(request, work_id)
     chapter = get_chapter_for_reading(request, work, chapter_id)
-    form = ChapterForm(request.POST or None, initial=ChapterForm.initial_for(chapter))
+    form = ChapterWithCocreatorsForm(request.POST or None, initial=ChapterForm.initial_for(chapter))
     if request.method == "POST" and form.is_valid():
         try:
+            invitees = _chapter_invitees(request, work, form)
             actions.update_chapter(chapter, form.chapter_fields())
         except ValidationError as error:
             add_action_errors(error, form)
         else:
+            _invite_to_chapter(request, chapter, invitees)
             messages.success(request, "Chapter was successfully updated.")
             return redirect("works:chapter", work.pk, chapter.pk)
     context = {"form": form, "work": work, "chapter": chapter, "heading": f"Edit {chapter.heading}"}
     return render(request, "works/chapter_form.html", context)
+
+
+def _chapter_invitees(request: HttpRequest, work: Work, form: ChapterWithCocreatorsForm) -> list[str]:
+    """The chapter's co-creators to invite, checked before the chapter is saved, so a refusal loses nothing."""
+    names = split_names(form.cleaned_data["chapter_cocreators"])
+    check_invitees(work, request.user, names, field="chapter_cocreators")  # type: ignore[arg-type]
+    return names
+
+
+def _invite_to_chapter(request: HttpRequest, chapter: Chapter, names: list[str]) -> None:
+    if not names:
+        return
+    try:
+        invite(chapter.work, request.user, names, chapter=chapter, field="chapter_cocreators")  # type: ignore[arg-type]
+    except ValidationError as error:  # someone changed their preference in between: the chapter is saved anyway
+        messages.error(request, " ".join(error.messages))
 
 
 @login_required

@@ -65,16 +65,17 @@ def test_included_tags_must_all_match_counting_synonyms_and_subtags(author: User
     assert titles(guest, reader, "?include=Found Family") == {"Harbour Lights", "Storm Wall"}
     assert titles(guest, reader, "?include=Found Family, Angst") == {"Storm Wall"}
     assert titles(guest, reader, "?include=found fam&include=keeper/ferrywoman") == {"Harbour Lights", "Storm Wall"}
+    # The series "Closed Cycle" carries its work's tags: "Part One" is in Tidewater Chronicles.
     assert titles(guest, reader, "?include=Tidewater Chronicles") == {
-        "Harbour Lights", "Storm Wall", "Long Tide", "Far Away Work",
+        "Harbour Lights", "Storm Wall", "Long Tide", "Far Away Work", "Closed Cycle",
     }  # fmt: skip
 
 
 def test_excluded_tags_leave_out_works_under_any_of_them(author: User, reader: User, guest: Client) -> None:
     shelf(author, reader)
-    # Series carry no tags of their own, so a filter on the bookmarked works' tags leaves them out, as work_tag does.
-    assert titles(guest, reader, "?exclude=Found Family") == {"Long Tide", "Far Away Work"}
-    assert titles(guest, reader, "?exclude=Chosen Family,Angst") == {"Harbour Lights", "Far Away Work"}
+    # A series carries its works' tags: "Part One" has none of these, so "Closed Cycle" stays.
+    assert titles(guest, reader, "?exclude=Found Family") == {"Long Tide", "Far Away Work", "Closed Cycle"}
+    assert titles(guest, reader, "?exclude=Chosen Family,Angst") == {"Harbour Lights", "Far Away Work", "Closed Cycle"}
     assert titles(guest, reader, "?include=Keeper/Ferrywoman&exclude=Angst") == {"Harbour Lights"}
 
 
@@ -82,7 +83,7 @@ def test_rating_completion_and_word_count_pick_the_bookmarked_works(author: User
     shelf(author, reader)
     assert titles(guest, reader, "?rating=Mature") == {"Storm Wall"}
     assert titles(guest, reader, "?rating=Mature&rating=General Audiences") == {
-        "Storm Wall", "Harbour Lights", "Long Tide",
+        "Storm Wall", "Harbour Lights", "Long Tide", "Closed Cycle",
     }  # fmt: skip
     assert titles(guest, reader, "?complete=0") == {"Long Tide"}
     assert titles(guest, reader, "?complete=1") == {"Harbour Lights", "Storm Wall"}
@@ -121,14 +122,17 @@ def test_a_filtered_listing_takes_the_same_queries_for_one_bookmark_or_many(
     bookmark(
         reader, make_work(author, title="Tale 0", freeforms=tags["freeforms"], relationships=tags["relationships"])
     )
+    guest.get(url + query)  # the engine's index takes in new works first, at a cost per change, not per page
     with CaptureQueriesContext(connection) as one:
         assert "Tale 0" in guest.get(url + query).content.decode()
+    budget = len(one)  # now: the captured list is a window on a log that keeps only the latest 9,000 queries
     for number in range(1, 25):
         bookmark(
             reader,
             make_work(author, title=f"Tale {number}", freeforms=tags["freeforms"], relationships=tags["relationships"]),
             tags=[f"mine {number}"],
         )
-    with django_assert_max_num_queries(len(one)):
+    guest.get(url + query)
+    with django_assert_max_num_queries(budget):
         response = guest.get(url + query)
     assert "Tale 24" in response.content.decode()

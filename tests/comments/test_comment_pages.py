@@ -15,7 +15,7 @@ from pytest_django import DjangoAssertNumQueries
 from fanshelf.accounts.models import User
 from fanshelf.comments import actions
 from fanshelf.comments.models import Comment
-from fanshelf.comments.threads import PER_PAGE
+from fanshelf.comments.threads import PER_PAGE, REPLIES_SHOWN
 from fanshelf.works.models import Work
 from tests.factories import STORY, make_work, signed_in_client
 
@@ -171,7 +171,9 @@ def test_the_work_page_takes_as_many_queries_with_thirty_comments_as_with_one(
         comment(work, author if n % 2 else reader, f"More {n}", parent=top if n % 3 else None)
     with django_assert_max_num_queries(len(one), info=url):
         page = reader_client.get(url).content.decode()
-    assert len(re.findall(r'id="comment-\d+"', page)) == 30
+    # 11 threads; the first has 19 replies, of which the page shows the first REPLIES_SHOWN (10)
+    assert len(re.findall(r'id="comment-\d+"', page)) == 11 + REPLIES_SHOWN
+    assert f"{19 - REPLIES_SHOWN} more replies: continue this thread" in page
 
 
 def test_the_work_form_sets_who_may_comment_and_moderation(author: User, author_client: Client) -> None:

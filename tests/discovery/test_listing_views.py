@@ -287,8 +287,9 @@ def _make_tagged_works(author: User, count: int) -> None:
 
 # Session and user (for a signed-in reader), the outbox check (two queries), the page's works with their tags and
 # creators (three), a tag page's tag and neighbourhood (six), a creator page's user and pseuds (two or three) and
-# its anonymous works (one or two), tag names the index has not cached yet. One query per work would add twenty.
-QUERY_BOUNDS = {"works": 10, "tag": 16, "user": 13, "pseud": 13, "language": 10}
+# its anonymous works (one or two), tag names the index has not cached yet, a signed-in reader's mute and filter
+# versions (one: discovery/exclusions.py). One query per work would add twenty.
+QUERY_BOUNDS = {"works": 10, "tag": 16, "user": 14, "pseud": 14, "language": 10}
 
 
 @every_listing

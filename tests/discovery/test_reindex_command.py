@@ -13,7 +13,7 @@ from fanshelf.discovery import text
 from fanshelf.discovery.live import ensure_fresh
 from fanshelf.discovery.query import WorkQuery, with_text
 from fanshelf.discovery.search import execute
-from fanshelf.works.actions import record_hit
+from fanshelf.works.hits import record_hit
 from fanshelf.works.models import Work
 from tests.factories import make_work
 

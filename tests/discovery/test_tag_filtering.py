@@ -184,11 +184,11 @@ def test_the_filter_form_offers_comment_and_bookmark_sorts_and_ranges(guest: Cli
     assert form.select_one("input[name=bookmarks_from]") is not None
 
 
-def test_preferences_for_features_not_built_yet_are_not_offered(author_client: Client, author: User) -> None:
+def test_preferences_for_built_features_are_offered(author_client: Client, author: User) -> None:
     page = author_client.get(reverse("accounts:preferences", args=[author.username])).content.decode()
     assert "Show archive warnings in listings" in page
-    for hidden in ("allow_cocreators", "allow_gifts"):  # reading history is built (fanshelf/reading)
-        assert f'name="{hidden}"' not in page
+    for offered in ("allow_cocreators", "allow_gifts"):  # built: docs/sharing.md
+        assert f'name="{offered}"' in page
 
 
 def test_the_additional_tags_bin_heading_says_tags_once(

@@ -20,7 +20,7 @@ from fanshelf.discovery.live import ensure_fresh
 from fanshelf.tags.actions import add_metatag, find_or_create_tag, make_synonym, remove_metatag, rename_tag
 from fanshelf.tags.graph import filter_ids_by_tag
 from fanshelf.tags.models import Tag, TagChange, TagType
-from fanshelf.works.actions import record_hit
+from fanshelf.works.hits import record_hit
 from fanshelf.works.models import WorkChange
 from tests.core.pages import listed_titles as titles
 from tests.core.pages import parse

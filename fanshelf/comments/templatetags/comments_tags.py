@@ -6,8 +6,11 @@ from typing import Any
 
 from django import template
 
+from fanshelf.comments.actions import GUESTS_OFF
+from fanshelf.comments.blocks import blocked_from_work
 from fanshelf.comments.forms import CommentForm
 from fanshelf.comments.threads import PAGE_PARAM, page_of_threads
+from fanshelf.core import switches
 from fanshelf.core.numbers import number_param
 from fanshelf.core.pagination import MAX_PAGE
 from fanshelf.works.models import CommentPermission
@@ -19,8 +22,12 @@ def commenting_refusal(work: Any, user: Any) -> str:
     """Why this reader cannot comment here, or "" when they can (the action decides again on posting)."""
     if work.comment_permission == CommentPermission.NOBODY:
         return "This work's creator has turned comments off."
+    if not user.is_authenticated and not switches.current().guest_comments:
+        return GUESTS_OFF
     if not user.is_authenticated and (work.restricted or work.comment_permission != CommentPermission.ANYONE):
         return "Only registered users can comment on this work."
+    if blocked_from_work(user, work):
+        return "One of this work's creators has blocked you: you can't comment here."
     return ""
 
 
@@ -29,7 +36,9 @@ def comment_section(context: template.Context) -> dict[str, Any]:
     request = context["request"]
     work, chapter = context["work"], context.get("chapter")
     number = number_param(request.GET, PAGE_PARAM, default=1, minimum=1, maximum=MAX_PAGE)
-    page, threads = page_of_threads(request.user, work, chapter, number)
+    # The first posted chapter's page also shows the comments left on the entire work (threads._scope).
+    first = next((shown.pk for shown in context.get("chapters") or () if shown.posted), None)
+    page, threads = page_of_threads(request.user, work, chapter, number, first_chapter=first)
     user = request.user if request.user.is_authenticated else None
     refusal = commenting_refusal(work, request.user)
     return {

@@ -43,6 +43,7 @@ def filter_form(
             "exclude": exclude,
             "error": error,
             "signed_in": signed_in,
+            "exclusions_off": data.get("exclusions") == "off",  # kept, so filtering again keeps them off
         }
         return mark_safe(render_to_string("discovery/_filter_form.html", context))
 

@@ -25,6 +25,7 @@ XHTML = "application/xhtml+xml"
 _WRITE_OPTIONS = {"epub3_pages": False, "epub3_landmark": False}
 _BLOCK_END = re.compile(r"</(?:p|div|li|h[1-6]|blockquote|dd|dt|tr)>|<br\s*/?>", re.IGNORECASE)
 COVER_IMAGE_ID = "cover-image"
+TDMREP_VOCABULARY = "http://www.w3.org/ns/tdmrep#"
 # A contents entry: a link, or a (section, entries) pair for a nested list.
 TocEntry: TypeAlias = epub.Link | tuple[epub.Section, list[epub.Link]]
 
@@ -96,6 +97,15 @@ def _metadata(book: epub.EpubBook, document: WorkDocument | SeriesDocument) -> N
     description = plain_text(document.summary)
     if description:
         book.add_metadata("DC", "description", description)
+
+
+def _reuse_metadata(book: epub.EpubBook, reserved: bool, rights: str = "") -> None:
+    """The TDM Reservation Protocol's EPUB property (1: the creators reserve text and data mining, AI training
+    included; 0: they allow it) and the permissions in words as dc:rights, which reader apps show."""
+    book.add_prefix("tdm", TDMREP_VOCABULARY)
+    book.add_metadata("OPF", "tdm-reservation", "1" if reserved else "0", {"property": "tdm:reservation"})
+    if rights:
+        book.add_metadata("DC", "rights", rights)
 
 
 def _series_metadata(book: epub.EpubBook, document: WorkDocument) -> None:
@@ -171,6 +181,7 @@ def build_epub(document: WorkDocument) -> bytes:
     for subject in document.subjects:
         book.add_metadata("DC", "subject", subject)
     _series_metadata(book, document)
+    _reuse_metadata(book, document.reserves_ai_training, f"{document.permissions}. AI use: {document.ai_use}.")
     cover = _cover(book, document, document.fandoms)
     pages, toc = _work_pages(document)
     return _write(book, document, cover, pages, list(toc))
@@ -182,6 +193,8 @@ def build_series_epub(document: SeriesDocument) -> bytes:
     _metadata(book, document)
     for language in document.languages[1:]:
         book.add_metadata("DC", "language", language)
+    # One book of several works: reserved when any of them is (each work's title page says which).
+    _reuse_metadata(book, any(work.reserves_ai_training for work in document.works))
     cover = _cover(book, document, list(dict.fromkeys(name for work in document.works for name in work.fandoms)))
     prefixes = [series_part_prefix(number) for number in range(1, len(document.works) + 1)]
     contents = [(f"{prefix}preface.xhtml", work) for prefix, work in zip(prefixes, document.works, strict=True)]

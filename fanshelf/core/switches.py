@@ -1,0 +1,48 @@
+"""The site switches moderators flip at runtime (fanshelf/moderation): read-only mode, a notice shown on every page,
+guest comments, downloads.
+
+Every app reads them here, the same way: one dictionary in the shared cache, so a change reaches every worker and
+every app server at the next request, with no restart and no database query per request. The moderation app writes
+the database row and then the cache (`publish`); a cache that lost the entry is refilled from the row. Core stays
+below every app, so the row's model is looked up by name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+from django.apps import apps
+from django.core.cache import cache
+
+CACHE_KEY = "fanshelf:site-switches"
+
+
+@dataclass(frozen=True)
+class Switches:
+    read_only: bool = False
+    notice: str = ""
+    guest_comments: bool = True
+    downloads: bool = True
+
+
+def current() -> Switches:
+    stored = cache.get(CACHE_KEY)
+    if stored is None:
+        stored = _from_database()
+        cache.set(CACHE_KEY, stored, timeout=None)
+    return Switches(**{name: stored[name] for name in (f.name for f in fields(Switches)) if name in stored})
+
+
+def _from_database() -> dict[str, Any]:
+    try:
+        model = apps.get_model("moderation", "SiteSettings")
+    except LookupError:  # the moderation app is not installed: nothing was switched
+        return asdict(Switches())
+    row = model.objects.filter(pk=1).values(*(f.name for f in fields(Switches))).first()
+    return dict(row) if row else asdict(Switches())
+
+
+def publish(switches: Switches) -> None:
+    """Tell every process the new switches (called by the moderation app once the change is committed)."""
+    cache.set(CACHE_KEY, asdict(switches), timeout=None)

@@ -1,0 +1,45 @@
+"""Site settings moderators change at runtime, and the audit log of what moderators did."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from fanshelf.accounts.models import User
+
+
+class SiteSettings(models.Model):
+    """One row (pk 1). Read through fanshelf.core.switches, never directly, so every process sees the same."""
+
+    read_only = models.BooleanField(
+        "Read-only mode", default=False, help_text="Every change is refused; reading, downloads and feeds go on."
+    )
+    notice = models.CharField(
+        "Notice on every page", max_length=500, blank=True, help_text="Plain text, such as planned maintenance."
+    )
+    guest_comments = models.BooleanField("Guests may comment where a work allows it", default=True)
+    downloads = models.BooleanField("Downloads (EPUB, PDF, HTML and the rest) are offered", default=True)
+
+    class Meta:
+        verbose_name_plural = "site settings"
+
+    def __str__(self) -> str:
+        return "Site settings"
+
+
+class AuditEntry(models.Model):
+    """One thing a moderator did. Written by actions, never edited or deleted (the admin shows it read-only)."""
+
+    actor = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    actor_name = models.CharField(max_length=40, help_text="Kept when the account is gone.")
+    action = models.CharField(max_length=64)
+    target = models.CharField(max_length=300, blank=True, help_text="What it was done to, as shown at the time.")
+    reason = models.TextField(blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"{self.actor_name}: {self.action} {self.target}"
