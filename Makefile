@@ -86,3 +86,4 @@ bench: install
 	$(BIN)/python bench/bench_import.py
 	$(BIN)/python -m bench.bench_listing --size $(SIZE)
 	$(BIN)/python bench/bench_comments.py
+	$(BIN)/python -m bench.bench_hits

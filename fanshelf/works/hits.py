@@ -73,7 +73,7 @@ def flush_seconds() -> int:
 def apply_hits(hits: Iterable[PendingHit]) -> int:
     """Write these hits in one transaction; returns how many were new (a visitor already counted that day on that
     work adds nothing). Listings hear of each work whose count moved."""
-    unique = list(dict.fromkeys(hits))
+    unique = _of_existing_accounts(list(dict.fromkeys(hits)))
     if not unique:
         return 0
     with transaction.atomic():
@@ -84,6 +84,17 @@ def apply_hits(hits: Iterable[PendingHit]) -> int:
             Work.objects.filter(pk=work_id).update(hit_count=F("hit_count") + count)
         WorkChange.objects.bulk_create([WorkChange(work_id=work_id, kind="hit") for work_id in sorted(added)])
     return sum(added.values())
+
+
+def _of_existing_accounts(hits: list[PendingHit]) -> list[PendingHit]:
+    """Drop the hits of accounts deleted since their page was served: a visitor key names the account
+    (`user:<id>`), and a deleted account leaves no trace (works/signals.py renames its written hits)."""
+    accounts = {int(hit.visitor[5:]) for hit in hits if hit.visitor.startswith("user:") and hit.visitor[5:].isdigit()}
+    if not accounts:
+        return hits
+    gone = accounts - set(User.objects.filter(pk__in=accounts).values_list("pk", flat=True))
+    gone_keys = {f"user:{pk}" for pk in gone}
+    return [hit for hit in hits if hit.visitor not in gone_keys]
 
 
 def _insert_new(hits: Sequence[PendingHit]) -> list[int]:

@@ -14,11 +14,12 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from fanshelf.accounts.actions import delete_account
 from fanshelf.accounts.models import User
 from fanshelf.works import hits
 from fanshelf.works.hits import PendingHit, RedisBuffer
 from fanshelf.works.models import Hit, Work, WorkChange
-from tests.factories import make_work
+from tests.factories import make_user, make_work
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
 
@@ -175,3 +176,15 @@ def test_with_redis_every_process_shares_one_buffer_and_a_dead_process_loses_not
     assert count(work) == 3
     assert Hit.objects.filter(visitor="ok-ναι-是").exists()
     assert shared.take() == []
+
+
+def test_a_buffered_hit_of_an_account_deleted_meanwhile_is_dropped(author: User, buffered: None) -> None:
+    work = make_work(author)
+    leaving, staying = make_user("Driftwood"), make_user("Anchor")
+    for user in (leaving, staying):
+        client = Client()
+        client.force_login(user)
+        client.get(work.get_absolute_url())
+    delete_account(leaving)
+    assert hits.flush() == 1
+    assert list(Hit.objects.filter(work=work).values_list("visitor", flat=True)) == [f"user:{staying.pk}"]
