@@ -1,5 +1,5 @@
 """The site switches moderators flip at runtime (fanshelf/moderation): read-only mode, a notice shown on every page,
-guest comments, downloads.
+guest comments, downloads, the default comment permission of new works.
 
 Every app reads them here, the same way: one dictionary in the shared cache, so a change reaches every worker and
 every app server at the next request, with no restart and no database query per request. The moderation app writes
@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.core.cache import cache
 
 CACHE_KEY = "fanshelf:site-switches"
@@ -24,6 +25,12 @@ class Switches:
     notice: str = ""
     guest_comments: bool = True
     downloads: bool = True
+    default_comment_permission: str = ""  # "" until a moderator chooses: FANSHELF_DEFAULT_COMMENT_PERMISSION
+
+    def comment_permission_for_new_works(self) -> str:
+        """Who may comment on a new work until its creator chooses: the moderators' choice, else the server's."""
+        chosen: str = self.default_comment_permission or settings.FANSHELF_DEFAULT_COMMENT_PERMISSION
+        return chosen
 
 
 def current() -> Switches:

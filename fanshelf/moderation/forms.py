@@ -12,4 +12,4 @@ class SiteSettingsForm(forms.ModelForm[SiteSettings]):
 
     class Meta:
         model = SiteSettings
-        fields = ["read_only", "notice", "guest_comments", "downloads"]
+        fields = ["read_only", "notice", "guest_comments", "downloads", "default_comment_permission"]

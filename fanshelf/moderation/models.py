@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 
 from fanshelf.accounts.models import User
+from fanshelf.works.models import CommentPermission
 
 
 class SiteSettings(models.Model):
@@ -18,6 +19,12 @@ class SiteSettings(models.Model):
     )
     guest_comments = models.BooleanField("Guests may comment where a work allows it", default=True)
     downloads = models.BooleanField("Downloads (EPUB, PDF, HTML and the rest) are offered", default=True)
+    default_comment_permission = models.CharField(
+        "Who may comment on a new work until its creator chooses",
+        max_length=16,
+        blank=True,
+        choices=[("", "As the server is configured (FANSHELF_DEFAULT_COMMENT_PERMISSION)"), *CommentPermission.choices],
+    )
 
     class Meta:
         verbose_name_plural = "site settings"

@@ -10,13 +10,13 @@ import datetime
 from collections.abc import Callable, Sequence
 from typing import cast
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Sum
 from django.utils import timezone
 
 from fanshelf.accounts.models import Pseud, User
+from fanshelf.core import switches
 from fanshelf.tags.actions import find_or_create_tags
 from fanshelf.tags.models import Tag
 from fanshelf.works.cleaning import MAX_CHAPTER as MAX_CHAPTER
@@ -152,7 +152,7 @@ def create_work(
         # A new work has nothing to reconcile, so each row is inserted once, totals included.
         work = Work(**clean.values, published_on=fields.published_on)
         if fields.comment_permission is None:
-            work.comment_permission = settings.FANSHELF_DEFAULT_COMMENT_PERMISSION
+            work.comment_permission = switches.current().comment_permission_for_new_works()
         for name in REUSE_FIELDS:  # not given (an import, an older form): the creator's preferences
             if getattr(fields, name) is None:
                 setattr(work, name, getattr(user, name))

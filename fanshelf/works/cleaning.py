@@ -53,7 +53,7 @@ class WorkFields:
     anonymous: bool = False
     expected_chapters: int | None = 1
     published_on: datetime.date | None = None
-    # None keeps what the work has (a new work: FANSHELF_DEFAULT_COMMENT_PERMISSION), so imports need not say.
+    # None keeps what the work has (a new work: the site's default, core/switches.py), so imports need not say.
     comment_permission: str | None = None
     moderate_comments: bool | None = None
     # Reuse permissions (accounts.models.Reuse values) and the AI-use disclosure; None keeps what the work has (a new

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 
 from fanshelf.accounts.models import AiDisclosure, Pseud, Reuse, User
+from fanshelf.core import switches
 from fanshelf.core.numbers import DIGITS_ONLY, IdsChoiceField, NotANumber, WholeNumberField, parse_digits
 from fanshelf.tags.models import CATEGORIES, RATINGS, WARNINGS
 from fanshelf.works.actions import ChapterFields, WorkFields
@@ -128,7 +128,7 @@ class WorkForm(forms.Form):
         pseuds.queryset = user.pseuds.all()
         if not self.is_bound and "pseuds" not in self.initial:
             self.initial["pseuds"] = [user.default_pseud().pk]
-        self.initial.setdefault("comment_permission", settings.FANSHELF_DEFAULT_COMMENT_PERMISSION)
+        self.initial.setdefault("comment_permission", switches.current().comment_permission_for_new_works())
         for name in REUSE_FIELDS:
             self.initial.setdefault(name, getattr(user, name))
 

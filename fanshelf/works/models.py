@@ -110,7 +110,7 @@ class Work(models.Model):
     comment_count = models.PositiveIntegerField(default=0)
     bookmark_count = models.PositiveIntegerField(default=0)
     audio_seconds = models.PositiveIntegerField(default=0, help_text="Podfic length of the posted chapters.")
-    # Who may comment; a new work takes FANSHELF_DEFAULT_COMMENT_PERMISSION (works/actions.create_work).
+    # Who may comment; a new work takes the site's default (core/switches.py, works/actions.create_work).
     comment_permission = models.CharField(
         max_length=16, choices=CommentPermission.choices, default=CommentPermission.REGISTERED
     )

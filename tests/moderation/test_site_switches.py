@@ -124,3 +124,19 @@ def test_downloads_off_removes_every_download_link_and_refuses_the_files(
     catalogue = guest.get("/downloads/opds/new/").content.decode()
     assert work.title in catalogue
     assert "opds-spec.org/acquisition" not in catalogue
+
+
+def test_the_default_comment_permission_of_new_works_is_a_switch(
+    author: User, moderator: User, settings: object
+) -> None:
+    before = make_work(author, title="Before")
+    assert before.comment_permission == "registered"  # FANSHELF_DEFAULT_COMMENT_PERMISSION
+    assert flip(signed_in_client(moderator), default_comment_permission="anyone", reason="Guest spam is over") == 302
+    assert make_work(author, title="After").comment_permission == "anyone"
+    form = parse(signed_in_client(author).get("/works/new/").content.decode())
+    chosen = form.select_one('[name="comment_permission"] option[selected], [name="comment_permission"][checked]')
+    assert chosen is not None
+    assert chosen.get("value") == "anyone"
+    assert Work.objects.get(pk=before.pk).comment_permission == "registered"  # existing works keep theirs
+    entry = AuditEntry.objects.get(target="default_comment_permission")
+    assert entry.details == {"before": "", "after": "anyone"}
