@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 
 from django.conf import settings
@@ -10,9 +11,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from fanshelf.accounts.models import User
+from fanshelf.accounts.models import User, is_moderator
 from fanshelf.comments import actions
 from fanshelf.comments.access import get_comment_for_reading
 from fanshelf.comments.forms import CommentForm, EditCommentForm
@@ -33,14 +35,27 @@ def _show_errors(form: CommentForm | EditCommentForm, error: ValidationError) ->
             form.add_error(name if name in form.fields else None, text)
 
 
+def _limited_key(request: HttpRequest, user: User | None) -> str:
+    """Whose comments are counted against FANSHELF_GUEST_COMMENT_RATE, against spam: a guest's address, or an
+    account younger than FANSHELF_NEW_ACCOUNT_DAYS; "" for everyone else."""
+    if user is None:
+        return address_key(request)
+    new = timezone.now() - user.date_joined < datetime.timedelta(days=settings.FANSHELF_NEW_ACCOUNT_DAYS)
+    return f"account:{user.pk}" if new and not is_moderator(user) else ""
+
+
 def _post(request: HttpRequest, work: Work, chapter: Chapter | None, parent: Comment | None) -> HttpResponse:
-    """Guests at one client address may post only so many comments (FANSHELF_GUEST_COMMENT_RATE): spam."""
     user = request.user if isinstance(request.user, User) else None
     form = CommentForm(request.POST or None, user=user)
-    guest_key = "" if user else address_key(request)
+    limited_key = _limited_key(request, user)
     rate: Rate = settings.FANSHELF_GUEST_COMMENT_RATE
-    if request.method == "POST" and user is None and (wait := seconds_to_wait(GUEST_COMMENTS, [guest_key], rate)):
-        return too_many(request, wait, "Guests at your address have posted many comments lately; log in or wait.")
+    if request.method == "POST" and limited_key and (wait := seconds_to_wait(GUEST_COMMENTS, [limited_key], rate)):
+        message = (
+            "Guests at your address have posted many comments lately; log in or wait."
+            if user is None
+            else "New accounts may post only a few comments in a short while, against spam; please wait."
+        )
+        return too_many(request, wait, message)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -52,7 +67,7 @@ def _post(request: HttpRequest, work: Work, chapter: Chapter | None, parent: Com
         except ValidationError as error:
             _show_errors(form, error)
         else:
-            count_event(GUEST_COMMENTS, [guest_key], rate)
+            count_event(GUEST_COMMENTS, [limited_key], rate)
             held = comment.status == "held"
             messages.success(request, "Your comment is waiting for approval." if held else "Comment posted.")
             return redirect(permalink_target(request.user, work, comment))

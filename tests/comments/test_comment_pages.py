@@ -3,6 +3,7 @@ and who sees what (issue 10)."""
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
@@ -10,6 +11,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
 from fanshelf.accounts.models import User
@@ -17,7 +19,7 @@ from fanshelf.comments import actions
 from fanshelf.comments.models import Comment
 from fanshelf.comments.threads import PER_PAGE, REPLIES_SHOWN
 from fanshelf.works.models import Work
-from tests.factories import STORY, make_work, signed_in_client
+from tests.factories import STORY, make_user, make_work, signed_in_client
 
 pytestmark = pytest.mark.django_db
 
@@ -195,3 +197,19 @@ def test_guests_at_one_address_may_post_only_a_few_comments_at_a_time(
     assert refused.status_code == 429
     assert "log in or wait" in refused.content.decode()
     assert Comment.objects.count() == 3
+
+
+def test_new_accounts_share_the_guests_comment_limit_and_older_ones_do_not(author: User, reader: User) -> None:
+    work = make_work(author)
+    url = reverse("comments:new", args=[work.pk])
+    newcomer, regular = make_user("Freshink"), make_user("Oldhand")
+    User.objects.filter(pk=regular.pk).update(date_joined=timezone.now() - datetime.timedelta(days=8))
+    for user, allowed in ((newcomer, 3), (regular, 5)):
+        client = signed_in_client(user)
+        pseud = user.default_pseud().pk
+        statuses = [client.post(url, {"text": f"Note {n}", "pseud": pseud}).status_code for n in range(allowed + 1)]
+        expected = [302] * allowed + ([429] if user is newcomer else [302])
+        assert statuses == expected, user.username
+    assert Comment.objects.filter(user=newcomer).count() == 3
+    refused = signed_in_client(newcomer).post(url, {"text": "Again", "pseud": newcomer.default_pseud().pk})
+    assert "New accounts may post only a few comments" in refused.content.decode()
