@@ -192,6 +192,9 @@ FANSHELF_GUEST_KUDOS_RATE = parse_rate(env_str("FANSHELF_GUEST_KUDOS_RATE", "30/
 FANSHELF_DEFAULT_COMMENT_PERMISSION = env_str("FANSHELF_DEFAULT_COMMENT_PERMISSION", "registered").strip().lower()
 if FANSHELF_DEFAULT_COMMENT_PERMISSION not in {"anyone", "registered", "nobody"}:
     raise ImproperlyConfigured("FANSHELF_DEFAULT_COMMENT_PERMISSION must be anyone, registered or nobody")
+# A draft is deleted this many days after it was started, its creators warned a week before (works/drafts.py);
+# 0 keeps drafts forever.
+FANSHELF_DRAFT_DAYS = env_int("FANSHELF_DRAFT_DAYS", 30)
 # Accounts younger than this share the guests' comment limit (FANSHELF_GUEST_COMMENT_RATE), against spam accounts.
 FANSHELF_NEW_ACCOUNT_DAYS = env_int("FANSHELF_NEW_ACCOUNT_DAYS", 7)
 FANSHELF_GUEST_COMMENT_RATE = parse_rate(env_str("FANSHELF_GUEST_COMMENT_RATE", "3/15m"), "FANSHELF_GUEST_COMMENT_RATE")

@@ -115,6 +115,8 @@ class Work(models.Model):
         max_length=16, choices=CommentPermission.choices, default=CommentPermission.REGISTERED
     )
     moderate_comments = models.BooleanField(default=False, help_text="Comments wait for a creator's approval.")
+    # When its creators were told this draft would soon be deleted (works/drafts.py).
+    draft_warned_at = models.DateTimeField(null=True, blank=True)
     # What others may make from it; a new work takes its creator's preferences (User.reuse_*).
     reuse_podfic = models.CharField("Podfic", max_length=3, choices=Reuse.choices, default=Reuse.YES)
     reuse_translation = models.CharField("Translation", max_length=3, choices=Reuse.choices, default=Reuse.ASK)
