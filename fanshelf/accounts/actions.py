@@ -30,6 +30,7 @@ from fanshelf.accounts.models import (
     outranks,
 )
 from fanshelf.accounts.signals import account_deleting, pseud_deleting
+from fanshelf.core.audit import moderator_acted
 
 PSEUD_NAME_MAX = 40
 PREFERENCE_FIELDS = (
@@ -284,7 +285,11 @@ def set_users_active(users: Iterable[User], active: bool, *, acting: User | None
     Accounts the acting person may not act on (see may_set_active) are left as they are. Returns how many changed.
     """
     ids = [user.pk for user in users if may_set_active(acting, user)]
-    return User.objects.filter(pk__in=ids).exclude(is_active=active).update(is_active=active)
+    with transaction.atomic():
+        changing = list(User.objects.filter(pk__in=ids).exclude(is_active=active).values_list("pk", flat=True))
+        for pk in changing if acting is not None else ():
+            moderator_acted(acting, "reinstated account" if active else "suspended account", f"account {pk}")
+        return User.objects.filter(pk__in=changing).update(is_active=active)
 
 
 @dataclass(frozen=True)
@@ -369,6 +374,9 @@ def delete_account(
     if works not in (LeavingWorks.DELETE, LeavingWorks.ORPHAN):
         raise ValidationError({"works": "Choose whether to orphan or delete your works."})
     with transaction.atomic():
+        if acting is not None and acting.pk != user.pk:
+            # By number only: the log outlives the account, which leaves no name behind (docs/leaving.md).
+            moderator_acted(acting, "deleted account", f"account {user.pk}")
         account_deleting.send(
             sender=User, user=user, works=works, keep_names=keep_names, delete_comments=delete_comments
         )

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from fanshelf.accounts.models import Pseud, User
 from fanshelf.core import switches
+from fanshelf.core.audit import moderator_acted
 from fanshelf.tags.actions import find_or_create_tags
 from fanshelf.tags.models import Tag
 from fanshelf.works.cleaning import MAX_CHAPTER as MAX_CHAPTER
@@ -324,13 +325,23 @@ def delete_chapter(chapter: Chapter) -> None:
 
 
 @transaction.atomic
-def delete_work(work: Work) -> None:
+@transaction.atomic
+def delete_work(work: Work, *, acting: User | None = None) -> None:
+    """Delete a work. `acting` names a moderator deleting someone else's work, for the audit log."""
+    if acting is not None and not work.is_created_by(acting):
+        moderator_acted(acting, "deleted work", _audit_name(work))
     _record_change(work, "deleted")
     work.delete()
 
 
+def _audit_name(work: Work) -> str:
+    return f"work {work.pk}: {work.title}"
+
+
 @transaction.atomic
-def set_hidden_by_moderator(work: Work, hidden: bool) -> None:
+def set_hidden_by_moderator(work: Work, hidden: bool, *, acting: User | None = None) -> None:
+    if acting is not None and work.hidden_by_moderator != hidden:
+        moderator_acted(acting, "hid work" if hidden else "unhid work", _audit_name(work))
     work.hidden_by_moderator = hidden
     work.save(update_fields=["hidden_by_moderator", "edited_at"])
     _record_change(work, "hidden" if hidden else "unhidden")
@@ -338,7 +349,12 @@ def set_hidden_by_moderator(work: Work, hidden: bool) -> None:
 
 @transaction.atomic
 def set_work_flags(
-    work: Work, *, restricted: bool | None = None, anonymous: bool | None = None, unrevealed: bool | None = None
+    work: Work,
+    *,
+    restricted: bool | None = None,
+    anonymous: bool | None = None,
+    unrevealed: bool | None = None,
+    acting: User | None = None,
 ) -> bool:
     """Moderators' switches for who may see a work and whether its creators are named; None leaves a flag as it
     is. Returns whether anything changed; a change reaches listings, search, feeds and downloads via the outbox."""
@@ -346,6 +362,8 @@ def set_work_flags(
     changed = [name for name, value in wanted.items() if value is not None and getattr(work, name) != value]
     if not changed:
         return False
+    if acting is not None:
+        moderator_acted(acting, "changed work flags", _audit_name(work), "", **{name: wanted[name] for name in changed})
     for name in changed:
         setattr(work, name, wanted[name])
     work.save(update_fields=[*changed, "edited_at"])

@@ -11,7 +11,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from fanshelf.accounts.admin_access import ActionDeletion, ReadOnlyAccess, ReadOnlyInline
+from fanshelf.accounts.admin_access import ActionDeletion, ReadOnlyAccess, ReadOnlyInline, acting_user
 from fanshelf.works.actions import delete_work, set_hidden_by_moderator, set_work_flags
 from fanshelf.works.models import Chapter, Creatorship, Work
 
@@ -36,7 +36,8 @@ def _flag_action(name: str, description: str, what: str, **flags: bool) -> WorkA
     """An admin action setting some of a work's flags through set_work_flags; it reports how many changed."""
 
     def action(modeladmin: admin.ModelAdmin[Work], request: HttpRequest, queryset: QuerySet[Work]) -> None:
-        _done(request, sum(set_work_flags(work, **flags) for work in queryset), what)
+        acting = acting_user(request)
+        _done(request, sum(set_work_flags(work, **flags, acting=acting) for work in queryset), what)
 
     action.__name__ = name
     return admin.action(description=description)(action)
@@ -72,24 +73,24 @@ class WorkAdmin(ReadOnlyAccess, ActionDeletion):
     @admin.action(description="Hide selected works")
     def hide_works(self, request: HttpRequest, queryset: QuerySet[Work]) -> None:
         for work in queryset:
-            set_hidden_by_moderator(work, hidden=True)
+            set_hidden_by_moderator(work, hidden=True, acting=acting_user(request))
         _done(request, queryset.count(), "hidden")
 
     @admin.action(description="Unhide selected works")
     def unhide_works(self, request: HttpRequest, queryset: QuerySet[Work]) -> None:
         for work in queryset:
-            set_hidden_by_moderator(work, hidden=False)
+            set_hidden_by_moderator(work, hidden=False, acting=acting_user(request))
         _done(request, queryset.count(), "unhidden")
 
     @admin.action(description="Delete selected works")
     def delete_works(self, request: HttpRequest, queryset: QuerySet[Work]) -> None:
         works = list(queryset)
         for work in works:
-            delete_work(work)
+            delete_work(work, acting=acting_user(request))
         _done(request, len(works), "deleted")
 
     def delete_object(self, request: HttpRequest, obj: Work) -> None:
-        delete_work(obj)
+        delete_work(obj, acting=acting_user(request))
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         actions: dict[str, Any] = super().get_actions(request)

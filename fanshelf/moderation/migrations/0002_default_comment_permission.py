@@ -4,15 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('moderation', '0001_site_settings_and_audit_log'),
+        ("moderation", "0001_site_settings_and_audit_log"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='sitesettings',
-            name='default_comment_permission',
-            field=models.CharField(blank=True, choices=[('', 'As the server is configured (FANSHELF_DEFAULT_COMMENT_PERMISSION)'), ('anyone', 'Anyone, guests included'), ('registered', 'Registered users only'), ('nobody', 'Nobody (comments are off)')], max_length=16, verbose_name='Who may comment on a new work until its creator chooses'),
+            model_name="sitesettings",
+            name="default_comment_permission",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("", "As the server is configured (FANSHELF_DEFAULT_COMMENT_PERMISSION)"),
+                    ("anyone", "Anyone, guests included"),
+                    ("registered", "Registered users only"),
+                    ("nobody", "Nobody (comments are off)"),
+                ],
+                max_length=16,
+                verbose_name="Who may comment on a new work until its creator chooses",
+            ),
         ),
     ]
