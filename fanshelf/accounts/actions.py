@@ -14,7 +14,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth import SESSION_KEY
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -23,6 +23,8 @@ from fanshelf.accounts.models import (
     PSEUD_VALIDATOR,
     TOKEN_PREFIX,
     USERNAME_VALIDATOR,
+    Block,
+    Mute,
     PersonalToken,
     Pseud,
     User,
@@ -290,6 +292,23 @@ def set_users_active(users: Iterable[User], active: bool, *, acting: User | None
         for pk in changing if acting is not None else ():
             moderator_acted(acting, "reinstated account" if active else "suspended account", f"account {pk}")
         return User.objects.filter(pk__in=changing).update(is_active=active)
+
+
+def set_official(users: Iterable[User], official: bool, *, acting: User) -> int:
+    """Make accounts official (the archive's own voice: they cannot be blocked or muted) or not; superusers only.
+    Existing blocks and mutes of an account made official are lifted. Returns how many changed."""
+    if not acting.is_superuser:
+        raise PermissionDenied("Only superusers make accounts official.")
+    with transaction.atomic():
+        changing = [user.pk for user in users if user.is_official != official]
+        for pk in changing:
+            moderator_acted(
+                acting, "made account official" if official else "made account not official", f"account {pk}"
+            )
+        if official:
+            Block.objects.filter(blocked_id__in=changing).delete()
+            Mute.objects.filter(muted_id__in=changing).delete()
+        return User.objects.filter(pk__in=changing).update(is_official=official)
 
 
 @dataclass(frozen=True)

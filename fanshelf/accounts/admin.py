@@ -8,7 +8,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import InlineModelAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
@@ -18,7 +18,7 @@ from fanshelf.accounts.models import PersonalToken, Pseud, User, UsernameChange,
 
 PRIVILEGE_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
 # Suspending goes through the suspend action, which checks who may suspend whom; dates are the site's to keep.
-ACTION_ONLY_FIELDS = ("is_active", "last_login", "date_joined")
+ACTION_ONLY_FIELDS = ("is_active", "is_official", "last_login", "date_joined")
 
 
 def _may_act_on(request: HttpRequest, owner: User | None) -> bool:
@@ -77,9 +77,10 @@ class UserAdmin(ModeratorAccess, ActionDeletion, DjangoUserAdmin[User]):
     search_fields = ("username", "email", "pseuds__name", "username_changes__old_username")
     ordering = ("username",)
     inlines = (PseudInline, UsernameChangeInline)
-    actions = ("suspend_accounts", "reinstate_accounts")
+    actions = ("suspend_accounts", "reinstate_accounts", "make_official", "make_not_official")
     fieldsets = (
         *(DjangoUserAdmin.fieldsets or ()),
+        ("Role", {"fields": ("is_official",)}),
         (
             "Preferences",
             {"fields": account_actions.PREFERENCE_FIELDS, "classes": ("collapse",)},
@@ -129,6 +130,22 @@ class UserAdmin(ModeratorAccess, ActionDeletion, DjangoUserAdmin[User]):
     @admin.action(description="Reinstate selected accounts")
     def reinstate_accounts(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         self._set_active(request, queryset, active=True, done="Reinstated")
+
+    @admin.action(description="Make selected accounts official (they can't be blocked or muted)")
+    def make_official(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        self._set_official(request, queryset, official=True)
+
+    @admin.action(description="Make selected accounts not official")
+    def make_not_official(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        self._set_official(request, queryset, official=False)
+
+    def _set_official(self, request: HttpRequest, queryset: QuerySet[User], *, official: bool) -> None:
+        try:
+            count = account_actions.set_official(list(queryset), official, acting=acting_user(request))
+        except PermissionDenied as refusal:
+            self.message_user(request, str(refusal), messages.ERROR)
+            return
+        self.message_user(request, f"Changed {_plural(count, 'account')}.", messages.SUCCESS)
 
     def _set_active(self, request: HttpRequest, queryset: QuerySet[User], *, active: bool, done: str) -> None:
         acting = acting_user(request)

@@ -114,14 +114,23 @@ def block_refusal(user: User, target: User) -> str:
     instead of its button."""
     if target.pk == user.pk:
         return "You can't block yourself."
+    if target.is_official:
+        return OFFICIAL_REFUSAL
     if is_moderator(target):
         return "Moderators can't be blocked, so they can always reach you about the archive. You can mute them."
     return ""
 
 
+OFFICIAL_REFUSAL = (
+    "This is an official account of the archive: its news reaches everyone, so it can't be blocked or muted."
+)
+
+
 def mute_refusal(user: User, target: User) -> str:
-    """Why `user` may never mute `target`, or "" when they may: anyone but oneself can be muted."""
-    return "You can't mute yourself." if target.pk == user.pk else ""
+    """Why `user` may never mute `target`, or "" when they may: anyone but oneself and official accounts."""
+    if target.pk == user.pk:
+        return "You can't mute yourself."
+    return OFFICIAL_REFUSAL if target.is_official else ""
 
 
 def block_limit() -> int:

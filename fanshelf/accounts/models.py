@@ -89,6 +89,8 @@ class User(AbstractUser):
     reuse_remix = _reuse_preference("Remixes and other transformative works of my works", Reuse.YES)
     reuse_ai_training = _reuse_preference("Training AI on my works", Reuse.NO)
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    # The archive's own voice (announcements, support): nobody can block or mute it, as on AO3.
+    is_official = models.BooleanField("Official account", default=False)
     # Email preferences for the inbox's notifications (everything also lands in the inbox itself).
     comment_emails = models.CharField(
         "Emails about comments on my works",

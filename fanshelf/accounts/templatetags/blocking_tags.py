@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from fanshelf.accounts.blocking import block_refusal, relation_to
+from fanshelf.accounts.blocking import block_refusal, mute_refusal, relation_to
 from fanshelf.accounts.models import User
 
 register = template.Library()
@@ -23,6 +23,7 @@ def block_mute_buttons(context: dict[str, Any], target: User) -> dict[str, Any]:
         "request": request,
         "target": target,
         "may_block": not block_refusal(user, target),
+        "may_mute": not mute_refusal(user, target),
         "blocked": blocked,
         "muted": muted,
     }
