@@ -369,3 +369,11 @@ def test_guest_hits_behind_a_trusted_proxy_count_each_forwarded_address(settings
         Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=address).get(f"/works/{work.pk}/")
     work.refresh_from_db()
     assert work.hit_count == 2
+
+
+def test_a_request_for_another_host_gets_a_400_page_not_a_server_error(db: None) -> None:
+    """Django refuses a Host header outside ALLOWED_HOSTS before authentication runs; the 400 page still renders."""
+    from django.test import Client
+
+    response = Client(raise_request_exception=False, HTTP_HOST="evil.example").get("/")
+    assert response.status_code == 400
