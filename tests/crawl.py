@@ -210,9 +210,11 @@ def crawl(
     groups: Callable[[Route], Mapping[tuple[str, ...], Sequence[Binding]]],
     queries: Callable[[Route], Sequence[str]],
     tokens: Collection[str],
+    skip: Callable[[str, str], bool] = lambda role, pattern: False,
 ) -> CrawlResult:
     """GET every route, filled every way `groups` allows, with each query string `queries` gives ("" for none),
-    as every client; follow redirects within the site; record the tokens each answer holds."""
+    as every client (but where `skip(role, pattern)` says not to); follow redirects within the site; record the
+    tokens each answer holds."""
     result = CrawlResult(routes=all_routes())
     requests: list[tuple[str, str, Binding]] = []
     for route in result.routes:
@@ -230,7 +232,8 @@ def crawl(
     for role, client in clients.items():
         followed: set[str] = set()
         for url, pattern, binding in requests:
-            result.answers += _fetch(client, role, url, pattern, binding, tokens, followed)
+            if not skip(role, pattern):
+                result.answers += _fetch(client, role, url, pattern, binding, tokens, followed)
     return result
 
 

@@ -10,6 +10,11 @@ thing (PRODUCT.md "Visibility"), except
   asker sent gives nothing away, and the thing's other tokens still catch a leak.
 An address naming a thing the role may not see must also answer as for a thing that does not exist (a guest may be
 sent to log in for a restricted work), so the answer's status gives nothing away either.
+
+People apart (issue 11): a reader the owner blocked and a reader who muted the owner crawl as readers (a block or a
+mute hides nothing by address), and the muter must find none of the owner's works in the listings. Two accounts
+are deleted after seeding, one with its works deleted, one with them orphaned: nobody may find either's name (nor
+email), drafts or bookmarks, or the deleted work, and a client still holding one's session is answered as a guest.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from fanshelf.accounts.actions import create_token
+from fanshelf.accounts.actions import LeavingWorks, create_token, delete_account
 from fanshelf.accounts.blocking import block, mute
 from fanshelf.accounts.models import Pseud, User
 from fanshelf.audio.actions import upload_audio
@@ -38,6 +43,7 @@ from fanshelf.bookmarks.actions import BookmarkFields, bookmark_work
 from fanshelf.bookmarks.models import Bookmark
 from fanshelf.comments.actions import mark_spam, post_comment
 from fanshelf.comments.models import Comment
+from fanshelf.community.actions import leave_kudos
 from fanshelf.discovery.reader_sets import SHELF_LABELS
 from fanshelf.downloads.builders import FORMATS
 from fanshelf.inbox import comment_notices
@@ -63,10 +69,33 @@ from tests.audio.samples import mp3_bytes
 from tests.crawl import Answer, Binding, Route, crawl
 from tests.factories import PASSWORD, make_user, make_work
 
-ROLES = ("guest", "other", "owner", "moderator", "superuser", "after_logout")
-GUESTS = frozenset({"guest", "after_logout"})
+ROLES = ("guest", "other", "owner", "moderator", "superuser", "after_logout", "blocked", "muter", "deleted")
+# "deleted" is a client still holding the session of an account deleted since: it must be answered as a guest.
+GUESTS = frozenset({"guest", "after_logout", "deleted"})
 STAFF = frozenset({"moderator", "superuser"})
 OWNER = frozenset({"owner"})
+# Signed-in readers with nothing of their own among the secrets: "blocked" (the owner blocked them; "other" too) and
+# "muter" (who muted the owner). Neither a block nor a mute hides anything reachable by address.
+READERS = frozenset({"other", "blocked", "muter"})
+# The roles added for people apart crawl everything but the admin, which answers every non-staff role alike (the
+# guest and "other" show it): the crawl's time grows by about half of a role each instead of a whole one.
+OUTSIDE_ADMIN = frozenset({"blocked", "muter", "deleted"})
+# The accounts deleted after seeding, and what became of their posted works.
+DEPARTED = {"gone": LeavingWorks.DELETE, "orphaner": LeavingWorks.ORPHAN}
+ORPHANED_TITLE = "Drift Glass Letters"  # the orphaner's posted work: it stays, credited to the orphan account
+# Routes listing many people's works: the muter must find none of the owner's there (docs/exclusions.md).
+MUTED_LISTINGS = frozenset(
+    {
+        "home",
+        "discovery:works",
+        "discovery:language_works",
+        "discovery:tag_works",
+        "downloads:tag_feed",
+        "downloads:opds_new",
+        "downloads:opds_tag",
+        "downloads:opds_search",
+    }
+)
 
 # Who may see each secret outside the admin. The owner made every secret work; the anonymous works are by a
 # third account, which is not a crawling role (the owner's own name appears on their public works).
@@ -77,7 +106,7 @@ SECRETS: dict[str, frozenset[str]] = {
     "hidden": OWNER | STAFF,
     "unrevealed": OWNER | STAFF,
     "hiddenchild": OWNER | STAFF,  # hidden by a moderator, citing another user's public work
-    "restricted": OWNER | STAFF | {"other"},  # also in a public series
+    "restricted": OWNER | STAFF | READERS,  # also in a public series
     "anon": STAFF,  # the anonymous creator's name: on the anonymous work and podfic, and in the podfic's tags
     "token": OWNER,  # the name of the owner's access token
     "tokensecret": frozenset(),  # the token itself: shown once when made, never again
@@ -85,7 +114,14 @@ SECRETS: dict[str, frozenset[str]] = {
     "spamcomment": frozenset(),  # marked spam by the creator: shown to nobody
     "privatebookmark": OWNER,  # the owner's private bookmark of a public work: its notes
     "privatebookmarktag": OWNER | STAFF,  # its bookmarker's tag (moderators wrangle every tag)
+    # The deleted accounts': each one's name (its username, pseud and email address), draft and bookmarks (public
+    # and private: they go with the account); the posted work of the one whose works were deleted.
+    **{f"{name}{what}": frozenset() for name in DEPARTED for what in ("", "draft", "bookmark")},
+    "gonework": frozenset(),
 }
+# Not even staff find these in the admin: the account and what went with it are gone, and the admin's history of
+# changes to it keeps no name (accounts/actions.py, _forget_in_admin_log).
+GONE = frozenset({f"{name}{what}" for name in DEPARTED for what in ("", "draft", "bookmark")} | {"gonework"})
 WORK_SECRETS = ("draft", "hidden", "unrevealed", "hiddenchild", "restricted")
 # A freeform tag used only on one secret work and never wrangled. Moderators wrangle every tag, so they may know
 # its name. (Each secret work also has a canonical tag of its own, `wrangled_tag`, whose name is public.)
@@ -114,6 +150,8 @@ def canary(secret: str, field: str) -> str:
 class Archive:
     users: dict[str, User]
     tokens: dict[str, str] = field(default_factory=dict)  # token -> secret
+    departed: dict[str, Client] = field(default_factory=dict)  # signed in as each deleted account before it went
+    deleted_works: dict[int, str] = field(default_factory=dict)  # the deleted accounts' works' ids -> secret
     secret_of: dict[tuple[str, int], str] = field(default_factory=dict)  # (model, pk) -> secret
 
     def register(self, secret: str, *fields: str) -> None:
@@ -231,9 +269,12 @@ def seed(folder: Path) -> Archive:
     seed_comments(archive, public, restricted)
     seed_bookmarks(archive, public, restricted)
     seed_shelves(archive, restricted)
+    seed_departed(archive, public)
     seed_inbox(archive, public)
     seed_gifts(archive)
     seed_blocks(archive)
+    for name, works in DEPARTED.items():
+        delete_account(archive.users[name], works=works)
     created = create_token(owner, canary("token", "name"))
     archive.register("token", "name")
     archive.secret_of["token", created.token.pk] = "token"
@@ -284,6 +325,50 @@ def seed_blocks(archive: Archive) -> None:
     secrets would hide them from the other user and blunt the crawl; the anonymous creator's name is a secret.)"""
     block(archive.users["owner"], archive.users["other"])
     mute(archive.users["other"], archive.users["moderator"])
+    archive.users["blocked"], archive.users["muter"] = make_user("Stranded"), make_user("Lookaway")
+    block(archive.users["owner"], archive.users["blocked"])
+    mute(archive.users["muter"], archive.users["owner"])
+
+
+def seed_departed(archive: Archive, public: Work) -> None:
+    """The two accounts deleted once the rest is seeded (DEPARTED), each with a client signed in: each posted a work
+    and drafted one, commented on and left kudos on the owner's public work (the owner's inbox hears of the comment),
+    and bookmarked it publicly and another work privately. Their comments stay, as "(deleted account)"."""
+    parent = Work.objects.get(title="The Tidewater Map")
+    for name, works in DEPARTED.items():
+        person = make_user(canary(name, "name"))
+        archive.users[name] = person
+        archive.tokens[canary(name, "name")] = name
+        archive.departed[name] = Client(raise_request_exception=False)
+        archive.departed[name].force_login(person)
+        orphaned = works == LeavingWorks.ORPHAN
+        kept = make_work(
+            person,
+            title=ORPHANED_TITLE if orphaned else canary(f"{name}work", "title"),
+            summary="Sea glass, sorted by colour." if orphaned else canary(f"{name}work", "summary"),
+            fandoms=[FANDOM],
+            chapters=["<p>Green, brown, and one blue piece.</p>" if orphaned else canary(f"{name}work", "text")],
+        )
+        if not orphaned:
+            archive.register(f"{name}work", "title", "summary", "text")
+            archive.deleted_works[kept.pk] = f"{name}work"
+        draft = make_work(
+            person,
+            title=canary(f"{name}draft", "title"),
+            summary=canary(f"{name}draft", "summary"),
+            chapters=[canary(f"{name}draft", "text")],
+            post=False,
+        )
+        archive.register(f"{name}draft", "title", "summary", "text")
+        archive.deleted_works[draft.pk] = f"{name}draft"
+        post_comment(public, "The lighthouse scene stayed with me.", user=person, pseud=person.default_pseud())
+        leave_kudos(public, person, "")
+        archive.register(f"{name}bookmark", "public", "private")
+        for work, kind in ((public, "public"), (parent, "private")):
+            notes = canary(f"{name}bookmark", kind)
+            bookmark_work(
+                person, work, BookmarkFields(pseud=person.default_pseud(), notes=notes, private=kind == "private")
+            )
 
 
 def seed_shelves(archive: Archive, restricted: Work) -> None:
@@ -322,7 +407,10 @@ def value_groups(archive: Archive) -> Callable[[Route], Mapping[tuple[str, ...],
     public = next(work for work in works if not archive.secrets("work", work.pk))
     links = list(RelatedWork.objects.order_by("pk"))
     tags = sorted({tag for work in works for tag in work.tags.all()} | {Tag.objects.get(name=METATAG)}, key=str)
-    users = list(User.objects.order_by("pk"))
+    # The blocked reader and the muter have no pages of their own worth crawling: leaving them out keeps the
+    # crawl's size in bounds (every user is crossed with every route naming a user).
+    apart = {archive.users["blocked"].pk, archive.users["muter"].pk}
+    users = [user for user in User.objects.order_by("pk") if user.pk not in apart]
     owner = archive.users["owner"].username
     comments = list(Comment.objects.order_by("pk"))
 
@@ -330,7 +418,11 @@ def value_groups(archive: Archive) -> Callable[[Route], Mapping[tuple[str, ...],
         return [Binding({name: value}, secrets) for value, secrets in values] + [Binding({name: MISSING}, missing=True)]
 
     static: dict[tuple[str, ...], list[Binding]] = {
-        ("work_id",): one("work_id", [(str(w.pk), archive.secrets("work", w.pk)) for w in works]),
+        ("work_id",): one(
+            "work_id",
+            [(str(w.pk), archive.secrets("work", w.pk)) for w in works]
+            + [(str(pk), frozenset({secret})) for pk, secret in archive.deleted_works.items() if secret == "gonework"],
+        ),
         ("work_id", "chapter_id"): [
             Binding(
                 {"work_id": str(c.work_id), "chapter_id": str(c.pk)},
@@ -365,7 +457,8 @@ def value_groups(archive: Archive) -> Callable[[Route], Mapping[tuple[str, ...],
             if t.type == "fandom"
             for kind in BIN_TYPES
         ],
-        ("username",): [Binding({"username": user.username}) for user in users],
+        ("username",): [Binding({"username": user.username}) for user in users]
+        + [Binding({"username": canary("orphaner", "name")}, missing=True)],  # the name of orphaned works' maker
         ("username", "pseud"): [
             Binding({"username": p.user.username, "pseud": p.name}) for p in Pseud.objects.select_related("user")
         ],
@@ -442,7 +535,7 @@ def listing_queries(archive: Archive) -> Callable[[Route], Sequence[str]]:
 
 def role_clients(archive: Archive) -> dict[str, Client]:
     clients = {role: Client(raise_request_exception=False) for role in ROLES}
-    for role in ("other", "owner", "moderator", "superuser"):
+    for role in ("other", "owner", "moderator", "superuser", "blocked", "muter"):
         clients[role].force_login(archive.users[role])
     # Logged in through the real form as the owner, then logged out: from then on it must see what a guest sees.
     after = clients["after_logout"]
@@ -451,11 +544,12 @@ def role_clients(archive: Archive) -> dict[str, Client]:
     assert "_auth_user_id" in after.session
     after.post(reverse("account_logout"))
     assert "_auth_user_id" not in after.session
+    clients["deleted"] = archive.departed["orphaner"]
     return clients
 
 
 def may_see(archive: Archive, answer: Answer, token: str) -> bool:
-    if answer.route.startswith("admin/") and answer.role in STAFF:
+    if answer.route.startswith("admin/") and answer.role in STAFF and archive.tokens[token] not in GONE:
         return True
     if token in unquote(answer.url).lower():
         return True  # the asker sent it
@@ -513,28 +607,62 @@ def existence_giveaways(answers: Sequence[Answer]) -> list[str]:
 
 
 def logged_out_differences(answers: Sequence[Answer]) -> list[str]:
-    """A client that logged in and out is answered as a guest is, address by address."""
+    """A client that logged in and out, or whose account was deleted, is answered as a guest is, address by
+    address."""
     by_url: dict[str, dict[str, tuple[int, str]]] = defaultdict(dict)
     for answer in answers:
         if answer.role in GUESTS:
             by_url[answer.url].setdefault(answer.role, (answer.status, answer.location))
     return [
-        f"LOGOUT GET {url}: after logout {seen['after_logout']}, as a guest {seen['guest']}"
+        f"LOGOUT GET {url}: as {role} {seen[role]}, as a guest {seen['guest']}"
         for url, seen in by_url.items()
-        if len(seen) == len(GUESTS) and seen["after_logout"] != seen["guest"]
+        for role in sorted(GUESTS - {"guest"})
+        if "guest" in seen and role in seen and seen[role] != seen["guest"]
     ]
+
+
+def muted_titles(archive: Archive) -> list[str]:
+    """The owner's works' titles, lower-cased as tokens are: the public ones and the restricted one."""
+    public = Work.objects.filter(creatorships__pseud__user=archive.users["owner"], posted=True, anonymous=False)
+    titles = {work.title.lower() for work in public if not archive.secrets("work", work.pk)}
+    return sorted(titles | {canary("restricted", "title")})
+
+
+def muted_in_listings(archive: Archive, answers: Sequence[Answer], patterns: set[str]) -> list[str]:
+    """The muter finds none of the muted owner's works in the listings (they may still open them by address:
+    the leak check holds them to the reader's rule there). A reader who muted nobody does find them there, or
+    this check would prove nothing."""
+    titles = muted_titles(archive)
+    listed = [answer for answer in answers if answer.route in patterns]
+    problems = [
+        f"MUTED the owner's {shown} listed to the muter: GET {answer.url}"
+        for answer in listed
+        if answer.role == "muter"
+        and (shown := [title for title in titles if title in answer.found and title not in answer.url.lower()])
+    ]
+    for title in titles:
+        if not any(title in answer.found for answer in listed if answer.role == "blocked"):
+            problems.append(f"MUTED CHECK: no listing shows {title!r} to a reader (is the crawl reaching it?)")
+    return problems
 
 
 def test_no_role_sees_what_it_may_not_by_any_route(db: None, settings: Any, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
     archive = seed(tmp_path)
     clients = role_clients(archive)
-    result = crawl(clients, value_groups(archive), listing_queries(archive), [*archive.tokens, ANON_WORK_MARK])
+    result = crawl(
+        clients,
+        value_groups(archive),
+        listing_queries(archive),
+        [*archive.tokens, ANON_WORK_MARK, *muted_titles(archive)],
+        skip=lambda role, pattern: role in OUTSIDE_ADMIN and pattern.startswith("admin/"),
+    )
 
     filled = len(result.routes) - len(result.unfillable)
     size = (
         f"\ncanary crawl: {len(result.routes)} routes ({filled} filled, {len(result.unfillable)} unfillable) "
-        f"x {len(ROLES)} roles = {len(result.answers)} requests, {len(archive.tokens)} canaries"
+        f"x {len(ROLES)} roles ({len(OUTSIDE_ADMIN)} outside the admin) = {len(result.answers)} requests, "
+        f"{len(archive.tokens)} canaries"
     )
     unfillable = [
         f"  unfillable: {r.pattern} ({SKIP.get(r.pattern, 'NOT IN THE SKIP LIST')})" for r in result.unfillable
@@ -548,6 +676,7 @@ def test_no_role_sees_what_it_may_not_by_any_route(db: None, settings: Any, tmp_
         *admin_refusals(result.answers),
         *existence_giveaways(result.answers),
         *logged_out_differences(result.answers),
+        *muted_in_listings(archive, result.answers, {r.pattern for r in result.routes if r.name in MUTED_LISTINGS}),
         *(f"ERROR {a.status} to {a.role}: GET {a.url} {a.error}" for a in result.answers if a.status >= 500),
     ]
     seen = {token for answer in result.answers for token in answer.found if token in archive.tokens}
@@ -556,7 +685,8 @@ def test_no_role_sees_what_it_may_not_by_any_route(db: None, settings: Any, tmp_
     # Tokens were found in file names, inside EPUBs and in PDFs' text: the crawl does look inside downloads.
     channels = {where.split(":")[0] for answer in result.answers for where in answer.found.values()}
     assert {"body", "headers", "zip", *(["pdf text"] if shutil.which("pdftotext") else [])} <= channels
-    for role in ("other", "owner", "moderator", "superuser"):
+    for role in ("other", "owner", "moderator", "superuser", "blocked", "muter"):
         assert "_auth_user_id" in clients[role].session, f"the crawl logged {role} out"
-    assert "_auth_user_id" not in clients["after_logout"].session
+    for former in (clients["after_logout"], *archive.departed.values()):
+        assert "_auth_user_id" not in former.session
     assert not problems, f"{len(set(problems))} problems:\n" + "\n".join(sorted(set(problems)))

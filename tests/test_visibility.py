@@ -1,7 +1,10 @@
 """Who sees what: every viewer against every kind of work, on every page that shows works today.
 
-Viewers: a guest, a reader (another registered user), the creator, and a moderator. Works: public, restricted
-(registered users only), a draft, anonymous, and hidden by a moderator. PRODUCT.md "Visibility" is the reference.
+Viewers: a guest, a reader (another registered user), the creator, a moderator, and a muter (a reader who muted the
+creator). Works: public, restricted (registered users only), a draft, anonymous, and hidden by a moderator.
+PRODUCT.md "Visibility" is the reference; docs/blocking.md and docs/exclusions.md for the muter, who may open what
+any reader may but finds none of the creator's works in listings or counts, except anonymous ones (their vanishing
+would say who wrote them).
 """
 
 from __future__ import annotations
@@ -13,19 +16,19 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from fanshelf.accounts.blocking import block
+from fanshelf.accounts.blocking import block, mute
 from fanshelf.accounts.models import User
 from fanshelf.community.models import Kudos
 from fanshelf.tags.models import Tag
 from fanshelf.works.actions import ChapterFields, add_chapter, set_hidden_by_moderator
 from fanshelf.works.models import Work
 from tests.core.pages import page_title, parse, text_of
-from tests.factories import PASSWORD, make_work
+from tests.factories import PASSWORD, make_user, make_work, signed_in_client
 
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
 
-VIEWERS = ["guest", "reader", "creator", "moderator"]
+VIEWERS = ["guest", "reader", "creator", "moderator", "muter"]
 STATES = ["public", "restricted", "draft", "anonymous", "hidden"]
 CREATOR_NAME = "Quillfeather"  # the author persona's username and default pseud
 TITLE = "Lanterns Over Saltmarsh"
@@ -33,10 +36,10 @@ FANDOM = "Saltmarsh Tales"
 
 # Who may open each kind of work by its address (guests asking for a restricted work are sent to log in).
 MAY_OPEN = {
-    "public": {"guest", "reader", "creator", "moderator"},
-    "restricted": {"reader", "creator", "moderator"},
+    "public": {"guest", "reader", "creator", "moderator", "muter"},
+    "restricted": {"reader", "creator", "moderator", "muter"},
     "draft": {"creator"},
-    "anonymous": {"guest", "reader", "creator", "moderator"},
+    "anonymous": {"guest", "reader", "creator", "moderator", "muter"},
     "hidden": {"creator", "moderator"},
 }
 # Who finds each kind of work in listings and counts.
@@ -44,12 +47,28 @@ LISTED_FOR = {
     "public": {"guest", "reader", "creator", "moderator"},
     "restricted": {"reader", "creator", "moderator"},
     "draft": set(),
-    "anonymous": {"guest", "reader", "creator", "moderator"},
+    "anonymous": {"guest", "reader", "creator", "moderator", "muter"},
     "hidden": set(),
 }
 MAY_KNOW_CREATOR = {"creator", "moderator"}
 
 matrix = pytest.mark.parametrize(("viewer", "state"), [(v, s) for v in VIEWERS for s in STATES])
+
+
+@pytest.fixture
+def client_for(client_for: dict[str, Client], author: User) -> dict[str, Client]:
+    """The shared viewers' clients (tests/conftest.py), plus the muter's: made when first asked for."""
+
+    class WithMuter(dict[str, Client]):
+        def __missing__(self, viewer: str) -> Client:
+            if viewer != "muter":
+                return client_for[viewer]
+            muter = make_user("Lookaway")
+            mute(muter, author)
+            self[viewer] = signed_in_client(muter)
+            return self[viewer]
+
+    return WithMuter()
 
 
 def work_in_state(author: User, state: str) -> Work:
@@ -193,11 +212,12 @@ def test_creator_and_pseud_pages_list_only_what_the_viewer_may_see(
     work_in_state(author, state)
     # Anonymous works stay off the creator's own pages for anyone who may not know who made them.
     listed = viewer in LISTED_FOR[state] and (state != "anonymous" or viewer in MAY_KNOW_CREATOR)
-    for path in (
+    paths = [
         reverse("accounts:dashboard", args=[CREATOR_NAME]),
         reverse("discovery:user_works", args=[CREATOR_NAME]),
         reverse("discovery:pseud_works", args=[CREATOR_NAME, CREATOR_NAME]),
-    ):
+    ]
+    for path in paths:
         response = client_for[viewer].get(path)
         assert response.status_code == 200, path
         assert (TITLE in html(response)) is listed, path

@@ -18,20 +18,23 @@ from fanshelf.works.access import get_chapter_for_reading, get_work_for_editing,
 from fanshelf.works.forms import add_action_errors
 from fanshelf.works.models import Chapter
 from fanshelf.works.reading import needs_adult_gate
+from fanshelf.works.reuse import with_ai_reservation
 
 
 @require_safe
 def stream(request: HttpRequest, audio_id: int) -> HttpResponseBase:
-    return audio_response(request, get_audio_for_reading(request, audio_id))
+    """The file, carrying its work's AI-training reservation as the work's pages do (docs/reuse.md)."""
+    audio = get_audio_for_reading(request, audio_id)
+    return with_ai_reservation(audio_response(request, audio), audio.chapter.work)
 
 
 def chapter_audio(request: HttpRequest, work_id: int, chapter_id: int) -> HttpResponse:
     work = get_work_for_reading(request, work_id)
     chapter = get_chapter_for_reading(request, work, chapter_id)
     if needs_adult_gate(request, work):
-        return render(request, "works/adult_gate.html", {"work": work})
+        return with_ai_reservation(render(request, "works/adult_gate.html", {"work": work}), work)
     context = {"work": work, "chapter": chapter, "is_creator": work.is_created_by(request.user)}
-    return render(request, "audio/chapter_page.html", context)
+    return with_ai_reservation(render(request, "audio/chapter_page.html", context), work)
 
 
 # The size limit must be in place before the body is read, and CSRF checking reads it: hence exempt here and

@@ -347,6 +347,7 @@ class SortRank:
         self.ensure(owner + 1)
         self.rank[owner] = 0
         if key is None:
+            self.keys[owner] = b""  # a deleted work's title (or a forgotten name) is not kept
             return
         self.keys[owner] = key
         if defer:
@@ -402,9 +403,12 @@ class GroupRank:
         return slot
 
     def set_many(self, owners: IdArray, table: npt.NDArray[np.bytes_], rows: IdArray) -> None:
-        """Bulk load into an empty rank: owners[i] gets key table[rows[i]]; every distinct key once (sorted, so
-        they also serve as the key -> slot lookup), then one rerank."""
-        distinct, inverse = np.unique(table, return_inverse=True)
+        """Bulk load into an empty rank: owners[i] gets key table[rows[i]]; every distinct key some owner uses once
+        (sorted, so they also serve as the key -> slot lookup; a name no work shows is not kept), then one rerank."""
+        used = np.flatnonzero(np.bincount(rows, minlength=len(table)))  # the table rows some owner uses, in order
+        position = np.zeros(len(table), dtype=np.int64)
+        position[used] = np.arange(len(used))
+        distinct, inverse = np.unique(table[used], return_inverse=True)
         slots = np.arange(1, len(distinct) + 1, dtype=np.int64)
         self.table.ensure(len(distinct) + 1)
         self.table.keys[slots] = distinct
@@ -412,7 +416,7 @@ class GroupRank:
         self.base_keys, self.base_slots, self.added, self.count = distinct, slots.astype(np.uint32), {}, len(distinct)
         self.table.rerank()
         self.ensure(int(owners.max()) + 1 if len(owners) else 0)
-        self.slot[owners] = slots[inverse.reshape(-1)][rows]
+        self.slot[owners] = slots[inverse.reshape(-1)][position[rows]]
 
     def set(self, owner: int, key: bytes | None, defer: bool = False) -> None:
         self.ensure(owner + 1)
@@ -420,6 +424,30 @@ class GroupRank:
 
     def rerank(self) -> None:
         self.table.rerank()
+
+    def forget_unused(self, slots: Iterable[int]) -> int:
+        """Drop the keys in these slots that no work uses any more (the name of a deleted or renamed pseud, say), so
+        the index holds no name its works no longer show; returns how many went. A dropped slot is not reused."""
+        forgotten = 0
+        candidates = sorted(set(slots) - {0})
+        # One pass over every work's slot answers for many candidates at once; a few are checked one by one.
+        counts = np.bincount(self.slot, minlength=len(self.table.keys)) if len(candidates) > 8 else None
+        for slot in candidates:
+            if slot >= len(self.table.keys):
+                continue
+            if (counts[slot] if counts is not None else (self.slot == slot).sum()) > 0:
+                continue
+            key = bytes(self.table.keys[slot])
+            if self.added.get(key) == slot:
+                del self.added[key]
+            else:
+                where = int(np.searchsorted(self.base_keys, key))
+                if where < len(self.base_keys) and int(self.base_slots[where]) == slot:
+                    self.base_keys = np.delete(self.base_keys, where)
+                    self.base_slots = np.delete(self.base_slots, where)
+            self.table.set(slot, None)
+            forgotten += 1
+        return forgotten
 
     def values(self, owners: npt.NDArray[np.integer[Any]]) -> npt.NDArray[np.float64]:
         """Sort values for these works (0 for a work without a key)."""

@@ -262,9 +262,14 @@ class DiscoveryIndex:
             chunk = unique[begin : begin + APPLY_CHUNK]
             rows = load_works(chunk)
             with self.lock.writing():
+                slots = self.creator_rank.slot
+                before = {int(slots[w]) for w in chunk if w < len(slots)}
                 for work_id in chunk:
                     self._remove(work_id)
                 self._insert(rows)
+                # A creator name no work shows any more (a deleted account's pseud, an old byline) is dropped.
+                slots = self.creator_rank.slot
+                self.creator_rank.forget_unused(before - {int(slots[w]) for w in chunk if w < len(slots)})
         return len(unique)
 
     def reload_graph(self, changed_tags: Sequence[int]) -> list[int]:

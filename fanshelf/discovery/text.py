@@ -19,10 +19,14 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from django.db import connection, transaction
+from django.dispatch import receiver
+from django_tasks import task
 
+from fanshelf.accounts.signals import account_deleting, pseud_deleting
 from fanshelf.discovery.columns import IdArray
 from fanshelf.works.models import Chapter, Creatorship, Work
 
@@ -324,3 +328,42 @@ def catch_up() -> int:
         )
         stale = {int(work_id): int(change) for work_id, change in cursor.fetchall()}
     return apply_changes(stale)
+
+
+# Forgetting deleted words (SQLite) ------------------------------------------------------------------------------
+
+
+def merge_segments() -> None:
+    """Merge every FTS5 segment of the text table into one (SQLite; PostgreSQL needs nothing). Deleting or
+    rewriting a row only records a "delete" marker: the old words stay in the segments (`discovery_worktext_data`)
+    until a merge drops them. Costly on a large table (docs/leaving.md), so it runs as a task."""
+    if is_postgres():
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {TABLE}({TABLE}) VALUES('optimize')")
+
+
+@task()
+def forget_deleted_text() -> int:
+    """Bring the text rows up to date with the outbox (a deleted work's row removed, an orphaned one rewritten
+    without its old creators), then merge the segments so that no deleted word is left on disk. Returns how many
+    rows were rewritten. Safe to run twice."""
+    written = catch_up()
+    merge_segments()
+    return written
+
+
+def _queue_forgetting() -> None:
+    if not is_postgres():
+        transaction.on_commit(forget_deleted_text.enqueue)
+
+
+@receiver(account_deleting, dispatch_uid="discovery.forget_deleted_account_text")
+def on_account_deleting(sender: object, **kwargs: Any) -> None:
+    """An account's works deleted or orphaned: once that commits, its names and words leave the text index."""
+    _queue_forgetting()
+
+
+@receiver(pseud_deleting, dispatch_uid="discovery.forget_deleted_pseud_text")
+def on_pseud_deleting(sender: object, **kwargs: Any) -> None:
+    _queue_forgetting()

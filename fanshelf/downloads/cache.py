@@ -90,6 +90,27 @@ def build_download(work: Work, format_name: str) -> str:
     return name
 
 
+def _delete_folder(folder: str) -> None:
+    try:
+        _, files = default_storage.listdir(folder)
+    except FileNotFoundError:  # nothing was ever built
+        return
+    for file_name in files:
+        default_storage.delete(f"{folder}/{file_name}")
+
+
+def delete_work_files(work_id: int) -> None:
+    """Delete every stored file of a work (all formats and versions): the work is gone, or its byline changed
+    (orphaned, a creator left or was renamed), so no file naming its old creators is kept. The next download
+    builds afresh."""
+    _delete_folder(f"downloads/{work_id}")
+
+
+def delete_series_files(series_id: int) -> None:
+    """Delete every stored EPUB of a series (a deleted series)."""
+    _delete_folder(f"downloads/series/{series_id}")
+
+
 def _delete_older_versions(work: Work, current: str) -> None:
     folder = f"downloads/{work.pk}"
     extension = current.rsplit(".", 1)[1]

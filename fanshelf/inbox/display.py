@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from fanshelf.accounts.blocking import blocker_ids_of
 from fanshelf.accounts.models import User
 from fanshelf.comments.models import Comment, CommentStatus
 from fanshelf.inbox.models import EntryKind, InboxEntry
@@ -16,6 +17,15 @@ from fanshelf.works.models import CreatorInvitation, Gift, Work
 
 GONE_WORK = "A work you can no longer see"
 GONE_COMMENT = "(This comment is no longer available.)"
+
+
+def nameless_subject(kind: str, title: str) -> str:
+    """An entry's subject about the work titled `title`, naming none of its creators."""
+    return {
+        EntryKind.CITATION: f"“{title}” cites one of your works",
+        EntryKind.GIFT: f"“{title}” is a gift for you",
+        EntryKind.INVITATION: f"An invitation to be a co-creator of “{title}”",
+    }.get(EntryKind(kind), f"New work: “{title}”")
 
 
 @dataclass(frozen=True)
@@ -35,9 +45,27 @@ def shown_entries(entries: Sequence[InboxEntry], user: User) -> list[ShownEntry]
     visible = {work.pk: work for work in Work.objects.posted_visible_to(user).filter(pk__in=work_ids)}
     naming = set(Work.objects.filter(pk__in=list(visible)).naming_creators_to(user).values_list("pk", flat=True))
     comment_ids = {entry.comment_id for entry in entries if entry.comment_id is not None}
-    statuses = dict(Comment.objects.filter(pk__in=comment_ids).values_list("pk", "status"))
-    shown = [_shown(entry, user, visible, naming, statuses) for entry in entries]
+    rows = list(Comment.objects.filter(pk__in=comment_ids).values_list("pk", "status", "user_id"))
+    statuses = {pk: status for pk, status, _ in rows}
+    blocked = _blocked_comments(rows, user, set(visible)) if comment_ids else set()
+    shown = [_shown(entry, user, visible, naming, statuses, blocked) for entry in entries]
     return _with_sharing(shown, user) if any(e.kind in SHARING_KINDS for e in entries) else shown
+
+
+def _blocked_comments(rows: Sequence[tuple[int, str, int | None]], user: User, work_ids: set[int]) -> set[int]:
+    """The comments `user` may not answer because of a block: by someone who blocked them, or on a work one of
+    whose creators did (comments/actions.py refuses those replies). One query for the page (the ids of the people
+    who blocked `user`, kept for the request), and one more only when someone did."""
+    blockers = blocker_ids_of(user) - {user.pk}
+    if not blockers:
+        return set()
+    by_blockers = {pk for pk, _, author in rows if author in blockers}
+    on_their_works = set(
+        Comment.objects.filter(pk__in=[pk for pk, _, _ in rows], work_id__in=work_ids)
+        .filter(work__creatorships__pseud__user_id__in=blockers)
+        .values_list("pk", flat=True)
+    )
+    return by_blockers | on_their_works
 
 
 SHARING_KINDS = frozenset({EntryKind.INVITATION, EntryKind.GIFT})
@@ -71,7 +99,12 @@ def _with_sharing(shown: list[ShownEntry], user: User) -> list[ShownEntry]:
 
 
 def _shown(
-    entry: InboxEntry, user: User, visible: dict[int, Work], naming: set[int], statuses: dict[int, str]
+    entry: InboxEntry,
+    user: User,
+    visible: dict[int, Work],
+    naming: set[int],
+    statuses: dict[int, str],
+    blocked: set[int],
 ) -> ShownEntry:
     if entry.work_id is not None and entry.work_id not in visible:
         return ShownEntry(entry, GONE_WORK, "", "", may_reply=False)
@@ -79,10 +112,7 @@ def _shown(
     work = visible.get(entry.work_id) if entry.work_id is not None else None
     if work is not None and entry.names_creators and work.pk not in naming:
         # The work turned anonymous after delivery: keep its title, drop the names.
-        subject = {
-            EntryKind.CITATION: f"“{work.title}” cites one of your works",
-            EntryKind.GIFT: f"“{work.title}” is a gift for you",
-        }.get(EntryKind(entry.kind), f"New work: “{work.title}”")
+        subject = nameless_subject(entry.kind, work.title)
     may_reply = False
     if entry.comment_id is not None:
         status = statuses.get(entry.comment_id)
@@ -90,5 +120,6 @@ def _shown(
         readable = status == CommentStatus.PUBLISHED or (status == CommentStatus.HELD and entry.kind == "comment")
         if not readable:
             excerpt, url = GONE_COMMENT, work.get_absolute_url() if work is not None else ""
-        may_reply = status == CommentStatus.PUBLISHED
+        # A block closes the thread to this reader as a frozen one would: no box whose posting would be refused.
+        may_reply = status == CommentStatus.PUBLISHED and entry.comment_id not in blocked
     return ShownEntry(entry, subject, url, excerpt, may_reply)

@@ -191,19 +191,6 @@ def _leftovers(canaries: list[str], media: Path) -> list[tuple[str, str]]:
     )
 
 
-# Traces kept by apps outside accounts, works and comments, which need a fix there (docs/leaving.md, "Known gaps"):
-# - the inbox keeps other people's notices of the account's comments, naming its pseud (and quoting the comment);
-# - SQLite's full-text index keeps deleted terms in its segments until they are merged;
-# - the in-memory discovery index keeps the creator sort keys of deleted pseuds until it is rebuilt;
-# - built downloads (media/downloads/<work id>/) of a deleted work stay on storage, and an orphaned work's last
-#   build, with the old byline, stays until the work is downloaded again.
-ELSEWHERE = {"inbox_inboxentry", "discovery_worktext_data", "discovery index"}
-
-
-def _elsewhere(place: str) -> bool:
-    return place in ELSEWHERE or place.startswith("downloads/")
-
-
 @pytest.fixture
 def media(db: None, settings: Any, tmp_path: Path) -> Path:
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -233,24 +220,9 @@ def _delete(choice: str, tmp_path: Path, capture: Callable[..., Any], media: Pat
 def test_a_deleted_account_leaves_no_canary_anywhere(
     choice: str, media: Path, tmp_path: Path, django_capture_on_commit_callbacks: Callable[..., Any]
 ) -> None:
+    """Every table (the inbox's notices of its comments and SQLite's full-text segments included), the media
+    files (built downloads included), the cache and the discovery index."""
     left = [
-        f"{canary} in {place}"
-        for place, canary in _delete(choice, tmp_path, django_capture_on_commit_callbacks, media)
-        if not _elsewhere(place)
-    ]
-    assert left == [], "\n".join(left)
-
-
-@pytest.mark.xfail(
-    strict=True, reason="the inbox, the SQLite text index, the discovery index and built downloads keep traces"
-)
-@pytest.mark.parametrize("choice", ["delete", "orphan"])
-def test_no_canary_is_left_by_the_apps_that_still_keep_one(
-    choice: str, media: Path, tmp_path: Path, django_capture_on_commit_callbacks: Callable[..., Any]
-) -> None:
-    left = [
-        f"{canary} in {place}"
-        for place, canary in _delete(choice, tmp_path, django_capture_on_commit_callbacks, media)
-        if _elsewhere(place)
+        f"{canary} in {place}" for place, canary in _delete(choice, tmp_path, django_capture_on_commit_callbacks, media)
     ]
     assert left == [], "\n".join(left)

@@ -3,6 +3,8 @@ shows only where its work is listed for the viewer, and never names an anonymous
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -30,7 +32,8 @@ def test_bookmark_pages_show_a_bookmark_only_where_its_work_is_listed(
     if state == "hidden":
         set_hidden_by_moderator(work, hidden=True)
     elif state != "public":
-        set_work_flags(work, **{state: True})
+        flags: dict[str, Any] = {state: True}
+        set_work_flags(work, **flags)
     client = client_for[viewer]
     listed = viewer in LISTED_FOR[state]
     for path in (reverse("bookmarks:user", args=["Seafarer"]), reverse("bookmarks:tag", args=[FANDOM])):

@@ -3,6 +3,8 @@ hidden (tests/test_visibility.py's matrix, for shelves)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
@@ -30,7 +32,8 @@ def test_a_public_shelf_lists_a_work_only_to_those_it_is_listed_for(
     if state == "hidden":
         set_hidden_by_moderator(work, hidden=True)
     elif state != "public":
-        set_work_flags(work, **{state: True})
+        flags: dict[str, Any] = {state: True}
+        set_work_flags(work, **flags)
     page = client_for[viewer].get(reverse("reading:shelf", args=[shelver.username, "finished"])).content.decode()
     titles = [a.get_text() for a in parse(page).select("li.blurb h3 a[href^='/works/']")]
     listed = viewer in LISTED_FOR[state]

@@ -4,6 +4,8 @@ page does."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core import mail
 from django.test import Client
@@ -28,7 +30,7 @@ def parent(author: User) -> Work:
     return make_work(author, title="Salt and Lanterns")
 
 
-def cite(child_creator: User, parent: Work, *, approve: bool = True, **flags: bool) -> tuple[Work, RelatedWork]:
+def cite(child_creator: User, parent: Work, *, approve: bool = True, **flags: Any) -> tuple[Work, RelatedWork]:
     """A posted child by `child_creator` citing `parent` (approved by its creator unless told not to)."""
     child = make_work(child_creator, title=CHILD, anonymous=flags.pop("anonymous", False))
     link = cite_parent(child, child_creator, ParentReference(url=f"/works/{parent.pk}/", kind=RelationKind.INSPIRED))
