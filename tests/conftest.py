@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -9,11 +10,14 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from fanshelf.accounts.blocking import mute
 from fanshelf.accounts.models import User
 from fanshelf.core import switches
 from fanshelf.discovery.live import reset_shared_index
 from fanshelf.tags.models import CATEGORIES, FIXED_TYPES, RATINGS, WARNINGS, Tag, TagType
 from tests.factories import make_user, signed_in_client
+
+MEDIA: list[str] = importlib.import_module("fanshelf.tags.migrations.0004_media").MEDIA
 
 
 @pytest.fixture
@@ -58,17 +62,19 @@ def moderator_client(moderator: User) -> Client:
 
 @pytest.fixture(autouse=True)
 def _fixed_tags(request: pytest.FixtureRequest) -> None:
-    """The ratings, warnings and categories come from a data migration; a live-server test's flush at teardown
-    deletes them, so put them back for the tests that follow it in the same process."""
+    """The ratings, warnings, categories and media come from data migrations; a transactional test's flush at
+    teardown (a live server, threads writing) deletes them, so put them back for the tests that follow it in the
+    same process."""
     if request.node.get_closest_marker("django_db"):
         request.getfixturevalue("_django_db_helper")  # the marker's database, already set up by pytest-django
     elif "transactional_db" in request.fixturenames or "db" in request.fixturenames:
         request.getfixturevalue("transactional_db" if "transactional_db" in request.fixturenames else "db")
     else:
         return
-    expected = len(RATINGS) + len(WARNINGS) + len(CATEGORIES)
-    if Tag.objects.filter(type__in=FIXED_TYPES).count() < expected:
-        for tag_type, names in ((TagType.RATING, RATINGS), (TagType.WARNING, WARNINGS), (TagType.CATEGORY, CATEGORIES)):
+    expected = len(RATINGS) + len(WARNINGS) + len(CATEGORIES) + len(MEDIA)
+    if Tag.objects.filter(type__in=[*FIXED_TYPES, TagType.MEDIA]).count() < expected:
+        fixed = ((TagType.RATING, RATINGS), (TagType.WARNING, WARNINGS), (TagType.CATEGORY, CATEGORIES))
+        for tag_type, names in (*fixed, (TagType.MEDIA, MEDIA)):
             for name in names:
                 Tag.objects.get_or_create(name=name, defaults={"type": tag_type, "canonical": True})
 
@@ -109,10 +115,16 @@ def _fresh_shared_index(settings: Any) -> Iterator[None]:
 
 @pytest.fixture
 def client_for(request: pytest.FixtureRequest) -> dict[str, Client]:
-    """The four viewers' clients, made lazily so each test only creates the accounts it uses."""
+    """The viewers' clients, made lazily so each test only creates the accounts it uses: guest, reader, creator
+    (the author persona), moderator, and muter (a reader who muted the author persona)."""
 
     class Clients(dict[str, Client]):
         def __missing__(self, viewer: str) -> Client:
+            if viewer == "muter":
+                muter = make_user("Lookaway")
+                mute(muter, request.getfixturevalue("author"))
+                self[viewer] = signed_in_client(muter)
+                return self[viewer]
             name = {"guest": "guest", "reader": "reader_client", "creator": "author_client"}.get(
                 viewer, "moderator_client"
             )

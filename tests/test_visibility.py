@@ -16,14 +16,14 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from fanshelf.accounts.blocking import block, mute
+from fanshelf.accounts.blocking import block
 from fanshelf.accounts.models import User
 from fanshelf.community.models import Kudos
 from fanshelf.tags.models import Tag
 from fanshelf.works.actions import ChapterFields, add_chapter, set_hidden_by_moderator
 from fanshelf.works.models import Work
 from tests.core.pages import page_title, parse, text_of
-from tests.factories import PASSWORD, make_user, make_work, signed_in_client
+from tests.factories import PASSWORD, make_work
 
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
@@ -53,22 +53,6 @@ LISTED_FOR = {
 MAY_KNOW_CREATOR = {"creator", "moderator"}
 
 matrix = pytest.mark.parametrize(("viewer", "state"), [(v, s) for v in VIEWERS for s in STATES])
-
-
-@pytest.fixture
-def client_for(client_for: dict[str, Client], author: User) -> dict[str, Client]:
-    """The shared viewers' clients (tests/conftest.py), plus the muter's: made when first asked for."""
-
-    class WithMuter(dict[str, Client]):
-        def __missing__(self, viewer: str) -> Client:
-            if viewer != "muter":
-                return client_for[viewer]
-            muter = make_user("Lookaway")
-            mute(muter, author)
-            self[viewer] = signed_in_client(muter)
-            return self[viewer]
-
-    return WithMuter()
 
 
 def work_in_state(author: User, state: str) -> Work:

@@ -38,8 +38,7 @@ def dashboard(request: HttpRequest, username: str) -> HttpResponse:
     user = get_user_for_profile(username)
     works = _works_by(request, user.pseuds.all())
     if request.user.pk != user.pk:
-        # A work with a creator the reader muted leaves this page too, as it leaves every listing.
-        works = works.exclude(creatorships__pseud__user_id__in=muted_ids_query(request.user))
+        works = works.unmuted_for(request.user)  # as it leaves every listing
     context = {
         "profile_user": user,
         "is_owner": request.user.pk == user.pk,

@@ -57,6 +57,8 @@ def shelf(request: HttpRequest, username: str, shelf: str) -> HttpResponse:
         .order_by("-shelf_entries__added_at", "-pk")
         .for_blurbs()
     )
+    if not is_owner:
+        works = works.unmuted_for(request.user)
     context = {
         "profile_user": owner,
         "shelf": chosen,

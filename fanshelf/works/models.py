@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
-from fanshelf.accounts.models import AiDisclosure, Pseud, Reuse, User, is_moderator
+from fanshelf.accounts.models import AiDisclosure, Mute, Pseud, Reuse, User, is_moderator
 from fanshelf.tags.models import ADULT_RATINGS, RATINGS, Tag, TagType
 from fanshelf.works.languages import LANGUAGE_NAMES, LANGUAGES, direction
 
@@ -51,6 +51,14 @@ class WorkQuerySet(models.QuerySet["Work"]):
         """Works that appear in listings and counts: posted, not hidden, not unrevealed, restricted to users."""
         listed = self.listed_for_users()
         return listed if user.is_authenticated else listed.filter(restricted=False)
+
+    def unmuted_for(self, viewer: Viewer) -> WorkQuerySet:
+        """Leave out the works the viewer muted someone credited on (accounts.Mute). Anonymous works stay: their
+        vanishing would tell the muter who wrote them. Listings get the same from the discovery engine."""
+        if not viewer.is_authenticated:
+            return self
+        muted = Mute.objects.filter(muter_id=viewer.pk).values("muted_id")
+        return self.exclude(anonymous=False, creatorships__pseud__user_id__in=muted)
 
     def by_pseuds(self, pseuds: models.QuerySet[Pseud], viewer: Viewer) -> WorkQuerySet:
         """Works credited to these pseuds; anonymous ones only when the viewer made them or moderates."""
