@@ -73,14 +73,16 @@ def flush_seconds() -> int:
 def apply_hits(hits: Iterable[PendingHit]) -> int:
     """Write these hits in one transaction; returns how many were new (a visitor already counted that day on that
     work adds nothing). Listings hear of each work whose count moved."""
-    unique = _of_existing_accounts(list(dict.fromkeys(hits)))
+    # In one order everywhere (work, visitor, day): two servers flushing the same visitors then take the rows' locks
+    # in the same order, so one waits for the other instead of the two deadlocking.
+    unique = sorted(_of_existing_accounts(list(dict.fromkeys(hits))))
     if not unique:
         return 0
     with transaction.atomic():
         added: Counter[int] = Counter()
         for start in range(0, len(unique), BATCH):
             added.update(_insert_new(unique[start : start + BATCH]))
-        for work_id, count in added.items():
+        for work_id, count in sorted(added.items()):
             Work.objects.filter(pk=work_id).update(hit_count=F("hit_count") + count)
         WorkChange.objects.bulk_create([WorkChange(work_id=work_id, kind="hit") for work_id in sorted(added)])
     return sum(added.values())

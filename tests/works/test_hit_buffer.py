@@ -115,12 +115,15 @@ def test_two_processes_flushing_the_same_visitors_at_once_count_them_once(author
     day = timezone.localdate()
     batch = [PendingHit(work.pk, f"visitor-{n}", day) for work in works for n in range(40)]
     results: list[int] = []
+    errors: list[BaseException] = []
     barrier = threading.Barrier(2)
 
     def flush_as_a_server(own: list[PendingHit]) -> None:
         try:
             barrier.wait()
             results.append(hits.apply_hits(own))
+        except BaseException as error:  # a deadlock between the two, say: reported below
+            errors.append(error)
         finally:
             connection.close()
 
@@ -129,6 +132,7 @@ def test_two_processes_flushing_the_same_visitors_at_once_count_them_once(author
         thread.start()
     for thread in threads:
         thread.join()
+    assert errors == []
     assert len(results) == 2  # both flushes finished
     assert sum(results) == 120
     assert [count(work) for work in works] == [40, 40, 40]
