@@ -15,7 +15,8 @@ import pytest
 from django.urls import reverse
 
 from tests.browser.audit import PageAudit, axe_source
-from tests.factories import PASSWORD, STORY, make_user, make_work
+from tests.browser.pages import log_in, new_page, open_page
+from tests.factories import STORY, make_user, make_work
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Locator, Page
@@ -23,32 +24,8 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.browser
 
-TIMEOUT_MS = 10_000
 SHARED_TITLE = "Two Lanterns on the Quay"
 GIFT_TITLE = "A Net for the Winter"
-
-
-def _context_page(audit: PageAudit, browser: Browser) -> Page:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    context.set_default_timeout(TIMEOUT_MS)
-    return audit.watch(context)
-
-
-def _log_in(audit: PageAudit, browser: Browser, base_url: str, username: str) -> Page:
-    """A page in its own browser context (its own cookies), signed in through the real login form."""
-    page = _context_page(audit, browser)
-    page.goto(base_url + reverse("account_login"))
-    page.locator("input[name='login']").fill(username)
-    page.locator("input[name='password']").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state("load")
-    assert page.get_by_role("button", name="Log out").is_visible(), f"{username} is not logged in at {page.url}"
-    return page
-
-
-def _open(audit: PageAudit, page: Page, url: str) -> None:
-    page.goto(url)
-    audit.check(page)
 
 
 def _click(audit: PageAudit, page: Page, role: Literal["link", "button"], name: str) -> None:
@@ -92,7 +69,7 @@ def test_co_creator_gift_mute_and_export_through_the_pages(
     make_work(other, title="Someone Else’s Harbour")
     base_url = live_server.url
     audit = PageAudit(origin=base_url, axe=axe_source())
-    writer = _log_in(audit, browser, base_url, "Quay_Author")
+    writer = log_in(audit, browser, base_url, "Quay_Author")
 
     # 1. The author posts a work through the form, inviting a co-creator by name.
     _click(audit, writer, "link", "Post new work")
@@ -108,7 +85,7 @@ def test_co_creator_gift_mute_and_export_through_the_pages(
     assert writer.locator("p.byline").inner_text().strip() == "by Quay_Author"
 
     # The co-creator finds the invitation in the inbox and accepts it; the work then credits both.
-    mender = _log_in(audit, browser, base_url, "Net_Mender")
+    mender = log_in(audit, browser, base_url, "Net_Mender")
     mender.get_by_role("link", name=re.compile(r"^Inbox\b")).click()  # "Inbox 1 unread"
     mender.wait_for_load_state("load")
     audit.check(mender)
@@ -125,13 +102,13 @@ def test_co_creator_gift_mute_and_export_through_the_pages(
     assert byline.get_by_role("link", name="Quay_Author", exact=True).is_visible()
     assert byline.get_by_role("link", name="Net_Mender", exact=True).is_visible()
 
-    _open(audit, mender, base_url + reverse("discovery:works"))
+    open_page(audit, mender, base_url + reverse("discovery:works"))
     listed = _blurb(mender, SHARED_TITLE)
     assert listed.get_by_role("link", name="Quay_Author", exact=True).is_visible()
     assert listed.get_by_role("link", name="Net_Mender", exact=True).is_visible()
 
     # 2. The author gifts another work through its edit form.
-    _open(audit, writer, base_url + reverse("discovery:user_works", args=["Quay_Author"]))
+    open_page(audit, writer, base_url + reverse("discovery:user_works", args=["Quay_Author"]))
     writer.get_by_role("link", name=GIFT_TITLE, exact=True).click()
     writer.wait_for_load_state("load")
     audit.check(writer)
@@ -143,7 +120,7 @@ def test_co_creator_gift_mute_and_export_through_the_pages(
     assert gift_line.inner_text().strip() == "For Gift_Keeper."
 
     # The recipient finds it on their Gifts page (from their dashboard) and refuses it there.
-    keeper = _log_in(audit, browser, base_url, "Gift_Keeper")
+    keeper = log_in(audit, browser, base_url, "Gift_Keeper")
     _site_nav(audit, keeper, "Gift_Keeper")
     _click(audit, keeper, "link", "Gifts")
     assert keeper.locator("h2.count").inner_text().strip() == "1 Gift"
@@ -156,23 +133,23 @@ def test_co_creator_gift_mute_and_export_through_the_pages(
     assert keeper.locator("h2.count").inner_text().strip() == "0 Gifts"
     assert keeper.get_by_role("link", name=GIFT_TITLE, exact=True).count() == 0
 
-    _open(audit, keeper, gift_url)
+    open_page(audit, keeper, gift_url)
     assert keeper.locator("p.gifts").count() == 0
     assert keeper.get_by_text("For Gift_Keeper").count() == 0
     assert keeper.get_by_role("button", name="Refuse this gift").count() == 0
-    _open(audit, writer, gift_url)
+    open_page(audit, writer, gift_url)
     assert writer.locator("p.gifts").count() == 0
 
     # 3. A reader mutes the author from the author's profile: the author's three works (the shared one too) leave
     # the works listing and its count.
-    reader = _log_in(audit, browser, base_url, "Quiet_Reader")
+    reader = log_in(audit, browser, base_url, "Quiet_Reader")
     _site_nav(audit, reader, "Works")
     before = _works_count(reader)
     assert before == 4
     for title in (SHARED_TITLE, GIFT_TITLE, "Salt on the Sill", "Someone Else’s Harbour"):
         assert _blurb(reader, title).is_visible(), f"{title} is not listed before the mute"
 
-    _open(audit, reader, base_url + reverse("accounts:dashboard", args=["Quay_Author"]))
+    open_page(audit, reader, base_url + reverse("accounts:dashboard", args=["Quay_Author"]))
     _click(audit, reader, "button", "Mute")
     assert reader.get_by_role("button", name="Unmute", exact=True).is_visible()
 
@@ -184,8 +161,8 @@ def test_co_creator_gift_mute_and_export_through_the_pages(
     assert reader.get_by_role("link", name="Quay_Author", exact=True).count() == 0
 
     # A guest, in a browser context of their own, still sees everything.
-    guest = _context_page(audit, browser)
-    _open(audit, guest, base_url + reverse("discovery:works"))
+    guest = new_page(audit, browser)
+    open_page(audit, guest, base_url + reverse("discovery:works"))
     assert _works_count(guest) == before
     for title in (SHARED_TITLE, GIFT_TITLE, "Salt on the Sill"):
         assert _blurb(guest, title).is_visible(), f"{title} is hidden from a guest"

@@ -10,34 +10,14 @@ import pytest
 from django.urls import reverse
 
 from tests.browser.audit import PageAudit, axe_source
-from tests.factories import PASSWORD, STORY, make_user, make_work
+from tests.browser.pages import log_in, open_page
+from tests.factories import STORY, make_user, make_work
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
     from pytest_django.live_server_helper import LiveServer
 
 pytestmark = pytest.mark.browser
-
-TIMEOUT_MS = 10_000
-
-
-def _log_in(audit: PageAudit, browser: Browser, base_url: str, username: str) -> Page:
-    """A page in its own browser context (its own cookies), signed in through the real login form."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(TIMEOUT_MS)
-    page = audit.watch(context)
-    page.goto(base_url + reverse("account_login"))
-    page.locator("input[name='login']").fill(username)
-    page.locator("input[name='password']").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state("load")
-    assert page.get_by_role("button", name="Log out").is_visible(), f"{username} is not logged in at {page.url}"
-    return page
-
-
-def _open(audit: PageAudit, page: Page, url: str) -> None:
-    page.goto(url)
-    audit.check(page)
 
 
 def _submit(audit: PageAudit, page: Page, button: str) -> None:
@@ -63,11 +43,11 @@ def test_a_reader_and_a_creator_use_comments_bookmarks_subscriptions_and_shelves
     make_work(author, title="Tide Unread")
     base_url = live_server.url
     audit = PageAudit(origin=base_url, axe=axe_source())
-    reader = _log_in(audit, browser, base_url, "Shelf_Reader")
-    creator = _log_in(audit, browser, base_url, "Harbour_Writer")
+    reader = log_in(audit, browser, base_url, "Shelf_Reader")
+    creator = log_in(audit, browser, base_url, "Harbour_Writer")
 
     # The reader comments on the serial, bookmarks it with a note and a tag, and subscribes to it.
-    _open(audit, reader, base_url + serial.get_absolute_url())
+    open_page(audit, reader, base_url + serial.get_absolute_url())
     _comment(audit, reader, "The gull count made me laugh.")
     comments = reader.locator("#comments")
     assert comments.get_by_text("The gull count made me laugh.").is_visible()
@@ -83,18 +63,18 @@ def test_a_reader_and_a_creator_use_comments_bookmarks_subscriptions_and_shelves
     assert bookmark.get_by_text("Read it for the lighthouse.").is_visible()
     assert bookmark.get_by_role("link", name="comfort read").is_visible()
 
-    _open(audit, reader, base_url + serial.get_absolute_url())
+    open_page(audit, reader, base_url + serial.get_absolute_url())
     _submit(audit, reader, "Subscribe")
     assert reader.get_by_role("button", name="Unsubscribe").is_visible()
 
     # On a work whose creator moderates comments, the reader's comment waits for approval.
-    _open(audit, reader, base_url + guarded.get_absolute_url())
+    open_page(audit, reader, base_url + guarded.get_absolute_url())
     _comment(audit, reader, "Does the harbour ever freeze?")
     held = reader.locator("#comments li.comment", has_text="Does the harbour ever freeze?")
     assert held.get_by_text("Awaiting approval").is_visible()
 
     # The creator replies to the serial's comment, approves the held one and posts the next chapter.
-    _open(audit, creator, base_url + serial.get_absolute_url())
+    open_page(audit, creator, base_url + serial.get_absolute_url())
     creator.locator("#comments li.comment", has_text="The gull count made me laugh.").get_by_role(
         "link", name="Reply"
     ).click()
@@ -105,18 +85,18 @@ def test_a_reader_and_a_creator_use_comments_bookmarks_subscriptions_and_shelves
     replies = creator.locator("#comments ol.comment-replies")
     assert replies.get_by_text("The gulls thank you.").is_visible()
 
-    _open(audit, creator, base_url + guarded.get_absolute_url())
+    open_page(audit, creator, base_url + guarded.get_absolute_url())
     waiting = creator.locator("#comments li.comment", has_text="Does the harbour ever freeze?")
     waiting.get_by_role("button", name="Approve").click()
     creator.wait_for_load_state("load")
     audit.check(creator)
 
-    _open(audit, creator, base_url + reverse("works:chapter_new", args=[serial.pk]))
+    open_page(audit, creator, base_url + reverse("works:chapter_new", args=[serial.pk]))
     creator.get_by_label("Chapter text").fill(STORY + " The second tide came in.")
     _submit(audit, creator, "Post")
 
     # The reader sees the approved comment as published, and the new chapter and the reply in the inbox.
-    _open(audit, reader, base_url + guarded.get_absolute_url())
+    open_page(audit, reader, base_url + guarded.get_absolute_url())
     approved = reader.locator("#comments li.comment", has_text="Does the harbour ever freeze?")
     assert approved.is_visible()
     assert approved.get_by_text("Awaiting approval").count() == 0
@@ -129,14 +109,14 @@ def test_a_reader_and_a_creator_use_comments_bookmarks_subscriptions_and_shelves
     assert entries.locator("li.inbox-entry", has_text="The gulls thank you.").is_visible()
 
     # The reader marks the serial for later, moves it to finished and hides finished works from a listing.
-    _open(audit, reader, base_url + serial.get_absolute_url())
+    open_page(audit, reader, base_url + serial.get_absolute_url())
     _submit(audit, reader, "Mark for later")
     assert reader.locator(".shelf-status").get_by_role("link", name="To read").is_visible()
     reader.get_by_label("Shelf:").select_option("finished")
     _submit(audit, reader, "Save shelf")
     assert reader.locator(".shelf-status").get_by_role("link", name="Finished").is_visible()
 
-    _open(audit, reader, base_url + reverse("discovery:works"))
+    open_page(audit, reader, base_url + reverse("discovery:works"))
     reader.get_by_role("group", name="Hide works on my shelves").get_by_label("Finished").check()
     reader.get_by_role("button", name="Sort and filter").first.click()
     reader.wait_for_load_state("load")
