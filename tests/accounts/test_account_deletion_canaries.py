@@ -39,8 +39,8 @@ from fanshelf.inbox.actions import Delivery, deliver, subscribe
 from fanshelf.reading.actions import set_shelf_public, shelve
 from fanshelf.works.models import Work
 from fanshelf.works.series import add_to_series
+from tests.canary_archive import tagged_mp3
 from tests.factories import PASSWORD, make_user, make_work, signed_in_client
-from tests.test_canary_crawl import tagged_mp3
 
 USERNAME = "zqleaverzq"
 PSEUD = "zqleaverpseudzq"
