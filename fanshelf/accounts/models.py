@@ -91,6 +91,9 @@ class User(AbstractUser):
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     # The archive's own voice (announcements, support): nobody can block or mute it, as on AO3.
     is_official = models.BooleanField("Official account", default=False)
+    # A suspension for a set time ends by itself at this moment (is_active is False until then); empty while
+    # the account is active or suspended for good.
+    suspended_until = models.DateTimeField(null=True, blank=True)
     # Email preferences for the inbox's notifications (everything also lands in the inbox itself).
     comment_emails = models.CharField(
         "Emails about comments on my works",

@@ -26,6 +26,9 @@ class Switches:
     guest_comments: bool = True
     downloads: bool = True
     default_comment_permission: str = ""  # "" until a moderator chooses: FANSHELF_DEFAULT_COMMENT_PERMISSION
+    signups: str = "open"  # open, invitation (people queue for invitations) or closed
+    invitations_per_batch: int = 10
+    invitation_hours: int = 24
 
     def comment_permission_for_new_works(self) -> str:
         """Who may comment on a new work until its creator chooses: the moderators' choice, else the server's."""

@@ -12,4 +12,13 @@ class SiteSettingsForm(forms.ModelForm[SiteSettings]):
 
     class Meta:
         model = SiteSettings
-        fields = ["read_only", "notice", "guest_comments", "downloads", "default_comment_permission"]
+        fields = [
+            "read_only",
+            "notice",
+            "guest_comments",
+            "downloads",
+            "default_comment_permission",
+            "signups",
+            "invitations_per_batch",
+            "invitation_hours",
+        ]

@@ -25,6 +25,22 @@ class SiteSettings(models.Model):
         blank=True,
         choices=[("", "As the server is configured (FANSHELF_DEFAULT_COMMENT_PERMISSION)"), *CommentPermission.choices],
     )
+    signups = models.CharField(
+        "Sign-ups",
+        max_length=10,
+        default="open",
+        choices=[
+            ("open", "Open: anyone may make an account"),
+            ("invitation", "By invitation: people ask to join and are invited in turn"),
+            ("closed", "Closed: no new accounts"),
+        ],
+    )
+    invitations_per_batch = models.PositiveIntegerField(
+        "Invitations sent from the queue each time", default=10, help_text="When sign-ups are by invitation."
+    )
+    invitation_hours = models.PositiveIntegerField(
+        "Hours between two batches of invitations", default=24, help_text="When sign-ups are by invitation."
+    )
 
     class Meta:
         verbose_name_plural = "site settings"

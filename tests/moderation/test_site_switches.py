@@ -17,10 +17,12 @@ from tests.factories import make_user, make_work, signed_in_client
 
 pytestmark = pytest.mark.django_db
 
+SIGNUP_DEFAULTS = {"signups": "open", "invitations_per_batch": "10", "invitation_hours": "24"}
+
 
 def flip(client: Client, **values: object) -> int:
     """Post the settings form, committing as a real request does (the new values reach the cache on commit)."""
-    form = {"notice": "", "guest_comments": "on", "downloads": "on", "reason": "", **values}
+    form = {"notice": "", "guest_comments": "on", "downloads": "on", "reason": "", **SIGNUP_DEFAULTS, **values}
     with TestCase.captureOnCommitCallbacks(execute=True):
         return client.post("/moderation/settings/", form).status_code
 
