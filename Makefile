@@ -87,3 +87,7 @@ bench: install
 	$(BIN)/python -m bench.bench_listing --size $(SIZE)
 	$(BIN)/python bench/bench_comments.py
 	$(BIN)/python -m bench.bench_hits
+	nice -n 10 $(BIN)/python -m bench.bench_work_page --size $(SIZE) --listings 100
+	$(BIN)/python -m bench.bench_metrics
+	nice -n 10 $(BIN)/python -m bench.bench_stats_memo --size $(SIZE)
+	$(BIN)/python -m bench.bench_traffic --size $(SIZE)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from pathlib import Path
 
@@ -66,16 +67,21 @@ INSTALLED_APPS = [
     "fanshelf.imports",
     "fanshelf.inbox",
     "fanshelf.moderation",
+    "fanshelf.spam",
     "fanshelf.exports",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below whitenoise (static files are not counted), above everything else, so every answer is counted and timed.
+    "fanshelf.core.metrics.RequestMetricsMiddleware",
     # Below whitenoise, which serves static files already compressed; above everything that writes a body.
     "fanshelf.core.compression.CompressionMiddleware",
     # Lets feeds, downloads and emails built during a request link to the address the reader used.
     "fanshelf.core.site_url.CurrentRequestMiddleware",
+    # Keeps a POST's client network where spam scoring, run inside the posting actions, can count it.
+    "fanshelf.spam.middleware.PostingAddressMiddleware",
     # Outside the session middleware, so a lock timeout while saving a session is a 503 too.
     "fanshelf.core.middleware.DatabaseBusyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -149,6 +155,8 @@ _cache_url = FANSHELF_CACHE_URL = env_str("FANSHELF_CACHE_URL")
 # Hits wait this long in a buffer (Redis when FANSHELF_CACHE_URL names one, else the process) before being written
 # in one batch (works/hits.py); 0 writes each hit after its page has gone out.
 FANSHELF_HIT_FLUSH_SECONDS = env_int("FANSHELF_HIT_FLUSH_SECONDS", 2)
+# Guest work page bodies kept per process (works/page_memo.py); 0 renders every page.
+FANSHELF_WORK_PAGE_MEMO = env_int("FANSHELF_WORK_PAGE_MEMO", 512, minimum=0)
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
@@ -188,6 +196,15 @@ _request_rate = env_str("FANSHELF_REQUEST_RATE", "300/5m")
 FANSHELF_REQUEST_RATE = None if _request_rate == "off" else parse_rate(_request_rate, "FANSHELF_REQUEST_RATE")
 FANSHELF_LOGIN_RATE = parse_rate(env_str("FANSHELF_LOGIN_RATE", "5/20s"), "FANSHELF_LOGIN_RATE")
 FANSHELF_GUEST_KUDOS_RATE = parse_rate(env_str("FANSHELF_GUEST_KUDOS_RATE", "30/1h"), "FANSHELF_GUEST_KUDOS_RATE")
+# Signed-in readers may leave kudos this often; accounts made from one address, and invitation requests from one
+# address, are limited too (fanshelf/accounts/invitation_views.py, docs/signups.md).
+FANSHELF_KUDOS_RATE = parse_rate(env_str("FANSHELF_KUDOS_RATE", "60/1h"), "FANSHELF_KUDOS_RATE")
+FANSHELF_SIGNUP_RATE = parse_rate(env_str("FANSHELF_SIGNUP_RATE", "5/1h"), "FANSHELF_SIGNUP_RATE")
+FANSHELF_INVITATION_REQUEST_RATE = parse_rate(
+    env_str("FANSHELF_INVITATION_REQUEST_RATE", "3/1h"), "FANSHELF_INVITATION_REQUEST_RATE"
+)
+# Reports filed from one client address (moderation/report_views.py), guests and signed-in people alike.
+FANSHELF_REPORT_RATE = parse_rate(env_str("FANSHELF_REPORT_RATE", "10/1h"), "FANSHELF_REPORT_RATE")
 # Who may comment on a new work until its creator chooses: anyone, registered or nobody (works.models).
 FANSHELF_DEFAULT_COMMENT_PERMISSION = env_str("FANSHELF_DEFAULT_COMMENT_PERMISSION", "registered").strip().lower()
 if FANSHELF_DEFAULT_COMMENT_PERMISSION not in {"anyone", "registered", "nobody"}:
@@ -198,6 +215,9 @@ FANSHELF_DRAFT_DAYS = env_int("FANSHELF_DRAFT_DAYS", 30)
 # Accounts younger than this share the guests' comment limit (FANSHELF_GUEST_COMMENT_RATE), against spam accounts.
 FANSHELF_NEW_ACCOUNT_DAYS = env_int("FANSHELF_NEW_ACCOUNT_DAYS", 7)
 FANSHELF_GUEST_COMMENT_RATE = parse_rate(env_str("FANSHELF_GUEST_COMMENT_RATE", "3/15m"), "FANSHELF_GUEST_COMMENT_RATE")
+# New works and comments scoring this much or more are hidden pending a moderator's review; 0 turns scoring off
+# (docs/spam.md).
+FANSHELF_SPAM_THRESHOLD = env_int("FANSHELF_SPAM_THRESHOLD", 10)
 # Behind a reverse proxy, the client address is the Nth from the right of X-Forwarded-For.
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("FANSHELF_TRUSTED_PROXY_COUNT", 0)
 ACCOUNT_RATE_LIMITS = {"login": "", "login_failed": ""}
@@ -239,6 +259,7 @@ MEDIA_URL = "/media/"
 _TASK_BACKENDS = {
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
     "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
 }
 _task_backend = env_str("FANSHELF_TASK_BACKEND", "immediate")
 if _task_backend not in _TASK_BACKENDS:
@@ -246,6 +267,32 @@ if _task_backend not in _TASK_BACKENDS:
         f"FANSHELF_TASK_BACKEND must be one of {', '.join(_TASK_BACKENDS)}, not {_task_backend!r}"
     )
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend]}}
+# "rq": the queue is a Redis list and `fanshelf worker` runs RQ's worker. A Redis database of its own, not the cache's:
+# clearing a cache empties its whole database.
+FANSHELF_TASK_REDIS_URL = env_str("FANSHELF_TASK_REDIS_URL")
+if _task_backend == "rq":
+    if not FANSHELF_TASK_REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            "FANSHELF_TASK_BACKEND=rq needs FANSHELF_TASK_REDIS_URL, a Redis URL such as redis://127.0.0.1:6379/2"
+        )
+    if FANSHELF_TASK_REDIS_URL == FANSHELF_CACHE_URL:
+        raise ImproperlyConfigured("FANSHELF_TASK_REDIS_URL must name another Redis database than FANSHELF_CACHE_URL")
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": FANSHELF_TASK_REDIS_URL}}
+
+# /metrics (fanshelf/core/metrics.py): each process counts into files here, and any worker adds them up. A folder
+# of this machine's own (not shared between machines), emptied when the app server starts.
+FANSHELF_METRICS_DIR = Path(env_str("FANSHELF_METRICS_DIR", str(VAR_DIR / "metrics"))).resolve()
+# Who may read /metrics: client addresses or networks (behind FANSHELF_TRUSTED_PROXY_COUNT proxies, the forwarded
+# address); everyone else gets a 404.
+FANSHELF_METRICS_ALLOW = env_list("FANSHELF_METRICS_ALLOW", ["127.0.0.1", "::1"])
+for _network in FANSHELF_METRICS_ALLOW:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"FANSHELF_METRICS_ALLOW must list addresses or networks such as 127.0.0.1 or 10.0.0.0/8, not {_network!r}"
+        ) from None
 
 # How stale a listing may be: each process applies the outbox to its discovery index at most this often (seconds).
 _refresh = env_str("FANSHELF_DISCOVERY_REFRESH_SECONDS") or "1.0"
@@ -259,6 +306,9 @@ if not 0 <= DISCOVERY_REFRESH_SECONDS <= 3600:
     raise ImproperlyConfigured(
         f"FANSHELF_DISCOVERY_REFRESH_SECONDS must be between 0 and 3600, not {DISCOVERY_REFRESH_SECONDS}"
     )
+# Count changes alone (hits, kudos, comment and bookmark counts) reach listings in one batch at most this often
+# (seconds), so memoised listing pages survive a busy archive's hits; 0 applies them at once like any change.
+FANSHELF_STATS_REFRESH_SECONDS = env_int("FANSHELF_STATS_REFRESH_SECONDS", 5)
 
 # Security baseline: the deploy check passes when FANSHELF_HTTPS is on.
 SESSION_COOKIE_SECURE = HTTPS

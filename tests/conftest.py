@@ -15,6 +15,7 @@ from fanshelf.accounts.models import User
 from fanshelf.core import switches
 from fanshelf.discovery.live import reset_shared_index
 from fanshelf.tags.models import CATEGORIES, FIXED_TYPES, RATINGS, WARNINGS, Tag, TagType
+from fanshelf.works import page_memo
 from tests.factories import make_user, signed_in_client
 
 MEDIA: list[str] = importlib.import_module("fanshelf.tags.migrations.0004_media").MEDIA
@@ -85,6 +86,7 @@ def _test_settings(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     cache.clear()  # the process's memory cache outlives a test: limits, switches and memos start empty
+    page_memo.clear()  # guest work pages, keyed by work id: a rolled-back test's ids come back in the next
     # A test's database has no site settings row: the defaults, already in the cache as every process has them once
     # warm, so no page's query count depends on being the first to ask.
     switches.publish(switches.Switches())
@@ -94,6 +96,9 @@ def _test_settings(settings: Any) -> None:
     # Crawls and browser tests make thousands of requests from one address; tests/core/test_request_rate.py
     # turns the general limit back on.
     settings.FANSHELF_REQUEST_RATE = None
+    # Tests post the same story from brand-new accounts again and again, which spam scoring rightly holds;
+    # tests/spam/ turns it back on.
+    settings.FANSHELF_SPAM_THRESHOLD = 0
     # Live-server threads must not keep PostgreSQL connections open past the test database's teardown.
     for database in settings.DATABASES.values():
         database["CONN_MAX_AGE"] = 0
@@ -108,6 +113,8 @@ def _fresh_shared_index(settings: Any) -> Iterator[None]:
     """Every listing reads the process's shared discovery index; each test gets its own, built from its own
     database, so no test sees works another test rolled back. Refreshing on every read keeps tests exact."""
     settings.DISCOVERY_REFRESH_SECONDS = 0
+    # Count changes applied at once too (tests/discovery/test_stats_without_invalidation.py sets an interval).
+    settings.FANSHELF_STATS_REFRESH_SECONDS = 0
     reset_shared_index()
     yield
     reset_shared_index()

@@ -16,6 +16,9 @@ MAY_IMPORT: dict[str, set[str]] = {**BASE, **{app: {"core", "accounts", "tags", 
 MAY_IMPORT["inbox"] = {"core", "accounts", "tags", "works", "comments"}
 # Moderation is at the top: it acts on everything below it, and nothing imports it.
 MAY_IMPORT["moderation"] = {"core", "accounts", "tags", "works", *READERS_TOOLS, "inbox"}
+# Spam scoring sits beside moderation (its own models and migrations): it scores works and comments and hides them
+# through their actions; nothing imports it.
+MAY_IMPORT["spam"] = {"core", "accounts", "tags", "works", "comments"}
 # The account export gathers a person's data from every app below it; nobody imports exports.
 MAY_IMPORT["exports"] = {
     *("core", "accounts", "tags", "works", "community", "comments", "bookmarks", "reading", "audio", "downloads"),

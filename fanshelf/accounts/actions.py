@@ -291,7 +291,41 @@ def set_users_active(users: Iterable[User], active: bool, *, acting: User | None
         changing = list(User.objects.filter(pk__in=ids).exclude(is_active=active).values_list("pk", flat=True))
         for pk in changing if acting is not None else ():
             moderator_acted(acting, "reinstated account" if active else "suspended account", f"account {pk}")
-        return User.objects.filter(pk__in=changing).update(is_active=active)
+        # Either way any end date goes: a reinstated account has none, and the admin's suspension is for good.
+        return User.objects.filter(pk__in=changing).update(is_active=active, suspended_until=None)
+
+
+def suspend_account(user: User, *, until: datetime.datetime | None, acting: User, reason: str) -> User:
+    """Suspend an account until a time (it ends by itself then: `end_suspension_if_over`, asked at sign-in) or,
+    with `until` None, for good until reinstated. The account cannot sign in and its sessions end. Refused
+    (PermissionDenied) for an account the acting moderator may not act on (see may_set_active)."""
+    if not may_set_active(acting, user):
+        raise PermissionDenied("You cannot suspend this account.")
+    if until is not None and until <= timezone.now():
+        raise ValidationError({"until": "A suspension has to end in the future."})
+    with transaction.atomic():
+        ends = until.isoformat() if until is not None else "never"
+        moderator_acted(acting, "suspended account", f"account {user.pk}", reason, until=ends)
+        user.is_active, user.suspended_until = False, until
+        user.save(update_fields=["is_active", "suspended_until"])
+        _end_sessions(user)
+    return user
+
+
+def end_suspension_if_over(user: User) -> bool:
+    """Reinstate an account whose suspension for a set time has passed; True when it did (or it was active)."""
+    if user.is_active:
+        return True
+    if user.suspended_until is None or user.suspended_until > timezone.now():
+        return False
+    with transaction.atomic():
+        # Conditional, so a moderator's new suspension made meanwhile is not undone.
+        ended = User.objects.filter(pk=user.pk, is_active=False, suspended_until__lte=timezone.now()).update(
+            is_active=True, suspended_until=None
+        )
+    if ended:
+        user.is_active, user.suspended_until = True, None
+    return bool(ended)
 
 
 def set_official(users: Iterable[User], official: bool, *, acting: User) -> int:

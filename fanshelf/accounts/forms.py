@@ -157,3 +157,17 @@ class DeleteAccountForm(forms.Form):
         label="I understand that deleting my account cannot be undone.",
         error_messages={"required": "Tick the box to confirm: deleting your account cannot be undone."},
     )
+
+
+class InvitationRequestForm(forms.Form):
+    """Asking for an invitation while sign-ups are by invitation (accounts/invitations.request_invitation)."""
+
+    email = forms.EmailField(
+        max_length=254, help_text="We email your invitation here when your turn comes, and use it for nothing else."
+    )
+
+
+class InviteNowForm(forms.Form):
+    """A moderator inviting someone at once (accounts/invitations.invite_now)."""
+
+    email = forms.EmailField(max_length=254, label="Invite this address now")

@@ -248,3 +248,51 @@ def has_blocked(blocker_id: int | None, user: User | AnonymousUser | None) -> bo
     if blocker_id is None or user is None or not user.is_authenticated or user.pk == blocker_id:
         return False
     return Block.objects.filter(blocker_id=blocker_id, blocked_id=user.pk).exists()
+
+
+class InvitationRequest(models.Model):
+    """Someone asking to join while sign-ups are by invitation. Open (waiting) until `fanshelf send_invitations`
+    or a moderator invites them; the oldest open requests are invited first (fanshelf/accounts/invitations.py)."""
+
+    email = models.EmailField(help_text="Stored lower-cased; one open request per address.")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    invitation = models.OneToOneField(
+        "Invitation", null=True, blank=True, on_delete=models.SET_NULL, related_name="request"
+    )
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["created_at", "pk"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                Lower("email"), condition=models.Q(invitation__isnull=True), name="one_open_invitation_request"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} asked on {self.created_at:%Y-%m-%d}"
+
+
+class Invitation(models.Model):
+    """A code that lets one person sign up while sign-ups are by invitation; used up when the account is made."""
+
+    code = models.CharField(max_length=64, unique=True)
+    email = models.EmailField(blank=True, help_text="Where it was sent.")
+    created_at = models.DateTimeField(default=timezone.now)
+    invited_by = models.ForeignKey(
+        "User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", help_text="Empty: from the queue."
+    )
+    used_at = models.DateTimeField(null=True, blank=True)
+    used_by = models.ForeignKey("User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    def __str__(self) -> str:
+        return f"invitation for {self.email or 'anyone'}"
+
+
+class InvitationSchedule(models.Model):
+    """One row (pk 1): when the queue last sent a batch. `send_invitations` locks it, so two servers running the
+    command at once send one batch between them."""
+
+    last_batch_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"last batch {self.last_batch_at}"

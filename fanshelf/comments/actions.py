@@ -20,8 +20,9 @@ from django.utils import timezone
 from fanshelf.accounts.blocking import refuse_if_blocked
 from fanshelf.accounts.models import Pseud, User, is_moderator
 from fanshelf.comments.models import MAX_COMMENT, Comment, CommentStatus
-from fanshelf.comments.signals import comment_approved, comment_posted
+from fanshelf.comments.signals import comment_approved, comment_posted, comment_submitted
 from fanshelf.core import switches
+from fanshelf.core.audit import moderator_acted
 from fanshelf.core.sanitize import sanitize_notes
 from fanshelf.core.wordcount import html_to_text
 from fanshelf.works.cleaning import check_length, clean_html, clean_line
@@ -158,6 +159,7 @@ def post_comment(
             status=CommentStatus.HELD if held else CommentStatus.PUBLISHED,
         )
         _count(work.pk, _counts(comment, comment.status))
+        comment_submitted.send(sender=Comment, comment=comment)
         transaction.on_commit(lambda: comment_posted.send(sender=Comment, comment=comment))
     return comment
 
@@ -245,6 +247,34 @@ def mark_spam(comment: Comment, user: User) -> Comment:
     """Spam is shown to nobody and counted nowhere."""
     statuses = (CommentStatus.PUBLISHED, CommentStatus.HELD, CommentStatus.HIDDEN)
     return _set_status(comment, user, CommentStatus.SPAM, statuses)
+
+
+def set_spam(comment: Comment, spam: bool, *, acting: User | None = None, reason: str = "") -> Comment:
+    """Spam scoring holds a comment as spam (shown to nobody, counted nowhere) and moderators decide on it: spam
+    False releases a comment held as spam, published again (or waiting for the creators' approval on a work whose
+    comments wait for it), and its creators hear of it as of a new comment. Deleted comments stay as they are.
+    Not durable, so scoring runs it inside post_comment's transaction; `acting` names a moderator, for the audit
+    log. `comment` itself takes the new status, so the caller sees it."""
+    with transaction.atomic():
+        fresh = Comment.objects.select_for_update().get(pk=comment.pk)
+        before, wanted = fresh.status, fresh.status
+        if spam and before != CommentStatus.DELETED:
+            wanted = CommentStatus.SPAM
+        elif not spam and before == CommentStatus.SPAM:
+            work = Work.objects.get(pk=fresh.work_id)
+            by_creator = fresh.user is not None and work.is_created_by(fresh.user)
+            wanted = CommentStatus.HELD if work.moderate_comments and not by_creator else CommentStatus.PUBLISHED
+        if wanted != before:
+            if acting is not None:
+                action = "marked comment spam" if spam else "marked comment not spam"
+                moderator_acted(acting, action, f"comment {fresh.pk} on work {fresh.work_id}", reason)
+            fresh.status = wanted
+            fresh.save(update_fields=["status"])
+            _count(fresh.work_id, _counts(fresh, wanted) - _counts(fresh, before))
+            if not spam:
+                transaction.on_commit(lambda: comment_posted.send(sender=Comment, comment=fresh))
+        comment.status = wanted
+    return comment
 
 
 def set_thread_frozen(comment: Comment, user: User, frozen: bool) -> Comment:

@@ -18,6 +18,7 @@ from fanshelf.core.visitors import client_network
 
 logger = logging.getLogger(__name__)
 REQUEST_SCOPE = "requests"
+UNCOUNTED_PATHS = frozenset({"/healthz", "/metrics"})
 
 
 class LoginNeeded(Exception):
@@ -144,7 +145,7 @@ class RequestRateMiddleware:
     """At most FANSHELF_REQUEST_RATE requests per client address (an IPv6 client counts by its /64, behind
     FANSHELF_TRUSTED_PROXY_COUNT proxies), counted in the shared cache so every worker and app server counts the
     same; past it, a 429 with Retry-After. Static files are served by whitenoise above this and never counted, nor
-    is /healthz, which load balancers ask every few seconds.
+    are /healthz and /metrics, which load balancers and monitors ask every few seconds.
     Sign-ins, kudos and comments keep their own, tighter limits."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -154,7 +155,7 @@ class RequestRateMiddleware:
         rate: Rate | None = settings.FANSHELF_REQUEST_RATE
         if (
             rate is not None
-            and request.path != "/healthz"
+            and request.path not in UNCOUNTED_PATHS
             and count_in_window(REQUEST_SCOPE, client_network(request), rate) > rate.count
         ):
             seconds = seconds_to_next_window(rate)

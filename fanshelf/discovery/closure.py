@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
+from django.db.models import Q
 
 from fanshelf.tags.graph import MetatagLink
 from fanshelf.tags.models import Tag, TagChange, TagType
@@ -77,7 +78,9 @@ class TagGraph:
     @classmethod
     def load(cls) -> TagGraph:
         """Read every tag's type and canonical flag, and the synonym and metatag edges."""
-        rows = list(Tag.objects.values_list("pk", "type", "canonical").iterator(chunk_size=20_000))
+        # A banned tag is never a facet nor offered (docs/moderation.md): the index takes it as not canonical.
+        shown = Tag.objects.annotate(shown=Q(canonical=True, banned=False)).values_list("pk", "type", "shown")
+        rows = list(shown.iterator(chunk_size=20_000))
         size = (max((row[0] for row in rows), default=0)) + 1
         type_code = np.zeros(size, dtype=np.int8)
         canonical = np.zeros(size, dtype=np.bool_)

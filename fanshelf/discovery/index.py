@@ -52,6 +52,8 @@ NUMERIC_COLUMNS: dict[str, npt.DTypeLike] = {
     "published": np.int32,
     "revised": np.int64,
 }
+# The count columns and the Work fields they hold: what a stats batch (`apply_counts`) re-reads.
+COUNT_FIELDS = {"kudos": "kudos_count", "hits": "hit_count", "comments": "comment_count", "bookmarks": "bookmark_count"}
 ANONYMOUS_SORT_NAME = "Anonymous"
 APPLY_CHUNK = 2_000
 
@@ -271,6 +273,30 @@ class DiscoveryIndex:
                 slots = self.creator_rank.slot
                 self.creator_rank.forget_unused(before - {int(slots[w]) for w in chunk if w < len(slots)})
         return len(unique)
+
+    def apply_counts(self, work_ids: Iterable[int]) -> list[int]:
+        """Re-read only the counts (kudos, hits, comments, bookmarks) of these works and write them into the count
+        columns, leaving everything else the index holds for them alone: one indexed query per chunk, no bitmap
+        touched. Returns the listed works whose counts moved."""
+        from fanshelf.works.models import Work
+
+        listed = self.listed
+        wanted = sorted(w for w in set(work_ids) if w in listed)
+        moved: list[int] = []
+        for begin in range(0, len(wanted), APPLY_CHUNK):
+            chunk = wanted[begin : begin + APPLY_CHUNK]
+            rows = list(Work.objects.filter(pk__in=chunk).values_list("pk", *COUNT_FIELDS.values()))
+            if not rows:
+                continue
+            table = np.asarray(rows, dtype=np.int64)
+            ids = table[:, 0]
+            differs = np.zeros(len(ids), dtype=np.bool_)
+            with self.lock.writing():
+                for position, name in enumerate(COUNT_FIELDS, start=1):
+                    differs |= self.columns[name][ids].astype(np.int64) != table[:, position]
+                    self.columns.put(name, ids, table[:, position])
+            moved += ids[differs].tolist()
+        return moved
 
     def reload_graph(self, changed_tags: Sequence[int]) -> list[int]:
         """Reload the tag closure after wrangling; returns the works whose filter ids may have changed."""

@@ -25,8 +25,9 @@ from django.utils.safestring import SafeString, mark_safe
 from fanshelf.accounts.models import Pseud, is_moderator
 from fanshelf.core.memo import Memo
 from fanshelf.discovery import exclusions
+from fanshelf.discovery.index import COUNT_FIELDS
 from fanshelf.discovery.live import ensure_fresh, fresh_versions
-from fanshelf.discovery.query import WorkQuery
+from fanshelf.discovery.query import Range, WorkQuery
 from fanshelf.discovery.reader_sets import shelf_version
 from fanshelf.discovery.search import FacetCount, SearchResult, execute
 from fanshelf.tags.models import TagType
@@ -110,6 +111,17 @@ def run(scope: ListingScope, query: WorkQuery, viewer: Viewer, *, facets: bool =
     return execute(scope.applied_to(query), viewer, ensure_fresh(), facets=facets)
 
 
+def ordered_by_counts(query: WorkQuery) -> bool:
+    """Whether counts decide which works a listing shows or their order (a sort or a range by kudos, hits,
+    comments or bookmarks, from the form or the search text), not only the figures its blurbs show."""
+    return query.sort in COUNT_FIELDS or any(getattr(query, name) != Range() for name in COUNT_FIELDS)
+
+
+def counted_in(work_ids: Sequence[int]) -> tuple[int, ...]:
+    """Per work, the stats batch that last moved its counts (call after `ensure_fresh`)."""
+    return tuple(version[2] for version in fresh_versions(work_ids))
+
+
 # Listing blurbs by work, version and reader variant (see `blurbs_in_order`); ~2.5 KB each.
 _blurbs: Memo[SafeString] = Memo(4096)
 
@@ -131,12 +143,15 @@ def reader_variant(request: HttpRequest) -> tuple[object, ...]:
 def blurbs_in_order(work_ids: list[int], request: HttpRequest) -> list[SafeString]:
     """The page's blurbs in the engine's order. `listed_for` again (one query): if the index lags a moment behind
     a moderator's hide, the work is still not shown. Blurbs are memoised by work version (which every change to
-    what a blurb shows moves on) and reader variant, so a warm page reads no work from the database."""
+    what a blurb shows moves on) and reader variant, so a warm page reads no work from the database. A guest's
+    blurb shows counts as of the last stats batch (or newer); a signed-in reader's is keyed by the count changes
+    still waiting too, so their own kudos, comment or bookmark shows in the count at once."""
     viewer = request.user
     listed = set(Work.objects.filter(pk__in=work_ids).listed_for(viewer).values_list("pk", flat=True))
     shown = [pk for pk in work_ids if pk in listed]
     variant = reader_variant(request)
-    keys = {pk: (pk, version, variant) for pk, version in zip(shown, fresh_versions(shown), strict=True)}
+    versions = fresh_versions(shown, waiting=viewer.is_authenticated)
+    keys = {pk: (pk, version, variant) for pk, version in zip(shown, versions, strict=True)}
     found = {pk: html for pk in shown if (html := _blurbs.get(keys[pk])) is not None}
     missing = [pk for pk in shown if pk not in found]
     if missing:

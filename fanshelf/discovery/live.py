@@ -7,6 +7,11 @@ that must show the viewer's own write). Both are one cheap query when nothing ch
 Refreshing happens inline in the reading thread, not in a background thread: gunicorn forks preloaded workers and
 threads do not survive a fork, while an inline check works in every worker and in tests alike.
 
+Count changes alone (outbox kinds in `text.COUNT_ONLY_KINDS`: hits, kudos, comment and bookmark counts) are not
+applied at once: they wait in `LiveIndex.waiting` and are applied together, counts only, at most every
+FANSHELF_STATS_REFRESH_SECONDS, moving the *stats* version (`fresh_stats()`) instead of the state. So a busy
+archive's hits do not throw away every memoised listing; every other change is applied at once, as before.
+
 Outbox ids are allocated when a transaction inserts, not when it commits, so on PostgreSQL a lower id can become
 visible after a higher one. Ids skipped over are kept as *gaps* and re-checked for GAP_SECONDS; a gap that fills
 is applied then (a rolled-back transaction leaves a gap that never fills and simply expires).
@@ -18,8 +23,9 @@ import itertools
 import logging
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -39,6 +45,15 @@ MAX_GAPS = 1_000
 _builds = itertools.count(1)  # numbers every index this process builds, so versions from two builds never meet
 
 
+class Polled(NamedTuple):
+    """New outbox rows as {work id: latest outbox id}: the changes listings must see at once (and the text rows
+    follow), the count changes that may wait for the next stats batch, and whether a full reindex was announced."""
+
+    changes: dict[int, int]
+    stats: dict[int, int]
+    reindexed: bool
+
+
 @dataclass
 class OutboxCursor:
     """Where this process is in the outbox: a watermark plus recently skipped ids."""
@@ -50,9 +65,8 @@ class OutboxCursor:
     def start_at_end(self) -> None:
         self.watermark, self.tag_watermark = outbox_tops()
 
-    def poll(self, top: int) -> tuple[dict[int, int], dict[int, int], bool]:
-        """New outbox rows as {work id: latest outbox id}, the same for rows that may change a work's text, and
-        whether a full reindex was announced, given the outbox's current top id."""
+    def poll(self, top: int) -> Polled:
+        """New outbox rows, given the outbox's current top id."""
         rows: list[tuple[int, int, str]] = []
         if top > self.watermark:
             rows = list(WorkChange.objects.filter(pk__gt=self.watermark).values_list("pk", "work_id", "kind"))
@@ -70,13 +84,12 @@ class OutboxCursor:
             self.watermark = max(self.watermark, highest)
         self.gaps = {pk: since for pk, since in self.gaps.items() if now - since < GAP_SECONDS}
         changes: dict[int, int] = {}
-        text_changes: dict[int, int] = {}
+        stats: dict[int, int] = {}
         for pk, work_id, kind in rows:
             if kind != REINDEXED:
-                changes[work_id] = max(pk, changes.get(work_id, 0))
-            if kind != REINDEXED and kind not in text.COUNT_ONLY_KINDS:
-                text_changes[work_id] = max(pk, text_changes.get(work_id, 0))
-        return changes, text_changes, any(kind == REINDEXED for _, _, kind in rows)
+                found = stats if kind in text.COUNT_ONLY_KINDS else changes
+                found[work_id] = max(pk, found.get(work_id, 0))
+        return Polled(changes, stats, any(kind == REINDEXED for _, _, kind in rows))
 
 
 def outbox_tops() -> tuple[int, int]:
@@ -99,8 +112,14 @@ class LiveIndex:
         self.index = DiscoveryIndex()
         self.last_refresh = 0.0
         self.build = 0
-        self.batches = 0  # outbox batches applied since the build
+        self.batches = 0  # outbox batches applied since the build (count changes alone are not among them)
         self.changed_in = np.zeros(0, np.uint32)  # per work id: the batch that last changed it (0: the build)
+        self.stats = 0  # stats batches applied since the build
+        self.stats_in = np.zeros(0, np.uint32)  # per work id: the stats batch that last moved its counts
+        # Count changes not applied yet, {work id: latest outbox id}; replaced, never changed in place, so a reader
+        # holding it sees one moment's waiting changes.
+        self.waiting: Mapping[int, int] = {}
+        self.stats_applied = 0.0  # when the last stats batch was applied (time.monotonic)
         self._load()
 
     def _load(self) -> None:
@@ -110,31 +129,37 @@ class LiveIndex:
         text.catch_up()
         self.index = DiscoveryIndex.build()
         self.cursor = cursor
-        self.last_refresh = time.monotonic()
+        self.last_refresh = self.stats_applied = time.monotonic()
         self.build, self.batches, self.changed_in = next(_builds), 0, np.zeros(0, np.uint32)
+        self.stats, self.stats_in, self.waiting = 0, np.zeros(0, np.uint32), {}
 
     def state(self) -> tuple[int, int]:
-        """Changes whenever anything this process lists may have changed: (build, batches applied since)."""
+        """Changes whenever anything this process lists may have changed, counts aside: (build, batches applied
+        since). Counts move `stats` instead."""
         return self.build, self.batches
 
-    def versions(self, work_ids: Iterable[int]) -> list[tuple[int, int]]:
-        """Per work, a version that changes whenever an outbox row names the work (so with everything shown about
-        it: every write that changes what a blurb shows writes one) or the index is rebuilt."""
-        changed = self.changed_in
-        return [(self.build, int(changed[w]) if w < len(changed) else 0) for w in work_ids]
+    def versions(self, work_ids: Iterable[int], waiting: bool = False) -> list[tuple[int, int, int, int]]:
+        """Per work, a version that changes whenever an outbox row naming the work is applied (so with everything
+        shown about it: every write that changes what a blurb shows writes one) or the index is rebuilt. Count
+        changes move it when their stats batch is applied; with `waiting`, already when they are polled (the
+        outbox id of the latest one waiting), for a reader who must see their own kudos at once."""
+        changed, stats, pending = self.changed_in, self.stats_in, self.waiting if waiting else {}
+        return [(self.build, _at(changed, w), _at(stats, w), pending.get(w, 0)) for w in work_ids]
 
-    def _mark_changed(self, work_ids: set[int]) -> None:
-        self.batches += 1
-        changed = self.changed_in
-        if work_ids and max(work_ids) >= len(changed):
-            grown: npt.NDArray[np.uint32] = np.zeros(max(work_ids) * 2 + 1, np.uint32)
-            grown[: len(changed)] = changed
-            changed = grown
-        changed[list(work_ids)] = self.batches
-        self.changed_in = changed  # readers see the old array or the filled new one, never a half-filled one
+    def _apply_stats(self) -> int:
+        """Write the waiting count changes into the index's count columns in one batch (the caller holds the
+        refresh lock); the stats version moves only if a listed work's counts really moved."""
+        moved = self.index.apply_counts(self.waiting)
+        if moved:
+            self.stats += 1
+            self.stats_in = _stamped(self.stats_in, moved, self.stats)
+        self.waiting = {}
+        self.stats_applied = time.monotonic()
+        return len(moved)
 
     def refresh(self) -> int:
-        """Apply new outbox rows (and wrangling changes); returns how many works were re-read."""
+        """Apply new outbox rows (and wrangling changes), and the waiting count changes when their interval has
+        passed; returns how many works were re-read."""
         with self._refresh_lock:
             self.last_refresh = time.monotonic()
             top, tag_top = outbox_tops()
@@ -144,14 +169,18 @@ class LiveIndex:
                 return len(self.index)
             saved = replace(self.cursor, gaps=dict(self.cursor.gaps))
             try:
-                return self._apply(top, tag_top)
+                applied = self._apply(top, tag_top)
             except Exception:
                 self.cursor = saved  # try these rows again next time
                 raise
+            if self.waiting and self.last_refresh - self.stats_applied >= stats_seconds():
+                applied += self._apply_stats()  # the rows are polled: a failure here leaves them waiting
+            return applied
 
     def _apply(self, top: int, tag_top: int) -> int:
-        """Poll the outbox and apply what it names (the caller holds the refresh lock)."""
-        changes, text_changes, reindexed = self.cursor.poll(top)
+        """Poll the outbox and apply what it names at once; count changes join `waiting` (the caller holds the
+        refresh lock)."""
+        changes, stats, reindexed = self.cursor.poll(top)
         if reindexed:
             self._load()
             return len(self.index)
@@ -159,14 +188,20 @@ class LiveIndex:
         if tag_top > self.cursor.tag_watermark:
             self.cursor.tag_watermark, changed_tags = tag_changes_since(self.cursor.tag_watermark)
         work_ids = set(changes)
+        text_changes = dict(changes)
         if changed_tags:
             rewrangled = self.index.reload_graph(changed_tags)
             work_ids.update(rewrangled)
             for work_id in rewrangled:
                 text_changes.setdefault(work_id, self.cursor.watermark)
+        if stats or work_ids:
+            # A work re-read whole below gets its counts too: nothing of it needs to wait.
+            waiting = {**self.waiting, **{w: max(pk, self.waiting.get(w, 0)) for w, pk in stats.items()}}
+            self.waiting = {w: pk for w, pk in waiting.items() if w not in work_ids}
         if not work_ids and not changed_tags:
             return 0
-        self._mark_changed(work_ids)
+        self.batches += 1
+        self.changed_in = _stamped(self.changed_in, work_ids, self.batches)
         try:
             text.apply_changes(text_changes)
         except DatabaseError:
@@ -175,12 +210,33 @@ class LiveIndex:
         return self.index.apply_works(work_ids)
 
 
+def _at(stamps: npt.NDArray[np.uint32], work_id: int) -> int:
+    return int(stamps[work_id]) if work_id < len(stamps) else 0
+
+
+def _stamped(stamps: npt.NDArray[np.uint32], work_ids: Iterable[int], value: int) -> npt.NDArray[np.uint32]:
+    """`stamps` with these works set to `value`, grown (as a new array) when a work id is past its end. Readers see
+    the old array or the filled new one, never a half-filled one."""
+    ids = list(work_ids)
+    if ids and max(ids) >= len(stamps):
+        grown: npt.NDArray[np.uint32] = np.zeros(max(ids) * 2 + 1, np.uint32)
+        grown[: len(stamps)] = stamps
+        stamps = grown
+    stamps[ids] = value
+    return stamps
+
+
 _shared: LiveIndex | None = None
 _shared_lock = threading.Lock()
 
 
 def refresh_seconds() -> float:
     return float(getattr(settings, "DISCOVERY_REFRESH_SECONDS", 1.0))
+
+
+def stats_seconds() -> float:
+    """How long count changes may wait for their stats batch (FANSHELF_STATS_REFRESH_SECONDS; 0: none)."""
+    return float(getattr(settings, "FANSHELF_STATS_REFRESH_SECONDS", 5))
 
 
 def _live() -> LiveIndex:
@@ -207,14 +263,25 @@ def ensure_fresh() -> DiscoveryIndex:
     return live.index
 
 
-def fresh_versions(work_ids: Iterable[int]) -> list[tuple[int, int]]:
+def fresh_versions(work_ids: Iterable[int], waiting: bool = False) -> list[tuple[int, int, int, int]]:
     """`LiveIndex.versions` of the shared index (call after `ensure_fresh`)."""
-    return _live().versions(work_ids)
+    return _live().versions(work_ids, waiting)
 
 
 def fresh_state() -> tuple[int, int]:
-    """`LiveIndex.state` of the shared index (call after `ensure_fresh`)."""
+    """`LiveIndex.state` of the shared index (call after `ensure_fresh`): moves with every change but counts."""
     return _live().state()
+
+
+def fresh_stats() -> int:
+    """The shared index's stats version: the number of stats batches applied since its build. Together with
+    `fresh_state()` it keys anything that shows or orders by counts."""
+    return _live().stats
+
+
+def fresh_waiting() -> Mapping[int, int]:
+    """The count changes polled but not yet applied, {work id: latest outbox id} (one moment's; do not change)."""
+    return _live().waiting
 
 
 def preload() -> DiscoveryIndex:
@@ -230,16 +297,17 @@ def reset_shared_index() -> None:
 
 
 def freshness() -> dict[str, float | int | bool]:
-    """For /healthz: whether this process has built its index, how long ago it last caught up with the outbox, and
-    how many outbox rows were committed since (without catching up: a health check must not change what it
-    measures)."""
+    """For /healthz: whether this process has built its index, how long ago it last caught up with the outbox, how
+    many outbox rows were committed since (without catching up: a health check must not change what it measures),
+    and how many works' count changes wait for the next stats batch."""
     live = _shared
     if live is None:
-        return {"built": False, "seconds_since_refresh": -1, "changes_behind": 0}
+        return {"built": False, "seconds_since_refresh": -1, "changes_behind": 0, "counts_waiting": 0}
     top, tag_top = outbox_tops()
     behind = max(0, top - live.cursor.watermark) + max(0, tag_top - live.cursor.tag_watermark)
     return {
         "built": True,
         "seconds_since_refresh": round(time.monotonic() - live.last_refresh, 3),
         "changes_behind": behind,
+        "counts_waiting": len(live.waiting),
     }

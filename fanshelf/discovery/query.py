@@ -261,7 +261,7 @@ def resolve_tag_names(names: list[str], label: str) -> tuple[tuple[str, ...], tu
     for name in names:
         tag = Tag.objects.named(name).select_related("merger").first()
         target = tag.filterable if tag is not None else None
-        if target is None or not target.canonical:
+        if target is None or not target.canonical or target.banned:  # banned: as if missing (moderation.md)
             if " ".join(name.split()) not in others:
                 others.append(" ".join(name.split()))
         elif target.name not in resolved:

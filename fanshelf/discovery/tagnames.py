@@ -27,7 +27,7 @@ def _offered(tag_type: str | None) -> TagQuerySet:
     """Canonical fandoms, relationships, characters and additional tags (ratings, warnings and categories have
     their own boxes)."""
     types = [tag_type] if tag_type else sorted(COMPLETABLE_TYPES)
-    return Tag.objects.canonical().filter(type__in=types)
+    return Tag.objects.canonical().not_banned().filter(type__in=types)
 
 
 def _typed(text: str) -> str:

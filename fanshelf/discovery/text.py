@@ -310,8 +310,10 @@ def search(phrases: Sequence[str]) -> TextHits:
     return TextHits(ids=pairs[:, 0].astype(np.int64), scores=pairs[:, 1].copy())
 
 
-# Outbox kinds that change only a work's counts, never its words: the text rows ignore them.
-COUNT_ONLY_KINDS = ("hit", "kudos")
+# Outbox kinds that change only a work's counts (hits, kudos, comment threads, public bookmarks), never its words:
+# the text rows ignore them, and listings apply them in stats batches (live.py). Every writer of these kinds
+# changes nothing else about the work: a change that does writes its own kind as well.
+COUNT_ONLY_KINDS = ("hit", "kudos", "comments", "bookmarks")
 
 
 def catch_up() -> int:
@@ -323,7 +325,8 @@ def catch_up() -> int:
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT c.work_id, MAX(c.id) FROM {outbox} c LEFT JOIN {TABLE} t ON t.{key} = c.work_id "  # noqa: S608
-            "WHERE c.kind NOT IN (%s, %s) GROUP BY c.work_id HAVING MAX(c.id) > COALESCE(MAX(t.change_id), -1)",
+            f"WHERE c.kind NOT IN ({', '.join(['%s'] * len(COUNT_ONLY_KINDS))}) GROUP BY c.work_id "
+            "HAVING MAX(c.id) > COALESCE(MAX(t.change_id), -1)",
             COUNT_ONLY_KINDS,
         )
         stale = {int(work_id): int(change) for work_id, change in cursor.fetchall()}

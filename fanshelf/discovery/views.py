@@ -3,8 +3,9 @@ pseud's works, a language's works. Each page view only says what the page is (it
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.contrib import messages
@@ -24,7 +25,7 @@ from fanshelf.discovery.actions import save_exclusion_profile
 from fanshelf.discovery.exclusion_forms import ExclusionForm
 from fanshelf.discovery.exclusions import profile_values
 from fanshelf.discovery.listing import ListingScope
-from fanshelf.discovery.live import ensure_fresh, fresh_state
+from fanshelf.discovery.live import ensure_fresh, fresh_state, fresh_stats, fresh_waiting
 from fanshelf.discovery.models import ExclusionProfile
 from fanshelf.discovery.query import QueryError, WorkQuery, split_names
 from fanshelf.discovery.tagnames import COMPLETABLE_TYPES, MAX_TYPED, complete, suggestions
@@ -46,15 +47,35 @@ class ListingPage:
     head: str = ""
 
 
+@dataclass(frozen=True)
+class MemoisedBody:
+    """A listing body with what decides whether it still holds when a stats batch has been applied since it was
+    made, or a count change waits (see `render_listing`)."""
+
+    html: SafeString
+    work_ids: tuple[int, ...]  # the works it shows
+    stats: int | None  # the stats version it was made at, if counts decide its works or their order
+    counted: tuple[int, ...]  # per work shown, the stats batch that last moved its counts, when it was made
+    waiting: tuple[int, ...]  # per work shown, the outbox id of a count change waiting then (0: none)
+
+
+class MadeBody(NamedTuple):
+    html: SafeString
+    status: int
+    work_ids: tuple[int, ...]
+    by_counts: bool  # counts decide which works it shows or their order (`listing.ordered_by_counts`)
+
+
 # Listing bodies (everything but the site's frame) by `body_key`; ~65 KB each.
-_bodies: Memo[SafeString] = Memo(128)
+_bodies: Memo[MemoisedBody] = Memo(128)
 
 
 def body_key(request: HttpRequest, page: ListingPage) -> tuple[object, ...] | None:
-    """What a listing's body depends on: its URL, the reader's variant (`listing.reader_variant`) and the state of
-    this process's index, which moves on with every applied outbox row and wrangling change (every write that
-    changes a listing writes one; `ensure_fresh` applies them first). None for a body that also shows things from
-    outside the index (a creator's profile and anonymous works)."""
+    """What a listing's body depends on, counts aside: its URL, the reader's variant (`listing.reader_variant`)
+    and the state of this process's index, which moves on with every applied outbox row and wrangling change but
+    counts (every write that changes a listing writes one; `ensure_fresh` applies them first). Counts are checked
+    against the memoised body itself (`_still_true`). None for a body that also shows things from outside the index
+    (a creator's profile and anonymous works)."""
     if not page.memoisable or request.method != "GET":
         return None
     ensure_fresh()
@@ -66,21 +87,47 @@ def render_listing(request: HttpRequest, page: ListingPage) -> HttpResponse:
     the filter form and facet counts. A query that cannot run shows its message beside the form (400). The frame
     (header, messages, the reader's own links) is rendered for every request; the body is memoised."""
     key = body_key(request, page)
-    body = _bodies.get(key) if key is not None else None
-    status = 200
-    if body is None:
-        body, status = _listing_body(request, page)
-        if key is not None and status == 200:
-            _bodies.put(key, body)
+    stats, waiting = fresh_stats(), fresh_waiting()  # taken before rendering: the body is at least as new
+    memo = _bodies.get(key) if key is not None else None
+    if memo is not None and _still_true(memo, request.user.is_authenticated, waiting):
+        body, status = memo.html, 200
+    else:
+        made = _listing_body(request, page)
+        body, status, shown = made.html, made.status, made.work_ids
+        if key is not None and status == 200 and fresh_stats() == stats:  # no stats batch landed meanwhile
+            by_counts = stats if made.by_counts else None
+            _bodies.put(
+                key, MemoisedBody(body, shown, by_counts, listing.counted_in(shown), _waiting_on(shown, waiting))
+            )
     frame = {"heading": page.heading, "head": page.head, "body": body}
     return render(request, "discovery/listing.html", frame, status=status)
 
 
-def _listing_body(request: HttpRequest, page: ListingPage) -> tuple[SafeString, int]:
-    context: dict[str, Any] = {"heading": page.heading, **page.context, "form_data": request.GET}
+def _still_true(memo: MemoisedBody, signed_in: bool, waiting: Mapping[int, int]) -> bool:
+    """Whether a memoised body still shows what a new one would, as far as counts go. Sorted or filtered by counts:
+    until the next stats batch (at most every FANSHELF_STATS_REFRESH_SECONDS, however many hits in between).
+    Otherwise: until a batch moves the counts of a work it shows. And for a signed-in reader, only while no count
+    change waits on one of its works that was not waiting when it was made: it may be their own kudos, comment or
+    bookmark, which the work page already shows (guests share bodies until the batch)."""
+    if memo.stats is not None and memo.stats != fresh_stats():
+        return False
+    if memo.stats is None and listing.counted_in(memo.work_ids) != memo.counted:
+        return False
+    return not signed_in or _waiting_on(memo.work_ids, waiting) == memo.waiting
 
-    def body(status: int, **extra: Any) -> tuple[SafeString, int]:
-        return mark_safe(render_to_string(page.template, {**context, **extra}, request)), status
+
+def _waiting_on(work_ids: tuple[int, ...], waiting: Mapping[int, int]) -> tuple[int, ...]:
+    return tuple(waiting.get(work_id, 0) for work_id in work_ids)
+
+
+def _listing_body(request: HttpRequest, page: ListingPage) -> MadeBody:
+    context: dict[str, Any] = {"heading": page.heading, **page.context, "form_data": request.GET}
+    shown: tuple[int, ...] = ()
+    by_counts = False
+
+    def body(status: int, **extra: Any) -> MadeBody:
+        html = mark_safe(render_to_string(page.template, {**context, **extra}, request))
+        return MadeBody(html, status, shown, by_counts)
 
     try:
         query = WorkQuery.from_params(request.GET)
@@ -89,6 +136,7 @@ def _listing_body(request: HttpRequest, page: ListingPage) -> tuple[SafeString, 
         raw = {name: split_names(request.GET.getlist(name)) for name in ("include", "exclude")}
         return body(400, **raw, error=str(error))
     params = listing.reader_params(query)
+    shown, by_counts = tuple(result.work_ids), listing.ordered_by_counts(result.query)
     context.update(
         form_data=listing.form_data(query, request.GET),
         include=(*query.include, *query.other_include),  # names searched as text stay in the form too

@@ -95,6 +95,10 @@ NOT_EXPORTED: dict[str, str] = {
     "invitations and gifts are in invitations.json and gifts.json",
     "inbox.DigestMark": "when the last digest email went out: bookkeeping, no content",
     "reading.ShelfVersion": "a random key that changes with the shelves, for caches: no content",
+    "moderation.Report": "reports are the moderators' records: one about the person would tell them who "
+    "reported them, and the reporter's confirmation email is their copy of their own",
+    "accounts.Invitation": "an invitation code to sign up: a secret, used up when the account was made",
+    "accounts.InvitationRequest": "a place in the queue for an invitation, by email address; done once invited",
     "moderation.AuditEntry": "the moderators' audit log of what staff did (for a moderator, their own acts on "
     "other people's accounts and works): kept for accountability, and about others",
 }

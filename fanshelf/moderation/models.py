@@ -66,3 +66,74 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_name}: {self.action} {self.target}"
+
+
+class ReportKind(models.TextChoices):
+    WORK = "work", "Work"
+    CHAPTER = "chapter", "Chapter"
+    COMMENT = "comment", "Comment"
+    BOOKMARK = "bookmark", "Bookmark"
+    SERIES = "series", "Series"
+    USER = "user", "User"
+
+
+class ReportCategory(models.TextChoices):
+    SPAM = "spam", "Spam"
+    HARASSMENT = "harassment", "Harassment"
+    ILLEGAL = "illegal", "Illegal content"
+    RATING = "rating", "Wrong rating or warnings"
+    PLAGIARISM = "plagiarism", "Plagiarism"
+    OTHER = "other", "Other"
+
+
+class ReportStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    IN_PROGRESS = "in_progress", "In progress"
+    RESOLVED = "resolved", "Resolved"
+    DISMISSED = "dismissed", "Dismissed"
+
+
+class ReportQuerySet(models.QuerySet["Report"]):
+    def in_tab(self, tab: str) -> ReportQuerySet:
+        """The queue's tabs: open, in progress, and closed (resolved or dismissed, both carrying a decision)."""
+        if tab == "resolved":
+            return self.filter(status__in=[ReportStatus.RESOLVED, ReportStatus.DISMISSED])
+        return self.filter(status=ReportStatus.IN_PROGRESS if tab == "in_progress" else ReportStatus.OPEN)
+
+    def about(self, kind: str, target_id: int) -> ReportQuerySet:
+        return self.filter(kind=kind, target_id=target_id)
+
+
+class Report(models.Model):
+    """Someone's report of an item (a work, chapter, comment, bookmark, series or account) for the moderators.
+    The item is named by kind and id, not a foreign key, so a report outlives the item a moderator deletes; its
+    label and address are kept as they were when it was filed. Written only by moderation/reports.py."""
+
+    kind = models.CharField(max_length=10, choices=ReportKind.choices)
+    target_id = models.BigIntegerField()
+    target_label = models.CharField(max_length=300)
+    target_url = models.CharField(max_length=500, blank=True)
+    reported_user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reporter = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    guest_email = models.EmailField(blank=True)
+    # A keyed hash of a guest's address (core/visitors.address_key), never the address itself.
+    client_key = models.CharField(max_length=64, blank=True)
+    category = models.CharField(max_length=12, choices=ReportCategory.choices)
+    text = models.TextField(blank=True)
+    status = models.CharField(max_length=12, choices=ReportStatus.choices, default=ReportStatus.OPEN)
+    decision = models.CharField(max_length=300, blank=True)
+    handled_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(fields=["kind", "target_id", "created_at"], name="report_item_recent"),
+            models.Index(fields=["status", "created_at"], name="report_queue"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Report {self.pk}: {self.get_kind_display()} {self.target_label}"

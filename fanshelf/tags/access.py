@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
-from fanshelf.accounts.models import User
+from fanshelf.accounts.models import User, is_moderator
 from fanshelf.tags.models import Tag, TagType, tag_from_url_part
 from fanshelf.tags.permissions import can_wrangle, require_wrangler
 from fanshelf.tags.usage import known_to
@@ -35,6 +35,8 @@ def get_tag_shown_to(url_part: str, viewer: User | AnonymousUser) -> Tag:
     """The tag named by a URL segment, if `viewer` may know of it (usage.known_to) or may wrangle it; otherwise
     the same 404 as for a name no tag has."""
     tag = get_tag_or_404(url_part)
+    if tag.under_ban and not is_moderator(viewer):  # as if it did not exist, even to its fandom's wranglers
+        raise Http404(_NO_SUCH_TAG)
     if not (known_to(tag, viewer) or can_wrangle(viewer, tag)):
         raise Http404(_NO_SUCH_TAG)
     return tag

@@ -8,13 +8,14 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models.functions import Lower
 
 from fanshelf.accounts.models import is_moderator
+from fanshelf.core.audit import moderator_acted
 from fanshelf.tags.graph import filed_under, metatag_closure
 from fanshelf.tags.models import CHILD_TYPES, FIXED_TYPES, TAG_NAME_VALIDATOR, Tag, TagType
 from fanshelf.tags.permissions import require_wrangler
@@ -51,7 +52,8 @@ def find_or_create_tags(requests: Sequence[tuple[str, str]]) -> list[Tag | Valid
     """For each (name, type) asked for: the tag, found ignoring case or made new, or why it can't be used.
 
     One query finds every existing tag; only new tags cost an insert each. Fixed types (rating, warning,
-    category) must already exist with that type; a typed name that is a fixed tag of another type is refused.
+    category) must already exist with that type; a typed name that is a fixed tag of another type is refused, and
+    so is a banned tag (docs/moderation.md): this is where works, imports and bookmarks turn names into tags.
     """
     cleaned: list[str | ValidationError] = []
     for name, _ in requests:
@@ -60,7 +62,7 @@ def find_or_create_tags(requests: Sequence[tuple[str, str]]) -> list[Tag | Valid
         except ValidationError as error:
             cleaned.append(error)
     names = [name for name in cleaned if isinstance(name, str)]
-    matches = Tag.objects.annotate(lower_name=Lower("name"))
+    matches = Tag.objects.annotate(lower_name=Lower("name")).select_related("merger")
     matches = matches.filter(models.Q(lower_name__in={n.lower() for n in names}) | models.Q(name__in=names))
     found = {tag.name.lower(): tag for tag in matches}
     results: list[Tag | ValidationError] = []
@@ -72,7 +74,9 @@ def find_or_create_tags(requests: Sequence[tuple[str, str]]) -> list[Tag | Valid
         tag = found.get(name.lower())
         if tag is None and tag_type not in FIXED_TYPES:
             tag = found[name.lower()] = Tag.objects.create(name=name, type=tag_type)
-        if tag is None or (tag.type != tag_type and (tag_type in FIXED_TYPES or tag.type in FIXED_TYPES)):
+        if tag is not None and tag.under_ban:
+            results.append(ValidationError(f"“{tag.name}” can't be used: the moderators have banned this tag."))
+        elif tag is None or (tag.type != tag_type and (tag_type in FIXED_TYPES or tag.type in FIXED_TYPES)):
             results.append(_wrong_type(name, tag_type, tag))
         else:
             results.append(tag)
@@ -109,8 +113,27 @@ def _lock(*tags: Tag) -> None:
         tag.refresh_from_db()
 
 
-def _rewired(tag_ids: Iterable[int], action: str) -> None:
+def _rewired(tag_ids: Iterable[int], action: str, *, by: User, tag: Tag, **details: Any) -> None:
+    """Tell the apps above which tags' works changed, and write the change to the audit log (who, what, before
+    and after), both inside the action's transaction (fanshelf/core/audit.py)."""
     tags_rewired.send(sender=Tag, tag_ids=frozenset(tag_ids), action=action)
+    moderator_acted(by, AUDIT_PHRASES[action], tag.name, tag_type=tag.type, **details)
+
+
+# What each action is called in the audit log (fanshelf/moderation, /moderation/audit/).
+AUDIT_PHRASES = {
+    "make_canonical": "made tag canonical",
+    "make_noncanonical": "made tag non-canonical",
+    "make_synonym": "made tag a synonym",
+    "remove_synonym": "removed tag as a synonym",
+    "add_parent": "added parent tag",
+    "remove_parent": "removed parent tag",
+    "add_metatag": "added metatag",
+    "remove_metatag": "removed metatag",
+    "rename_tag": "renamed tag",
+    "ban_tag": "banned tag",
+    "unban_tag": "unbanned tag",
+}
 
 
 def _refuse_fixed(tag: Tag) -> None:
@@ -137,7 +160,7 @@ def make_canonical(tag: Tag, *, by: User) -> None:
         return
     tag.canonical = True
     tag.save(update_fields=["canonical"])
-    _rewired({tag.pk}, "make_canonical")
+    _rewired({tag.pk}, "make_canonical", by=by, tag=tag, before={"canonical": False}, after={"canonical": True})
 
 
 @transaction.atomic
@@ -160,7 +183,7 @@ def make_noncanonical(tag: Tag, *, by: User) -> None:
         raise ValidationError(f"“{tag.name}” still has {held}; remove them before making it non-canonical.")
     tag.canonical = False
     tag.save(update_fields=["canonical"])
-    _rewired({tag.pk}, "make_noncanonical")
+    _rewired({tag.pk}, "make_noncanonical", by=by, tag=tag, before={"canonical": True}, after={"canonical": False})
 
 
 @transaction.atomic
@@ -185,13 +208,15 @@ def make_synonym(tag: Tag, canonical: Tag, *, by: User) -> None:
     if tag.merger_id == canonical.pk:
         return
     affected = filed_under({tag.pk})
+    before = {"canonical": tag.canonical, "synonym_of": tag.merger.name if tag.merger else None}
     if tag.canonical:
         _hand_over(tag, canonical)
         affected |= filed_under({canonical.pk})  # it may have gained metatags
     tag.merger = canonical
     tag.canonical = False
     tag.save(update_fields=["merger", "canonical"])
-    _rewired(affected, "make_synonym")
+    after = {"canonical": False, "synonym_of": canonical.name}
+    _rewired(affected, "make_synonym", by=by, tag=tag, before=before, after=after)
 
 
 def _hand_over(old: Tag, new: Tag) -> None:
@@ -217,9 +242,10 @@ def remove_synonym(synonym: Tag, *, by: User) -> None:
     if synonym.merger is None:
         raise ValidationError(f"“{synonym.name}” is not a synonym of any tag.")
     require_wrangler(by, synonym, synonym.merger)
+    before = {"synonym_of": synonym.merger.name}
     synonym.merger = None
     synonym.save(update_fields=["merger"])
-    _rewired({synonym.pk}, "remove_synonym")
+    _rewired({synonym.pk}, "remove_synonym", by=by, tag=synonym, before=before, after={"synonym_of": None})
 
 
 @transaction.atomic
@@ -241,7 +267,7 @@ def add_parent(tag: Tag, parent: Tag, *, by: User) -> None:
     if tag.parents.filter(pk=parent.pk).exists():
         return
     tag.parents.add(parent)
-    _rewired({tag.pk}, "add_parent")
+    _rewired({tag.pk}, "add_parent", by=by, tag=tag, parent=parent.name)
 
 
 @transaction.atomic
@@ -252,7 +278,7 @@ def remove_parent(tag: Tag, parent: Tag, *, by: User) -> None:
     if not tag.parents.filter(pk=parent.pk).exists():
         raise ValidationError(f"“{parent.name}” is not a parent of “{tag.name}”.")
     tag.parents.remove(parent)
-    _rewired({tag.pk}, "remove_parent")
+    _rewired({tag.pk}, "remove_parent", by=by, tag=tag, parent=parent.name)
 
 
 def _check_metatag(tag: Tag, metatag: Tag) -> None:
@@ -278,7 +304,7 @@ def add_metatag(tag: Tag, metatag: Tag, *, by: User) -> None:
     if tag.metatags.filter(pk=metatag.pk).exists():
         return
     tag.metatags.add(metatag)
-    _rewired(filed_under({tag.pk}), "add_metatag")
+    _rewired(filed_under({tag.pk}), "add_metatag", by=by, tag=tag, metatag=metatag.name)
 
 
 @transaction.atomic
@@ -290,7 +316,7 @@ def remove_metatag(tag: Tag, metatag: Tag, *, by: User) -> None:
         raise ValidationError(f"“{metatag.name}” is not a metatag of “{tag.name}”.")
     affected = filed_under({tag.pk})
     tag.metatags.remove(metatag)
-    _rewired(affected, "remove_metatag")
+    _rewired(affected, "remove_metatag", by=by, tag=tag, metatag=metatag.name)
 
 
 @transaction.atomic
@@ -310,9 +336,30 @@ def rename_tag(tag: Tag, new_name: str, *, by: User) -> None:
         )
     if Tag.objects.named(cleaned).exclude(pk=tag.pk).exists():
         raise ValidationError(f"A tag named “{cleaned}” already exists; make this tag a synonym of it instead.")
+    before = {"name": tag.name}
     tag.name = cleaned
     tag.save(update_fields=["name"])
-    _rewired({tag.pk}, "rename_tag")
+    _rewired({tag.pk}, "rename_tag", by=by, tag=tag, before=before, after={"name": cleaned})
+
+
+@transaction.atomic
+def set_tag_banned(tag: Tag, banned: bool, *, acting: User, reason: str = "") -> bool:
+    """Ban a tag, or lift the ban (moderators only); returns whether anything changed. A banned tag answers as
+    missing to everyone but moderators, no work can add it, and works carrying it keep it without showing it
+    (docs/moderation.md). Audited; the discovery index reloads the tag (its facets drop it)."""
+    if not is_moderator(acting):
+        raise PermissionDenied("Only moderators ban tags.")
+    _lock(tag)
+    _refuse_fixed(tag)
+    if tag.banned == banned:
+        return False
+    tag.banned = banned
+    tag.save(update_fields=["banned"])
+    action = "ban_tag" if banned else "unban_tag"
+    details = {"before": {"banned": not banned}, "after": {"banned": banned}}
+    tags_rewired.send(sender=Tag, tag_ids=frozenset(filed_under({tag.pk})), action=action)
+    moderator_acted(acting, AUDIT_PHRASES[action], tag.name, reason, tag_type=tag.type, **details)
+    return True
 
 
 @dataclass

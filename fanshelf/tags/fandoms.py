@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Count
 from django.db.models.functions import Coalesce
 
+from fanshelf.accounts.models import is_moderator
 from fanshelf.tags.graph import MetatagLink, filed_under
 from fanshelf.tags.models import Tag, TagType
 from fanshelf.tags.usage import listed_works, taggings
@@ -70,7 +71,8 @@ def listed_fandom_counts(viewer: User | AnonymousUser) -> dict[int, int]:
 def fandoms_by_medium(viewer: User | AnonymousUser) -> list[MediumFandoms]:
     """Media by name, each with its fandoms that hold works listed to `viewer`, then the uncategorized fandoms."""
     counts = listed_fandom_counts(viewer)
-    fandoms = {tag.pk: tag for tag in Tag.objects.filter(pk__in=counts, type=TagType.FANDOM, merger__isnull=True)}
+    shown = Tag.objects.all() if is_moderator(viewer) else Tag.objects.not_banned()
+    fandoms = {tag.pk: tag for tag in shown.filter(pk__in=counts, type=TagType.FANDOM, merger__isnull=True)}
     media_of: dict[int, list[int]] = defaultdict(list)
     links = ParentLink.objects.filter(from_tag_id__in=fandoms, to_tag__type=TagType.MEDIA)
     for fandom_id, medium_id in links.values_list("from_tag_id", "to_tag_id"):

@@ -17,6 +17,8 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
+from django.db import models
+
 from fanshelf.tags.models import Tag, TagType
 
 _EMPTY: frozenset[int] = frozenset()
@@ -145,12 +147,14 @@ def _by_type(tags: Iterable[Tag]) -> dict[str, list[Tag]]:
     return dict(groups)
 
 
-def neighbourhood(tag: Tag) -> TagNeighbourhood:
-    """The tag's synonyms, parents, canonical children, metatags and subtags, in five queries."""
+def neighbourhood(tag: Tag, *, show_banned: bool = False) -> TagNeighbourhood:
+    """The tag's synonyms, parents, canonical children, metatags and subtags, in five queries. Banned tags are
+    left out unless `show_banned` (for moderators, the only ones who see them)."""
+    banned = models.Q() if show_banned else models.Q(banned=False)
     return TagNeighbourhood(
-        synonyms=list(tag.synonyms.all()),
-        parents_by_type=_by_type(tag.parents.all()),
-        children_by_type=_by_type(tag.children.filter(canonical=True)),
-        metatags=list(tag.metatags.all()),
-        subtags=list(tag.subtags.all()),
+        synonyms=list(tag.synonyms.filter(banned)),
+        parents_by_type=_by_type(tag.parents.filter(banned)),
+        children_by_type=_by_type(tag.children.filter(banned, canonical=True)),
+        metatags=list(tag.metatags.filter(banned)),
+        subtags=list(tag.subtags.filter(banned)),
     )

@@ -78,6 +78,10 @@ class TagQuerySet(models.QuerySet["Tag"]):
         """The tag of that name, ignoring case and surrounding spaces (names are unique that way)."""
         return self.annotate(lower_name=Lower("name")).filter(lower_name=name.strip().lower())
 
+    def not_banned(self) -> TagQuerySet:
+        """Tags anyone may see and use: every tag but those moderators banned."""
+        return self.filter(banned=False)
+
     def of_type(self, tag_type: str) -> TagQuerySet:
         return self.filter(type=tag_type)
 
@@ -119,6 +123,10 @@ class Tag(models.Model):
         blank=True,
         help_text="Broader canonical tags of the same type whose listings include this tag's works.",
     )
+    banned = models.BooleanField(
+        default=False,
+        help_text="Banned by a moderator: no work may add it, and only moderators see it (docs/moderation.md).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = TagQuerySet.as_manager()
@@ -144,6 +152,11 @@ class Tag(models.Model):
     def filterable(self) -> Tag:
         """The tag whose listing holds this tag's works: its canonical when it is a synonym."""
         return self.merger if self.merger is not None else self
+
+    @property
+    def under_ban(self) -> bool:
+        """Banned, or a synonym of a banned tag (whose works would be found under it): hidden and refused alike."""
+        return self.banned or (self.merger is not None and self.merger.banned)
 
     @property
     def is_fixed(self) -> bool:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 
+from fanshelf.accounts.models import is_moderator
 from fanshelf.tags.graph import filed_under
 from fanshelf.tags.models import BIN_TYPES, Tag, TagQuerySet
 
@@ -40,7 +41,10 @@ def known_to(tag: Tag, viewer: User | AnonymousUser) -> bool:
     them so, and they answer whoever asks, with works or without. An unwrangled tag exists only because someone
     typed it on a work, so its name alone could confirm a draft, hidden, unrevealed or (for guests) restricted
     work: it is known to a viewer only when they may open a work carrying it (tags.graph's closure, as listings).
+    A banned tag is known to moderators alone (docs/moderation.md).
     """
+    if tag.banned:
+        return is_moderator(viewer)
     if tag.canonical or tag.merger_id is not None or not Tag.objects.unwrangled().filter(pk=tag.pk).exists():
         return True
     works = _works_relation().related_model.objects.visible_to(viewer)
@@ -111,8 +115,9 @@ def bin_counts(fandom_ids: Iterable[int]) -> dict[int, dict[str, int]]:
 def uncategorized_fandoms(viewer: User | AnonymousUser) -> TagQuerySet:
     """Fandoms with no media parent yet, used on works listed to `viewer`, with `work_count`: the
     "Uncategorized Fandoms" page. Fandoms used only on drafts or hidden works stay out."""
+    fandoms = Tag.objects.uncategorized_fandoms()
     return (
-        Tag.objects.uncategorized_fandoms()
+        (fandoms if is_moderator(viewer) else fandoms.not_banned())
         .filter(works__in=listed_works(viewer).values("pk"))
         .annotate(work_count=Count("works", distinct=True))
         .order_by("name")

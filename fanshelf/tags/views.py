@@ -25,7 +25,8 @@ from fanshelf.tags.permissions import assigned_fandoms, can_wrangle
 def tag_detail(request: HttpRequest, tag_name: str) -> HttpResponse:
     """A tag's place in the graph: type, status, synonyms, parents, children, metatags and subtags."""
     tag = get_tag_shown_to(tag_name, request.user)
-    context = {"tag": tag, "related": neighbourhood(tag), "can_wrangle": can_wrangle(request.user, tag)}
+    related = neighbourhood(tag, show_banned=is_moderator(request.user))
+    context = {"tag": tag, "related": related, "can_wrangle": can_wrangle(request.user, tag)}
     return render(request, "tags/tag_detail.html", context)
 
 

@@ -70,6 +70,16 @@ def _record_change(work: Work, kind: str) -> None:
     WorkChange.objects.create(work_id=work.pk, kind=kind)
 
 
+def _announce_first_posting(work: Work) -> None:
+    """Tell the apps above (spam scoring) inside the transaction that posts the work, so what they do to it (hide
+    it pending review) commits with the posting or not at all. Sent before the parents' creators are told of it,
+    so they are not told of a work held as spam."""
+    # Imported here: works.signals imports the actions.
+    from fanshelf.works.signals import work_first_posted
+
+    work_first_posted.send(sender=Work, work=work)
+
+
 def refresh_totals(work: Work) -> None:
     """Re-derive what comes from a work's chapters: word, chapter and podfic-length totals from its posted
     chapters, and its updated date from the latest of their dates. Every action that changes chapters calls this.
@@ -181,6 +191,8 @@ def create_work(
         if more_values:
             refresh_totals(work)
         _record_change(work, "created")
+        if post:  # before `then`, so a citation it adds tells nobody of a work held as spam
+            _announce_first_posting(work)
         if then is not None:
             then(work)
     return work
@@ -219,6 +231,7 @@ def update_work(
         if post and not work.posted:
             _mark_posted(work, fields.published_on)
             work.save(update_fields=_POSTED_FIELDS)
+            _announce_first_posting(work)
             notify_parent_creators(work)
         refresh_totals(work)
         _record_change(work, "edited")
@@ -235,6 +248,7 @@ def post_work(work: Work) -> Work:
         work.save(update_fields=_POSTED_FIELDS)
         refresh_totals(work)
         _record_change(work, "posted")
+        _announce_first_posting(work)
         notify_parent_creators(work)
     return work
 

@@ -174,7 +174,8 @@ class Work(models.Model):
         prefetched = getattr(self, "_prefetched_objects_cache", {}).get("tags")
         groups: dict[str, list[Tag]] = defaultdict(list)
         for tag in prefetched if prefetched is not None else self.tags.order_by("worktag__position", "pk"):
-            groups[tag.type].append(tag)
+            if not tag.banned:  # kept on the work but shown nowhere, and so dropped at its next edit (moderation.md)
+                groups[tag.type].append(tag)
         return groups
 
     @property

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.dispatch import Signal
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -13,6 +15,8 @@ from django.template.loader import render_to_string
 from fanshelf.accounts.models import User
 from fanshelf.core import switches
 from fanshelf.core.visitors import visitor_key
+from fanshelf.tags.models import TagType
+from fanshelf.works import page_memo
 from fanshelf.works.hits import record_hit
 from fanshelf.works.models import Chapter, Work
 from fanshelf.works.related import children_for_display, parents_for_display
@@ -36,17 +40,75 @@ def needs_adult_gate(request: HttpRequest, work: Work) -> bool:
 def render_work_page(
     request: HttpRequest, work: Work, chapter: Chapter | None, entire: bool, preview: bool = False
 ) -> HttpResponse:
-    """Render one chapter (the first when none is named) or the entire work."""
+    """Render one chapter (the first when none is named) or the entire work. A guest's body comes from the memo
+    (works/page_memo.py); the gate, the frame, the stats and the hit are decided for every request."""
     if not preview and needs_adult_gate(request, work):
         return render(request, "works/adult_gate.html", {"work": work}, status=200)
+    if page_memo.serves(request, work, preview):
+        probe = page_memo.probe(work.pk)
+        surroundings = _surroundings(request, work, preview, in_series=probe.in_series, related=probe.related)
+        body = page_memo.guest_body(
+            request,
+            work,
+            chapter,
+            entire,
+            (probe.version, surroundings),
+            lambda fresh: _page_context(request, fresh, chapter, entire, preview, surroundings),
+        )
+        context: dict[str, Any] = {
+            "work": work,
+            "memoised": body,
+            "page_title": body.page_title,
+            "chapter": body.chapter,
+            "chapters": body.chapters,
+            "is_creator": False,
+            "preview": False,
+        }
+    else:
+        context = _page_context(request, work, chapter, entire, preview, _surroundings(request, work, preview))
+    page = render_to_string("works/work_page.html", context, request)
+    if preview or not work.posted:
+        return HttpResponse(page)
+    viewer = request.user if request.user.is_authenticated else None
+    return PageThenHit(page, work, visitor_key(request), viewer, None if entire else chapter)
+
+
+def _surroundings(
+    request: HttpRequest, work: Work, preview: bool, *, in_series: bool = True, related: bool = True
+) -> dict[str, Any]:
+    """What the page shows of other works and of the site: read for every request, memo or not, since their
+    changes do not name this work in its outbox (a series retitled, a neighbour hidden, downloads switched off).
+    A caller who knows the work is in no series, or cites and is cited by no work, says so and saves the queries."""
+    user = request.user
+    # The download view's own rule (downloads.access), so the links show exactly when they would work. A guest
+    # may open exactly the works listed for guests, so for them it is decided already.
+    listed = not user.is_authenticated or Work.objects.listed_for(user).filter(pk=work.pk).exists()
+    return {
+        "downloadable": not preview and switches.current().downloads and listed,
+        "parents": parents_for_display(work, user) if related else [],
+        "series_places": series_places(work, user) if in_series else [],
+        "children": children_for_display(work, user) if related else [],
+    }
+
+
+def _page_context(
+    request: HttpRequest,
+    work: Work,
+    chapter: Chapter | None,
+    entire: bool,
+    preview: bool,
+    surroundings: dict[str, Any],
+) -> dict[str, Any]:
     is_creator = work.is_created_by(request.user)
     readable = work.chapters.all() if is_creator else work.chapters.posted()
     chapters = list(readable.prefetch_related("audio_files"))
+    if chapter in chapters:  # the copy read with the others, as new as they are
+        chapter = chapters[chapters.index(chapter)]
     if chapter is None and not entire:
         chapter = chapters[0] if chapters else None
     shown = chapters if entire or chapter is None else [chapter]
     index = chapters.index(chapter) if chapter is not None and chapter in chapters else 0
-    context = {
+    return {
         "work": work,
         "chapters": chapters,
         "shown_chapters": shown,
@@ -56,19 +118,16 @@ def render_work_page(
         "is_last": entire or index == len(chapters) - 1,
         "is_creator": is_creator,
         "preview": preview,
-        # The download view's own rule (downloads.access), so the links show exactly when they would work.
-        "downloadable": not preview
-        and switches.current().downloads
-        and Work.objects.listed_for(request.user).filter(pk=work.pk).exists(),
-        "parents": parents_for_display(work, request.user),
-        "series_places": series_places(work, request.user),
-        "children": children_for_display(work, request.user),
+        "page_title": page_title(work, None if entire else chapter, request.user),
+        **surroundings,
     }
-    page = render_to_string("works/work_page.html", context, request)
-    if preview or not work.posted:
-        return HttpResponse(page)
-    viewer = request.user if request.user.is_authenticated else None
-    return PageThenHit(page, work, visitor_key(request), viewer, None if entire else chapter)
+
+
+def page_title(work: Work, chapter: Chapter | None, viewer: User | AnonymousUser) -> str:
+    """ "Title - Chapter 2 - creators - fandoms", as AO3 titles its pages (the site's name is added after)."""
+    creators = ", ".join(p.name for p in work.creator_pseuds) if work.shows_creators_to(viewer) else "Anonymous"
+    fandoms = ", ".join(tag.name for tag in work.tags_by_type.get(TagType.FANDOM, []))
+    return " - ".join([work.title, *([chapter.heading] if chapter is not None else []), creators, fandoms])
 
 
 def _hit_and_tell(work: Work, visitor: str, viewer: User | None, chapter: Chapter | None) -> None:

@@ -10,7 +10,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.dispatch import Signal
 
-from fanshelf.accounts.models import User
+from fanshelf.accounts.models import User, is_moderator
+from fanshelf.core.audit import moderator_acted
 from fanshelf.core.sanitize import sanitize_notes
 from fanshelf.works.cleaning import MAX_NOTES, MAX_SUMMARY, MAX_TITLE, clean_html, clean_line
 from fanshelf.works.models import Series, SeriesEntry, Work, WorkChange
@@ -55,6 +56,17 @@ def remove_from_series(series: Series, work: Work, user: User) -> None:
         raise ValidationError("Only the series' or the work's creators can do that.")
     series.entries.filter(work=work).delete()
     WorkChange.objects.create(work_id=work.pk, kind="series")
+
+
+@transaction.atomic
+def delete_series(series: Series, *, acting: User) -> None:
+    """A moderator deletes a series (its works stay, out of it); the listings hear of each work through the outbox."""
+    if not is_moderator(acting):
+        raise ValidationError("Only moderators can delete someone else's series.")
+    moderator_acted(acting, "deleted series", f"series {series.pk}: {series.title}")
+    work_ids = list(series.entries.values_list("work_id", flat=True))
+    WorkChange.objects.bulk_create([WorkChange(work_id=work_id, kind="series") for work_id in work_ids])
+    series.delete()
 
 
 def update_series(series: Series, user: User, title: str, summary: str, notes: str, complete: bool) -> Series:

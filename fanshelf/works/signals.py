@@ -21,6 +21,9 @@ OUTBOX_BATCH = 1000
 # Sent by works.related for each creator told that a work cites theirs (link, recipient, and the child's title and
 # creators as that recipient may see them); the inbox files it.
 parent_cited = Signal()
+# Sent by works.actions inside the posting action's transaction when a work is posted for the first time (work);
+# the spam app scores it there and may hide it in the same transaction, so a held work is never listed for a moment.
+work_first_posted = Signal()
 
 
 @receiver(tags_rewired, dispatch_uid="works.record_tag_rewiring")

@@ -1,0 +1,173 @@
+"""Guest work pages, memoised: the body once per work version and reader variant, the frame for every request.
+
+A guest's work page is the same for every guest who passed (or needs no) adult gate, so its body (work information,
+preface, chapter text and notes, series and related works) is rendered once and kept in a per-process memo
+(core.memo.Memo). What differs per request or moves often is rendered for every request around it: the site's
+frame (header, messages, CSRF tokens), the stats (hits, kudos, comments and bookmarks counts, read from the work's
+own row, which the view loads anyway), the kudos box and the comments. The adult gate and the hit are decided for
+every request before the memo is asked (works/reading.py).
+
+The key is everything the body shows:
+- the work's *version*: the highest id and the number of its outbox rows (`WorkChange`) other than count changes.
+  Every write that changes what the body shows writes one (edits, chapters, tags and their wrangling, pseud
+  renames, gifts, co-creators, audio, series membership, related works); the number catches a row that commits
+  after a higher one was read. It is read on every request, before the body's data, so a body is never newer data
+  under an older version.
+- the chapter shown (or the entire work), and the reader variant: the time zone dates are shown in;
+- what the page shows of other works and of the site, read on every request because their changes do not name
+  this work: its series (titles, neighbours), its parent and child works as this guest may see them, and whether
+  downloads are on.
+
+Signed-in readers never use it: blocks, mutes, their own works, moderation tools and buttons make their pages theirs.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from django.conf import settings
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+
+from fanshelf.core.memo import Memo
+from fanshelf.works.models import Chapter, RelatedWork, SeriesEntry, Work, WorkChange
+
+# Outbox kinds that only move a count the stats show (the same list as discovery.text.COUNT_ONLY_KINDS).
+COUNT_ONLY_KINDS = ("hit", "kudos", "comments", "bookmarks")
+# Where the stats go in a memoised body: random per process, so no text a creator writes can stand for it.
+STATS_MARK = mark_safe(f"<!--stats-{secrets.token_hex(8)}-->")
+
+# How the memo did, for tests and benchmarks: "served" from the memo, "rendered" into it.
+counts: Counter[str] = Counter()
+
+
+@dataclass
+class GuestBody:
+    """One memoised body, cut where the stats go; with what the frame's comments need of the chapters."""
+
+    before_stats: SafeString
+    after_stats: SafeString
+    page_title: str
+    chapter: Chapter | None
+    chapters: list[Chapter]
+
+
+_bodies: Memo[GuestBody] = Memo(512, name="works.page_memo")
+
+
+def serves(request: HttpRequest, work: Work, preview: bool) -> bool:
+    """Whether this page may come from the memo: a guest's view of a posted work, the memo switched on."""
+    size = int(getattr(settings, "FANSHELF_WORK_PAGE_MEMO", 512))
+    _bodies.size = size
+    return size > 0 and not preview and work.posted and not request.user.is_authenticated
+
+
+class Probe(NamedTuple):
+    """What one query tells of a work before its page is served: its version, and whether it is in a series or
+    linked to related works at all (when not, as for most works, those are not read)."""
+
+    version: tuple[int, int]
+    in_series: bool
+    related: bool
+
+
+def probe(work_id: int) -> Probe:
+    """The work's version (the highest id and the number of its outbox rows that may change its body: every
+    change but a count's) and whether it has series or related works, in one query."""
+    changes = WorkChange.objects.filter(work_id=OuterRef("pk")).exclude(kind__in=COUNT_ONLY_KINDS).order_by()
+    grouped = changes.values("work_id")
+    found = (
+        Work.objects.filter(pk=work_id)
+        .values(
+            top=Subquery(grouped.annotate(top=Max("id")).values("top")),
+            number=Subquery(grouped.annotate(number=Count("id")).values("number")),
+            in_series=Exists(SeriesEntry.objects.filter(work_id=OuterRef("pk"))),
+            related=Exists(RelatedWork.objects.filter(Q(child_id=OuterRef("pk")) | Q(parent_id=OuterRef("pk")))),
+        )
+        .first()
+    )
+    if found is None:  # deleted since the view read it: nothing to memoise, everything to read
+        return Probe((0, 0), True, True)
+    return Probe((int(found["top"] or 0), int(found["number"] or 0)), found["in_series"], found["related"])
+
+
+def guest_body(
+    request: HttpRequest,
+    work: Work,
+    chapter: Chapter | None,
+    entire: bool,
+    version_and_surroundings: tuple[tuple[int, int], dict[str, Any]],
+    make_context: Callable[[Work], dict[str, Any]],
+) -> GuestBody:
+    """The memoised body for this guest view, rendered (from a fresh read of the work) when there is none.
+    The work's version comes from `probe`, read before anything the body shows; the surroundings are what the
+    body shows of other works (see the module's docstring); `make_context` builds the page's context for a work."""
+    version, surroundings = version_and_surroundings
+    key = (
+        work.pk,
+        version,
+        chapter.pk if chapter is not None else None,
+        entire,
+        timezone.get_current_timezone_name(),
+        _fingerprint(surroundings),
+    )
+    body = _bodies.get(key)
+    if body is not None:
+        counts["served"] += 1
+        return body
+    # Read after the version: what the body shows is at least as new as the key says.
+    fresh = Work.objects.for_blurbs().filter(pk=work.pk).first() or work
+    context = {**make_context(fresh), "stats_mark": STATS_MARK}
+    html = render_to_string("works/_work_body.html", context, request)
+    before, _, after = html.partition(STATS_MARK)
+    shown = context["chapter"]
+    body = GuestBody(
+        mark_safe(before),  # the template's own output, cut in two
+        mark_safe(after),
+        context["page_title"],
+        _light(shown) if shown is not None else None,
+        [_light(each) for each in context["chapters"]],
+    )
+    counts["rendered"] += 1
+    if "csrfmiddlewaretoken" in html:  # a form only this visitor may send: their page, never everyone's
+        return body
+    return _bodies.put(key, body)
+
+
+def _fingerprint(surroundings: dict[str, Any]) -> tuple[object, ...]:
+    """The surroundings as plain values: titles and places, not model instances (which compare by id alone)."""
+    places = tuple(
+        (
+            place.series.pk,
+            place.series.title,
+            place.part,
+            *(
+                (neighbour.pk, neighbour.title) if neighbour else (None, "")
+                for neighbour in (place.previous, place.next)
+            ),
+        )
+        for place in surroundings["series_places"]
+    )
+    return (places, tuple(surroundings["parents"]), tuple(surroundings["children"]), surroundings["downloadable"])
+
+
+def _light(chapter: Chapter) -> Chapter:
+    """The chapter without its text: what the comments below the body read (its id, place and heading)."""
+    return Chapter(
+        pk=chapter.pk,
+        work_id=chapter.work_id,
+        position=chapter.position,
+        title=chapter.title,
+        posted=chapter.posted,
+    )
+
+
+def clear() -> None:
+    _bodies.clear()

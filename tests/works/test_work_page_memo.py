@@ -1,0 +1,216 @@
+"""Guest work pages come from a memo (works/page_memo.py): the second guest gets the same body without it being
+rendered again, and every change to what the page shows reaches the very next guest."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from fanshelf.accounts.actions import PseudFields, create_pseud, update_pseud
+from fanshelf.accounts.models import User
+from fanshelf.comments.actions import post_comment
+from fanshelf.tags.actions import rename_tag
+from fanshelf.tags.models import Tag
+from fanshelf.works import page_memo
+from fanshelf.works.actions import (
+    ChapterFields,
+    WorkFields,
+    add_chapter,
+    set_hidden_by_moderator,
+    set_work_flags,
+    update_chapter,
+    update_work,
+)
+from fanshelf.works.models import Work
+from fanshelf.works.series import add_to_series
+from tests.core.pages import page_title, parse, text_of
+from tests.factories import make_work
+
+STORY = "The ferry bell rang for nobody, and the harbour answered anyway."
+
+
+def guest_from(address: str) -> Client:
+    """A guest browser of its own: guests are told apart by address and browser."""
+    return Client(REMOTE_ADDR=address, HTTP_USER_AGENT=f"Browser at {address}")
+
+
+def read(client: Client, path: str) -> str:
+    response = client.get(path)
+    assert response.status_code == 200, path
+    return str(response.content.decode())
+
+
+def served() -> int:
+    return page_memo.counts["served"]
+
+
+def edit(work: Work, author: User, **changes: Any) -> None:
+    """The work's fields as the creator would send them, with these changed."""
+    fields: dict[str, Any] = {
+        "title": work.title,
+        "pseuds": [author.default_pseud()],
+        "rating": "General Audiences",
+        "warnings": ["No Archive Warnings Apply"],
+        "fandoms": ["Tidewater Chronicles"],
+        "expected_chapters": None,
+    }
+    update_work(Work.objects.get(pk=work.pk), author, WorkFields(**{**fields, **changes}))
+
+
+@pytest.fixture
+def work(author: User) -> Work:
+    return make_work(author, title="Harbour Bells", chapters=[STORY], freeforms=["Fog"])
+
+
+def test_the_second_guest_gets_the_page_from_the_memo_with_their_own_hit_counted(work: Work) -> None:
+    first = read(guest_from("10.0.0.1"), work.get_absolute_url())
+    before = served()
+    second = read(guest_from("10.0.0.2"), work.get_absolute_url())
+    assert served() == before + 1
+    assert STORY in text_of(second)
+    # Each page shows the hits counted before it (its own is counted once it has gone out), from the work's row.
+    assert text_of(parse(first).select_one("dd.hit-count").decode()) == "0"  # type: ignore[union-attr]
+    assert text_of(parse(second).select_one("dd.hit-count").decode()) == "1"  # type: ignore[union-attr]
+    assert Work.objects.get(pk=work.pk).hit_count == 2
+    assert page_title(second) == page_title(first) == "Harbour Bells - Quillfeather - Tidewater Chronicles [Fanshelf]"
+
+
+def test_a_guest_seen_twice_still_counts_once_when_the_page_comes_from_the_memo(work: Work) -> None:
+    visitor = guest_from("10.0.0.3")
+    read(visitor, work.get_absolute_url())
+    read(visitor, work.get_absolute_url())
+    read(guest_from("10.0.0.4"), work.get_absolute_url())
+    assert Work.objects.get(pk=work.pk).hit_count == 2
+
+
+def test_each_guest_gets_their_own_csrf_token_and_the_kudos_button(work: Work) -> None:
+    one, other = guest_from("10.0.0.5"), guest_from("10.0.0.6")
+    pages = [parse(read(client, work.get_absolute_url())) for client in (one, other)]
+    tokens = [page.select_one("#kudos input[name=csrfmiddlewaretoken]") for page in pages]
+    assert all(token is not None for token in tokens)
+    assert tokens[0]["value"] != tokens[1]["value"]  # type: ignore[index]
+    response = other.post(reverse("community:kudos", args=[work.pk]), {"next": work.get_absolute_url()})
+    assert response.status_code == 302
+    assert "1 guest left kudos" in text_of(read(other, work.get_absolute_url()))
+
+
+def test_edits_to_the_work_and_its_chapter_show_to_the_next_guest(work: Work, author: User) -> None:
+    read(guest_from("10.0.1.1"), work.get_absolute_url())
+    edit(work, author, title="Harbour Bells at Dusk", summary="<p>A quiet crossing.</p>")
+    page = text_of(read(guest_from("10.0.1.2"), work.get_absolute_url()))
+    assert "Harbour Bells at Dusk" in page
+    assert "A quiet crossing." in page
+    update_chapter(work.chapters.get(), ChapterFields(content="<p>The bell rang twice now.</p>"))
+    page = text_of(read(guest_from("10.0.1.3"), work.get_absolute_url()))
+    assert "The bell rang twice now." in page
+    assert STORY not in page
+
+
+def test_a_new_chapter_shows_to_the_next_guest(work: Work) -> None:
+    read(guest_from("10.0.2.1"), work.get_absolute_url())
+    add_chapter(Work.objects.get(pk=work.pk), ChapterFields(content="<p>Low tide at last.</p>"), post=True)
+    page = parse(read(guest_from("10.0.2.2"), work.get_absolute_url()))
+    assert page.select_one("a[rel=next]") is not None  # a next chapter to go to
+    entire = text_of(read(guest_from("10.0.2.3"), reverse("works:entire", args=[work.pk])))
+    assert "Low tide at last." in entire
+
+
+def test_hiding_or_restricting_a_work_takes_it_from_guests_at_once(work: Work, author: User, moderator: User) -> None:
+    read(guest_from("10.0.3.1"), work.get_absolute_url())
+    set_hidden_by_moderator(Work.objects.get(pk=work.pk), True, acting=moderator)
+    assert guest_from("10.0.3.2").get(work.get_absolute_url()).status_code == 404
+    set_hidden_by_moderator(Work.objects.get(pk=work.pk), False, acting=moderator)
+    read(guest_from("10.0.3.3"), work.get_absolute_url())
+    set_work_flags(Work.objects.get(pk=work.pk), restricted=True, acting=moderator)
+    response = guest_from("10.0.3.4").get(work.get_absolute_url())
+    assert response.status_code in (302, 403)
+    assert STORY not in response.content.decode()
+
+
+def test_a_new_comment_shows_to_the_next_guest(work: Work, reader: User) -> None:
+    read(guest_from("10.0.4.1"), work.get_absolute_url())
+    post_comment(
+        Work.objects.get(pk=work.pk), "The bell scene stayed with me.", user=reader, pseud=reader.default_pseud()
+    )
+    page = text_of(read(guest_from("10.0.4.2"), work.get_absolute_url()))
+    assert "The bell scene stayed with me." in page
+
+
+def test_changed_tags_and_a_wrangled_tag_show_to_the_next_guest(work: Work, author: User, moderator: User) -> None:
+    read(guest_from("10.0.5.1"), work.get_absolute_url())
+    edit(work, author, freeforms=["Fog", "Lighthouses"])
+    assert "Lighthouses" in text_of(read(guest_from("10.0.5.2"), work.get_absolute_url()))
+    rename_tag(Tag.objects.get(name="Fog"), "FOG", by=moderator)
+    page = parse(read(guest_from("10.0.5.3"), work.get_absolute_url()))
+    assert [a.get_text() for a in page.select("section.work-meta a.tag")][-2:] == ["FOG", "Lighthouses"]
+
+
+def test_a_creators_pseud_rename_shows_to_the_next_guest(author: User) -> None:
+    pseud = create_pseud(author, PseudFields(name="Mistwalker"))
+    work = make_work(author, title="Under the Pier", pseuds=[pseud])
+    assert "Mistwalker" in text_of(read(guest_from("10.0.6.1"), work.get_absolute_url()))
+    update_pseud(pseud, PseudFields(name="Fogwalker"))
+    page = read(guest_from("10.0.6.2"), work.get_absolute_url())
+    assert "Fogwalker" in text_of(page)
+    assert "Mistwalker" not in page
+
+
+def test_a_retitled_series_neighbour_shows_to_the_next_guest(author: User) -> None:
+    first, second = make_work(author, title="Pier One"), make_work(author, title="Pier Two")
+    for part in (first, second):
+        add_to_series(part, author, "The Piers")
+    assert "Pier Two" in text_of(read(guest_from("10.0.11.1"), first.get_absolute_url()))
+    edit(second, author, title="Pier Two, Revisited")  # an outbox row for the neighbour, none for this work
+    page = parse(read(guest_from("10.0.11.2"), first.get_absolute_url()))
+    assert text_of(page.select_one("nav.series-nav a[rel=next]").decode()) == "Next work: Pier Two, Revisited →"  # type: ignore[union-attr]
+
+
+def test_the_adult_gate_still_asks_each_new_guest_and_not_after_they_agree(author: User) -> None:
+    work = make_work(author, title="Deep Water", rating="Explicit", chapters=[STORY])
+    read(guest_from("10.0.7.1"), work.get_absolute_url())  # a guest before: the gate, not the work
+    agreed = guest_from("10.0.7.2")
+    agreed.post(reverse("works:confirm_adult", args=[work.pk]), {"next": work.get_absolute_url()})
+    assert STORY in text_of(read(agreed, work.get_absolute_url()))
+    assert STORY in text_of(read(agreed, work.get_absolute_url()))
+    newcomer = text_of(read(guest_from("10.0.7.3"), work.get_absolute_url()))
+    assert "This work could have adult content." in newcomer
+    assert STORY not in newcomer
+
+
+def test_signed_in_readers_never_get_the_guest_body(work: Work, client_for: dict[str, Client]) -> None:
+    guest_page = read(guest_from("10.0.8.1"), work.get_absolute_url())
+    before = served()
+    creator_page = read(client_for["creator"], work.get_absolute_url())
+    reader_page = read(client_for["reader"], work.get_absolute_url())
+    assert served() == before
+    assert "Edit work" in text_of(creator_page)
+    assert "Edit work" not in text_of(guest_page)
+    assert parse(creator_page).select_one("form[action$='/kudos/']") is None  # no kudos on one's own work
+    assert parse(reader_page).select_one("#kudos form") is not None
+    assert "Edit work" not in text_of(reader_page)
+
+
+def test_right_to_left_and_cjk_text_come_back_from_the_memo_unchanged(author: User) -> None:
+    title, text = "مرفأ الأجراس", "<p>灯台の光が「霧」を切った。</p>"
+    work = make_work(author, title=title, chapters=[text], language="ar")
+    first = read(guest_from("10.0.9.1"), work.get_absolute_url())
+    before = served()
+    second = read(guest_from("10.0.9.2"), work.get_absolute_url())
+    assert served() == before + 1
+    heading = parse(second).select_one("h1#work-title")
+    assert heading is not None
+    assert heading.get_text() == title
+    assert heading["dir"] == "rtl"
+    assert "灯台の光が「霧」を切った。" in text_of(second)
+    assert page_title(second) == page_title(first)
+
+
+def test_the_memo_switched_off_renders_every_page(work: Work, settings: Any) -> None:
+    settings.FANSHELF_WORK_PAGE_MEMO = 0
+    read(guest_from("10.0.10.1"), work.get_absolute_url())
+    before = served()
+    assert STORY in text_of(read(guest_from("10.0.10.2"), work.get_absolute_url()))
+    assert served() == before
