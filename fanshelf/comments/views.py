@@ -28,6 +28,12 @@ from fanshelf.works.models import Chapter, Work
 
 GUEST_COMMENTS = "guest-comments"
 
+# What the commenter is told, by the status their comment was given (spam scoring may hold it: fanshelf/spam).
+POSTED_MESSAGES = {
+    "held": "Your comment is waiting for approval.",
+    "spam": "Your comment is waiting for a moderator's review.",
+}
+
 
 def _show_errors(form: CommentForm | EditCommentForm, error: ValidationError) -> None:
     for name, texts in error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]:
@@ -68,8 +74,7 @@ def _post(request: HttpRequest, work: Work, chapter: Chapter | None, parent: Com
             _show_errors(form, error)
         else:
             count_event(GUEST_COMMENTS, [limited_key], rate)
-            held = comment.status == "held"
-            messages.success(request, "Your comment is waiting for approval." if held else "Comment posted.")
+            messages.success(request, POSTED_MESSAGES.get(comment.status, "Comment posted."))
             return redirect(permalink_target(request.user, work, comment))
     return render(request, "comments/reply.html", {"form": form, "work": work, "parent": parent})
 

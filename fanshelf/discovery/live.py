@@ -7,7 +7,7 @@ that must show the viewer's own write). Both are one cheap query when nothing ch
 Refreshing happens inline in the reading thread, not in a background thread: gunicorn forks preloaded workers and
 threads do not survive a fork, while an inline check works in every worker and in tests alike.
 
-Count changes alone (outbox kinds in `text.COUNT_ONLY_KINDS`: hits, kudos, comment and bookmark counts) are not
+Count changes alone (outbox kinds in `works.models.COUNT_ONLY_KINDS`: hits, kudos, comment and bookmark counts) are not
 applied at once: they wait in `LiveIndex.waiting` and are applied together, counts only, at most every
 FANSHELF_STATS_REFRESH_SECONDS, moving the *stats* version (`fresh_stats()`) instead of the state. So a busy
 archive's hits do not throw away every memoised listing; every other change is applied at once, as before.
@@ -36,7 +36,7 @@ from fanshelf.discovery import text
 from fanshelf.discovery.closure import tag_changes_since
 from fanshelf.discovery.index import DiscoveryIndex
 from fanshelf.tags.models import TagChange
-from fanshelf.works.models import WorkChange
+from fanshelf.works.models import COUNT_ONLY_KINDS, WorkChange
 
 logger = logging.getLogger(__name__)
 GAP_SECONDS = 120.0
@@ -87,7 +87,7 @@ class OutboxCursor:
         stats: dict[int, int] = {}
         for pk, work_id, kind in rows:
             if kind != REINDEXED:
-                found = stats if kind in text.COUNT_ONLY_KINDS else changes
+                found = stats if kind in COUNT_ONLY_KINDS else changes
                 found[work_id] = max(pk, found.get(work_id, 0))
         return Polled(changes, stats, any(kind == REINDEXED for _, _, kind in rows))
 

@@ -28,7 +28,7 @@ from django_tasks import task
 
 from fanshelf.accounts.signals import account_deleting, pseud_deleting
 from fanshelf.discovery.columns import IdArray
-from fanshelf.works.models import Chapter, Creatorship, Work
+from fanshelf.works.models import COUNT_ONLY_KINDS, Chapter, Creatorship, Work
 
 TABLE = "discovery_worktext"
 _LOCK_KEY = 7_331_001  # PostgreSQL advisory lock serialising text index writers
@@ -308,12 +308,6 @@ def search(phrases: Sequence[str]) -> TextHits:
         return TextHits(ids=np.zeros(0, np.int64), scores=np.zeros(0, np.float64))
     pairs = np.asarray(rows, dtype=np.float64)
     return TextHits(ids=pairs[:, 0].astype(np.int64), scores=pairs[:, 1].copy())
-
-
-# Outbox kinds that change only a work's counts (hits, kudos, comment threads, public bookmarks), never its words:
-# the text rows ignore them, and listings apply them in stats batches (live.py). Every writer of these kinds
-# changes nothing else about the work: a change that does writes its own kind as well.
-COUNT_ONLY_KINDS = ("hit", "kudos", "comments", "bookmarks")
 
 
 def catch_up() -> int:

@@ -322,12 +322,26 @@ class Hit(models.Model):
         return f"{self.visitor} on {self.work_id} ({self.day})"
 
 
+# Outbox kinds that only move a count (hits, kudos, comment and bookmark counts): listings take them in batches
+# (fanshelf/discovery/live.py), the text index ignores them, and a work's page body does not change with them
+# (works/page_memo.py). Every writer of these kinds changes nothing else about the work: one that does writes its
+# own kind as well.
+COUNT_ONLY_KINDS = ("hit", "kudos", "comments", "bookmarks")
+
+
 class WorkChange(models.Model):
     """The outbox: one row per change to a work, written in the same transaction, read by derived indexes."""
 
     work_id = models.BigIntegerField(db_index=True)
     kind = models.CharField(max_length=32)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        # A work read all day gains a "hit" row per hit flush; its page's version reads only the other rows, in
+        # this index, so its cost does not grow with the work's readers.
+        indexes = [
+            models.Index(fields=["work_id", "id"], condition=~Q(kind__in=COUNT_ONLY_KINDS), name="workchange_shown")
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} work {self.work_id}"

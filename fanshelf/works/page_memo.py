@@ -37,10 +37,8 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from fanshelf.core.memo import Memo
-from fanshelf.works.models import Chapter, RelatedWork, SeriesEntry, Work, WorkChange
+from fanshelf.works.models import COUNT_ONLY_KINDS, Chapter, RelatedWork, SeriesEntry, Work, WorkChange
 
-# Outbox kinds that only move a count the stats show (the same list as discovery.text.COUNT_ONLY_KINDS).
-COUNT_ONLY_KINDS = ("hit", "kudos", "comments", "bookmarks")
 # Where the stats go in a memoised body: random per process, so no text a creator writes can stand for it.
 STATS_MARK = mark_safe(f"<!--stats-{secrets.token_hex(8)}-->")
 

@@ -132,3 +132,16 @@ def test_a_bad_operations_setting_stops_start_up_and_says_which(
     )  # fmt: skip
     assert started.returncode != 0
     assert complaint in started.stderr
+
+
+def test_a_restarted_server_counts_from_zero_instead_of_keeping_every_earlier_process_file(
+    settings: Any, tmp_path: Path
+) -> None:
+    from fanshelf.core.management.commands.serve import _forget_earlier_metrics
+
+    settings.FANSHELF_METRICS_DIR = tmp_path
+    (tmp_path / "counter_4242.db").write_bytes(b"\0" * 64)
+    (tmp_path / "histogram_4242.db").write_bytes(b"\0" * 64)
+    (tmp_path / "notes.txt").write_text("an operator's own file stays")
+    _forget_earlier_metrics()
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["notes.txt"]

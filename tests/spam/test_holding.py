@@ -167,3 +167,14 @@ def test_a_held_work_citing_a_parent_tells_the_parents_creator_nothing(
     assert RelatedWork.objects.filter(child=child, parent=parent).exists()
     assert mail.outbox == []
     assert not InboxEntry.objects.filter(user=author).exists()
+
+
+def test_a_guest_whose_comment_is_held_is_told_it_awaits_review_not_that_it_was_posted(author: User) -> None:
+    work = make_work(author, comment_permission=CommentPermission.ANYONE)
+    guest = Client()
+    form = {"text": spam_text(links=6), "guest_name": "Passerby", "guest_email": "passerby@example.org"}
+    answer = guest.post(f"/works/{work.pk}/comments/new/", form, follow=True)
+    page = answer.content.decode()
+    assert Comment.objects.get(work=work).status == CommentStatus.SPAM
+    assert "Your comment is waiting for a moderator&#x27;s review." in page
+    assert "Comment posted." not in page

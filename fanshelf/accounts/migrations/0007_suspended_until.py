@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0006_official_accounts'),
+        ("accounts", "0006_official_accounts"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='suspended_until',
+            model_name="user",
+            name="suspended_until",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]

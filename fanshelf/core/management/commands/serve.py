@@ -28,6 +28,13 @@ def _control_socket_options() -> list[str]:
     return ["--control-socket", str(path)]
 
 
+def _forget_earlier_metrics() -> None:
+    """Each process counts into its own file in FANSHELF_METRICS_DIR (fanshelf/core/metrics.py); a new server
+    starts from zero, as Prometheus expects of a restart, instead of keeping the files of every process before it."""
+    for stale in Path(settings.FANSHELF_METRICS_DIR).glob("*.db"):
+        stale.unlink(missing_ok=True)
+
+
 class Command(BaseCommand):
     help = "Serve Fanshelf with gunicorn (DEBUG off, static files by whitenoise)."
 
@@ -47,6 +54,7 @@ class Command(BaseCommand):
             "--bind", options["bind"], "--access-logfile", "-",
         ]  # fmt: skip
         argv += _control_socket_options()
+        _forget_earlier_metrics()
         url = served_url(options["bind"])
         if url is not None:
             record_served_url(url)

@@ -1,0 +1,548 @@
+"""Benchmark: a busy archive's traffic under gunicorn, against the targets of issue 13.
+
+Run with `.venv/bin/python -m bench.bench_traffic [--size N] [--seconds S] [--db sqlite|postgres]` after
+`python -m bench.run --size N` has loaded the corpus. The corpus itself is never written to: each run copies it
+(SQLite: the file, through SQLite's backup so a live WAL is included; PostgreSQL: `CREATE DATABASE ... TEMPLATE`,
+the corpus being the database DATABASE_URL names), migrates the copy, fills the copy's text index (the corpus loader
+leaves it empty, and text searches would then cost nothing) and serves the copy with `fanshelf serve` (2 workers x 4
+threads, FANSHELF_REQUEST_RATE=off, as bench_listing does). wrk runs each row with bench/traffic/traffic.lua.
+
+A new visitor is what works/hits.py counts as one: no session cookie and a client address no other request of the
+run uses (FANSHELF_TRUSTED_PROXY_COUNT=1 and a distinct X-Forwarded-For each). Signed-in sessions are corpus
+accounts signed in through Django's test client, each with the CSRF token its first work page gave; their comments
+are not rate-limited as a new account's would be (FANSHELF_NEW_ACCOUNT_DAYS=0: the corpus accounts are minutes old).
+
+Each row: requests/s, p50/p95/p99, errors (non-2xx/3xx, socket errors, wrk's timeouts), share of the stylesheet's
+rate in the same run, and for rows that count hits, hits written against pages served. Printed and added at the top
+of bench/RESULTS.md with the machine's load (`--print-only`: printed only).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from collections import Counter
+from contextlib import closing, suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.results import record
+
+BENCH_DIR = Path(__file__).resolve().parent
+ROOT = BENCH_DIR.parent
+SCRIPT = BENCH_DIR / "traffic" / "traffic.lua"
+STYLESHEET = "/static/fanshelf/site.css"
+LISTING = "/works/?include=Fandom+000001&complete=1&sort=kudos"
+COUNTED_READER = "192.0.2.10"  # a documentation address: the one visitor of the "already counted" rows
+SESSIONS = 5
+SAMPLE = 20_000  # readable works the random pages are drawn from
+READER_SET = 50  # works the "no new hits" reader has already been counted on
+SEARCH_WORDS = ["Salt", "Lantern", "Harbor", "Ember", "Tide", "Quiet", "Hollow", "Gull", "Ferry", "North", "Ash"]
+# Comment text in curly quotes, Japanese and Hebrew: the benchmark checks it arrives as sent.
+COMMENT_TEXT = "“Lovely” 灯台の章 ✦ אהבתי"
+THREADS, CONNECTIONS, BESIDE = 2, 8, 4
+MIXED_CONNECTIONS = 30
+HIT_ROWS = {"new": "Random work pages", "beside_hits": "New visitors beside the listing", "mixed": "Mixed"}
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    label: str
+    mode: str
+    path: str = "/"
+    connections: int = CONNECTIONS
+    beside: str = ""  # the mode of 4 more connections running at the same time ("" for none)
+
+
+ROWS = [
+    Row("ceiling", "stylesheet (the ceiling)", "fixed", STYLESHEET),
+    Row("reader", "one work page, a reader who already counted today", "fixed"),  # path: set once ids are known
+    Row("new", "random readable work pages, a new visitor each time (a hit each)", "new_visitor"),
+    Row("listing", "one filtered listing, guests", "fixed", LISTING),
+    Row("beside_readers", "the same listing beside 4 connections reading work pages (no new hits)", "fixed", LISTING,
+        beside="reader_set"),
+    Row("beside_hits", "the same listing beside 4 connections of new visitors (hits)", "fixed", LISTING,
+        beside="new_visitor"),
+    Row("listings", "800 different listings, guests (first views)", "listings"),
+    Row("mixed", "mixed: 60% work pages (new visitors), 20% listings, 10% text searches, 5% signed-in reads, "
+        "5% kudos and comments", "mixed", connections=MIXED_CONNECTIONS),
+    Row("ceiling_end", "stylesheet again, at the end (how far the ceiling drifted)", "fixed", STYLESHEET),
+]  # fmt: skip
+
+
+@dataclass
+class Result:
+    rate: float
+    p50: float  # milliseconds
+    p95: float
+    p99: float
+    errors: int
+    error_kinds: str  # which errors, for the table: "1 timeout"
+    statuses: Counter[str] = field(default_factory=Counter)
+    kinds: Counter[str] = field(default_factory=Counter)
+    hits: str = ""  # "written / pages served" for the rows that count hits
+    requests: int = 0
+    per_cpu_second: float = 0.0  # requests per second of the server's own CPU time: per core, whatever the load
+
+
+def _corpus_url(size: int, database: str) -> str:
+    if database == "postgres":
+        url = os.environ.get("DATABASE_URL", "")
+        if not url.startswith("postgres"):
+            sys.exit("--db postgres copies the corpus DATABASE_URL names: set it to the PostgreSQL corpus.")
+        return url
+    path = BENCH_DIR / "data" / f"bench-{size}.sqlite3"
+    if not path.exists():
+        sys.exit(f"No corpus at {path}: run `python -m bench.run --size {size}` first.")
+    return f"sqlite:///{path}"
+
+
+def _copy_corpus(corpus: str) -> str:
+    """A fresh copy of the corpus to serve and write to; returns its URL."""
+    if corpus.startswith("sqlite"):
+        source = Path(corpus.removeprefix("sqlite:///"))
+        target = source.with_name(source.name.replace("bench-", "traffic-"))
+        _drop_copy(f"sqlite:///{target}")
+        read_only = closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True))  # the corpus is never written
+        with read_only as reading, closing(sqlite3.connect(target)) as writing:
+            reading.backup(writing)
+        return f"sqlite:///{target}"
+    parts = urllib.parse.urlsplit(corpus)
+    name = parts.path.lstrip("/")
+    copy = f"{name}_traffic"
+    _drop_copy(parts._replace(path=f"/{copy}").geturl())
+    _postgres_admin(corpus, f'CREATE DATABASE "{copy}" TEMPLATE "{name}"')
+    return parts._replace(path=f"/{copy}").geturl()
+
+
+def _drop_copy(url: str) -> None:
+    if url.startswith("sqlite"):
+        path = Path(url.removeprefix("sqlite:///"))
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return
+    _postgres_admin(url, f'DROP DATABASE IF EXISTS "{urllib.parse.urlsplit(url).path.lstrip("/")}" WITH (FORCE)')
+
+
+def _postgres_admin(url: str, statement: str) -> None:
+    """Run a database-level statement from the server's maintenance database (outside any transaction)."""
+    import psycopg
+
+    admin = urllib.parse.urlsplit(url)._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(statement.encode())
+
+
+def _prepare_copy() -> float:
+    """Migrate the copy (a corpus loaded before a newer migration still serves) and fill its text index; returns
+    the seconds the text took."""
+    from django.core.management import call_command
+
+    from bench.bulkload import fast_sqlite
+    from fanshelf.discovery import text
+    from fanshelf.discovery.live import outbox_tops
+    from fanshelf.works.models import Work
+
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("collectstatic", verbosity=0, interactive=False)
+    started = time.perf_counter()
+    with fast_sqlite():
+        text.clear()
+        text.rebuild(list(Work.objects.order_by("pk").values_list("pk", flat=True)), outbox_tops()[0])
+    return time.perf_counter() - started
+
+
+def _readable_ids(count: int) -> list[int]:
+    """A seeded sample of works a guest can open without the adult gate (General and Teen ratings)."""
+    import random
+
+    from django.contrib.auth.models import AnonymousUser
+
+    from fanshelf.works.models import Work
+
+    ratings = ["General Audiences", "Teen And Up Audiences"]
+    readable = Work.objects.listed_for(AnonymousUser()).filter(tags__name__in=ratings)
+    ids = list(readable.order_by("pk").values_list("pk", flat=True))
+    if len(ids) < READER_SET + 1:
+        sys.exit("The corpus has too few readable works.")
+    return sorted(random.Random(13).sample(ids, min(count, len(ids))))
+
+
+def _signed_in() -> list[dict[str, str]]:
+    """A handful of corpus accounts, signed in: their session cookie and default pseud."""
+    from django.test import Client
+
+    from fanshelf.accounts.models import User
+
+    sessions = []
+    for number, user in enumerate(User.objects.order_by("pk")[:SESSIONS]):
+        client = Client()
+        client.force_login(user)
+        cookie, pseud = f"sessionid={client.cookies['sessionid'].value}", str(user.default_pseud().pk)
+        sessions.append({"cookie": cookie, "pseud": pseud, "address": f"198.51.100.{number + 1}"})
+    return sessions
+
+
+def _get(url: str, headers: dict[str, str]) -> tuple[list[str], str]:
+    """(Set-Cookie headers, body) of one GET from our own loopback server."""
+    page = urllib.request.Request(url, headers=headers)  # noqa: S310 - http://127.0.0.1 only
+    with urllib.request.urlopen(page, timeout=30) as answer:  # noqa: S310
+        return answer.headers.get_all("Set-Cookie") or [], answer.read().decode()
+
+
+def _add_csrf_tokens(base: str, sessions: list[dict[str, str]], ids: list[int]) -> None:
+    """Each session's CSRF cookie and form token, from a work page it reads (as a browser would get them)."""
+    for session in sessions:
+        for work_id in ids[:20]:
+            cookies, html = _get(f"{base}/works/{work_id}/", {"Cookie": session["cookie"]})
+            cookie = next((c.split(";")[0] for c in cookies if c.startswith("csrftoken=")), "")
+            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+            if cookie and token:
+                session["cookie"] += f"; {cookie}"
+                session["token"] = token.group(1)
+                break
+        else:
+            sys.exit("No work page gave a signed-in session a CSRF token.")
+
+
+def _lua_value(value: object) -> str:
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, list):
+        return "{" + ", ".join(_lua_value(item) for item in value) + "}"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{key} = {_lua_value(item)}" for key, item in value.items()) + "}"
+    raise TypeError(value)
+
+
+def _script(directory: Path, name: str, config: dict[str, object]) -> Path:
+    path = directory / f"{name}.lua"
+    path.write_text(f"CONFIG = {_lua_value(config)}\n" + SCRIPT.read_text())
+    return path
+
+
+def _wait_until_serving(base: str, server: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            sys.exit("fanshelf serve exited; see its log in the run's FANSHELF_VAR_DIR.")
+        try:
+            with urllib.request.urlopen(base + "/works/", timeout=30):  # noqa: S310 - our own loopback server
+                return
+        except OSError:
+            time.sleep(0.5)
+    sys.exit("fanshelf serve did not answer within 300 s.")
+
+
+def _wrk_argv(url: str, seconds: int, script: Path, connections: int, threads: int = THREADS) -> list[str]:
+    return ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", str(script), url]
+
+
+def _parse(output: str) -> Result:
+    line = next((text for text in output.splitlines() if text.startswith("TRAFFIC ")), None)
+    if line is None:
+        sys.exit(f"Could not read wrk's output:\n{output}")
+    values = {key: value for key, _, value in (part.partition("=") for part in line.split()[1:])}
+
+    def tally(text: str) -> Counter[str]:
+        return Counter({key: int(n) for key, n in (item.split(":") for item in text.split(",") if item)})
+
+    counted = {kind: int(values[kind]) for kind in ("connect", "read", "write", "timeout", "status")}
+    errors = sum(counted.values())
+    kinds = ", ".join(f"{n:,} {'non-2xx/3xx' if kind == 'status' else kind}" for kind, n in counted.items() if n)
+    rate = int(values["requests"]) / float(values["seconds"])
+    p50, p95, p99 = (int(values[name]) / 1000 for name in ("p50", "p95", "p99"))
+    described = f"{errors:,} ({kinds})" if errors else "0"
+    result = Result(rate, p50, p95, p99, errors, described, tally(values["statuses"]), tally(values["kinds"]))
+    result.requests = int(values["requests"])
+    return result
+
+
+def _hit_rows() -> int:
+    from django.db import connection
+
+    from fanshelf.works.models import Hit
+
+    written = Hit.objects.count()
+    connection.close()
+    return written
+
+
+class Runner:
+    """Runs the rows against one server and keeps the figures."""
+
+    def __init__(self, base: str, directory: Path, seconds: int, config: dict[str, object], server: int) -> None:
+        self.base, self.directory, self.seconds, self.config = base, directory, seconds, config
+        self.server = server
+        self.settle = int(os.environ.get("FANSHELF_HIT_FLUSH_SECONDS", "2") or 2) + 2
+
+    def _script_for(self, name: str, mode: str, number: int) -> Path:
+        # A first octet per wrk process, so no two processes (or rows) ever send the same new visitor.
+        return _script(self.directory, name, {**self.config, "mode": mode, "first_octet": 10 + 10 * number})
+
+    def run(self, number: int, row: Row) -> Result:
+        script = self._script_for(row.key, row.mode, number)
+        before = _hit_rows()
+        argv = _wrk_argv(self.base + row.path, self.seconds, script, row.connections)
+        beside: subprocess.Popen[str] | None = None
+        if row.beside:
+            # Started first and stopped last, so the measured listing runs beside it all the time.
+            script_beside = self._script_for(f"{row.key}-beside", row.beside, number + len(ROWS))
+            argv_beside = _wrk_argv(self.base + "/", self.seconds + 2, script_beside, BESIDE, threads=1)
+            beside = subprocess.Popen(argv_beside, stdout=subprocess.PIPE, text=True)
+            time.sleep(1)
+        cpu = _server_cpu(self.server)
+        output = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
+        cpu = _server_cpu(self.server) - cpu
+        result = _parse(output)
+        served = float(result.requests)
+        answered, requested = result.statuses["200"], result.kinds["work_page_new_visitor"]
+        if beside is not None:
+            other = _parse(beside.communicate(timeout=self.seconds + 60)[0])
+            served += other.requests * self.seconds / (self.seconds + 2)  # its share while the CPU was measured
+            if row.beside == "new_visitor":
+                answered, requested = other.statuses["200"], other.kinds["work_page_new_visitor"]
+        result.per_cpu_second = served / max(cpu, 0.01)
+        time.sleep(self.settle)  # the buffered hits are written before the next row starts
+        if row.mode == "mixed":  # wrk cannot tell which answers were work pages: only what was sent is known
+            requested += result.kinds["signed_in_read"]
+            result.hits = f"{_hit_rows() - before:,} hits written for {requested:,} work pages asked (some unanswered)"
+        elif requested:
+            # Exact when answered <= written <= requested: wrk stops without the answers still on their way.
+            written = _hit_rows() - before
+            verdict = "exact" if answered <= written <= requested else "**not exact**"
+            result.hits = f"{written:,} hits written; pages {answered:,} answered, {requested:,} requested: {verdict}"
+        return result
+
+    def warm(self, reader_ids: list[int]) -> None:
+        """The server's first requests (index, templates) and the counted reader's visits, untimed."""
+        script = self._script_for("warm", "fixed", 0)
+        for path in (STYLESHEET, LISTING, f"/works/{reader_ids[0]}/"):
+            subprocess.run(_wrk_argv(self.base + path, 2, script, CONNECTIONS), capture_output=True, check=True)
+        for work_id in reader_ids:
+            _get(f"{self.base}/works/{work_id}/", {"X-Forwarded-For": COUNTED_READER})
+        time.sleep(self.settle)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--size", type=int, default=100_000)
+    parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default=None, help="default: DATABASE_URL's kind")
+    parser.add_argument("--port", type=int, default=8031)
+    parser.add_argument("--keep-copy", action="store_true", help="leave the copy of the corpus for inspection")
+    parser.add_argument("--print-only", action="store_true", help="print the table without adding it to RESULTS.md")
+    args = parser.parse_args(argv)
+    database = args.db or ("postgres" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite")
+    load_before = Path("/proc/loadavg").read_text().strip()
+    corpus = _corpus_url(args.size, database)
+    print(f"Copying the corpus {corpus.split('@')[-1]} ...", flush=True)
+    copy = _copy_corpus(corpus)
+    var_dir = Path(tempfile.mkdtemp(prefix="fanshelf-traffic-"))
+    env = {
+        **os.environ, "DATABASE_URL": copy, "FANSHELF_VAR_DIR": str(var_dir), "FANSHELF_REQUEST_RATE": "off",
+        "FANSHELF_TRUSTED_PROXY_COUNT": "1", "FANSHELF_NEW_ACCOUNT_DAYS": "0",
+    }  # fmt: skip
+    os.environ.update(env)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fanshelf.settings")
+    import django
+
+    django.setup()
+    from django.db import connections
+
+    print("Migrating the copy and filling its text index ...", flush=True)
+    text_seconds = _prepare_copy()
+    ids = _readable_ids(SAMPLE)
+    sessions = _signed_in()
+    connections.close_all()
+    (var_dir / "ids.txt").write_text("\n".join(map(str, ids)) + "\n")
+    (var_dir / "reader-ids.txt").write_text("\n".join(map(str, ids[:READER_SET])) + "\n")
+    base = f"http://127.0.0.1:{args.port}"
+    serve = [str(Path(sys.executable).with_name("fanshelf")), "serve", "--bind", f"127.0.0.1:{args.port}"]
+    log = (var_dir / "access.log").open("w"), (var_dir / "server.log").open("w")
+    server = subprocess.Popen([*serve, "--threads", "4"], env=env, cwd=ROOT, stdout=log[0], stderr=log[1])
+    results: dict[str, Result] = {}
+    try:
+        _wait_until_serving(base, server)
+        _add_csrf_tokens(base, sessions, ids)
+        config: dict[str, object] = {
+            "ids_file": str(var_dir / "ids.txt"), "visitor": COUNTED_READER, "seed": 7, "size": args.size,
+            "search_words": SEARCH_WORDS, "sessions": sessions,
+            "comment_text": urllib.parse.quote_plus(COMMENT_TEXT),
+        }  # fmt: skip
+        runner = Runner(base, var_dir, args.seconds, config, server.pid)
+        runner.warm(ids[:READER_SET])
+        for number, row in enumerate(ROWS, start=1):
+            if row.key == "reader":
+                row = Row(row.key, row.label, row.mode, f"/works/{ids[0]}/")
+            if row.beside == "reader_set":
+                runner.config = {**config, "ids_file": str(var_dir / "reader-ids.txt")}
+            print(f"{row.label} ...", flush=True)
+            results[row.key] = runner.run(number, row)
+            runner.config = config
+        memory = _server_memory(server.pid)
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+        for handle in log:
+            handle.close()
+    notes = [memory, _database_size(), *_checks(var_dir, text_seconds, results)]
+    connections.close_all()
+    if not args.keep_copy:
+        _drop_copy(copy)
+    load_after = Path("/proc/loadavg").read_text().strip()
+    _report(args, database, results, notes, (load_before, load_after))
+    shutil.rmtree(var_dir, ignore_errors=True)
+    return 0
+
+
+def _checks(var_dir: Path, text_seconds: float, results: dict[str, Result]) -> list[str]:
+    """What the server's log and the copy say: errors by request, and whether the comments arrived as sent."""
+    from fanshelf.comments.models import Comment
+
+    notes = [f"Text index of the copy filled in {text_seconds:.1f} s before serving. Code: {_code_version()}.",
+             "Requests per server CPU second: requests over the CPU time gunicorn's processes used (/proc): the "
+             "rate one core would serve whatever else the machine runs (wrk's own CPU not included)."]  # fmt: skip
+    failed: Counter[str] = Counter()
+    for line in (var_dir / "access.log").read_text(errors="replace").splitlines():
+        match = re.search(r'"(\w+) (\S+?)(?:\?\S*)? HTTP/[\d.]+" (\d{3}) ', line)
+        if match and match[3].startswith("5"):
+            failed[f"{match[3]} {match[1]} " + re.sub(r"/\d+/", "/<id>/", match[2])] += 1
+    for request, count in failed.most_common(5):
+        notes.append(f"Server answered {request} {count:,} times (see its log).")
+    posted, sent = Comment.objects.filter(text__contains=COMMENT_TEXT).count(), results["mixed"].kinds["comment"]
+    notes.append(f"Mixed traffic: {sent:,} comments sent, {posted:,} stored with their text intact ({COMMENT_TEXT}).")
+    kinds = ", ".join(f"{kind} {n:,}" for kind, n in sorted(results["mixed"].kinds.items()))
+    statuses = ", ".join(f"{code}: {n:,}" for code, n in sorted(results["mixed"].statuses.items()))
+    notes.append(f"Mixed traffic requests sent by kind: {kinds}; answers by status: {statuses}.")
+    return notes
+
+
+def _workers(master: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with suppress(OSError, ValueError, IndexError):  # a process that ended while we looked
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == master:
+                found.append(int(stat.parent.name))
+    return sorted(found)
+
+
+def _server_cpu(master: int) -> float:
+    """CPU seconds (user + system) used so far by gunicorn's master and workers."""
+    total = 0
+    for pid in [master, *_workers(master)]:
+        with suppress(OSError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _server_memory(master: int) -> str:
+    """Resident and proportional memory of gunicorn's master and workers at the end (Pss splits the pages the
+    workers still share with the preloaded master: the index built before the fork, until it is changed)."""
+
+    def figures(pid: int) -> str:
+        fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:])
+        rss, pss = (int(fields[name].split()[0]) / 1024 for name in ("Rss", "Pss"))
+        return f"{rss:,.0f} MB resident ({pss:,.0f} MB proportional)"
+
+    described = "; ".join(f"worker {figures(pid)}" for pid in _workers(master))
+    return f"Server memory at the end: master {figures(master)}; {described}."
+
+
+def _database_size() -> str:
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_database_size(current_database())")
+            size = int(cursor.fetchone()[0])
+    else:
+        size = Path(str(connection.settings_dict["NAME"])).stat().st_size
+    return f"Copy of the corpus after the run (text index filled, no chapter text): {size / 1e9:.2f} GB."
+
+
+def _code_version() -> str:
+    """The commit served, and whether the working tree had changes on top of it (read-only git commands)."""
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT)
+    changed = subprocess.run(["git", "status", "--porcelain"], capture_output=True, text=True, cwd=ROOT)
+    files = len(changed.stdout.splitlines())
+    return f"commit {commit.stdout.strip()}" + (f" with {files} files changed or new on top" if files else "")
+
+
+def _targets(results: dict[str, Result]) -> list[tuple[str, str, bool]]:
+    ceiling = results["ceiling"].rate
+    new, reader, mixed = results["new"].rate, results["reader"].rate, results["mixed"]
+    beside = results["beside_hits"].rate / results["beside_readers"].rate
+    return [
+        ("random work pages, new visitor each time: ≥ 0.20 of the ceiling", f"{new / ceiling:.3f}",
+         new / ceiling >= 0.20),
+        ("... and ≥ 0.9 of the same page for a counted reader", f"{new / reader:.2f}", new / reader >= 0.9),
+        ("a listing beside new-visitor traffic: ≥ 0.9 of it beside reading-only traffic", f"{beside:.2f}",
+         beside >= 0.9),
+        ("800 different listings, first views: ≥ 0.10 of the ceiling", f"{results['listings'].rate / ceiling:.3f}",
+         results["listings"].rate / ceiling >= 0.10),
+        ("mixed traffic, 30 connections: ≥ 300 requests/s", f"{mixed.rate:,.1f}", mixed.rate >= 300),
+        ("... p95 < 100 ms", f"{mixed.p95:.1f} ms", mixed.p95 < 100),
+        ("... 0 errors", f"{mixed.errors:,}", mixed.errors == 0),
+    ]  # fmt: skip
+
+
+def _report(
+    args: argparse.Namespace, database: str, results: dict[str, Result], notes: list[str], load: tuple[str, str]
+) -> None:
+    ceiling = results["ceiling"].rate
+    prefix = "DATABASE_URL=postgres://… " if database == "postgres" else ""
+    buffer = "Redis" if os.environ.get("FANSHELF_CACHE_URL") else "each process's memory"
+    rows = []
+    for row in ROWS:
+        result = results[row.key]
+        connections = f"{row.connections} + {BESIDE}" if row.beside else str(row.connections)
+        rows.append(
+            f"| {row.label} | {connections} | {result.rate:,.1f} | {result.p50:.1f} | {result.p95:.1f} | "
+            f"{result.p99:.1f} | {result.error_kinds} | {result.rate / ceiling:.3f} | {result.per_cpu_second:,.0f}"
+            f"{' (both traffics)' if row.beside else ''} |"
+        )
+    lines = [
+        f"## Traffic under gunicorn, {args.size:,} works, {'PostgreSQL' if database == 'postgres' else 'SQLite'} "
+        f"({time.strftime('%Y-%m-%d %H:%M')})",
+        "",
+        f"Command: `{prefix}.venv/bin/python -m bench.bench_traffic --size {args.size} --seconds {args.seconds}` "
+        f"(a copy of the corpus; `fanshelf serve --threads 4`: 2 workers; wrk -t2 on loopback, {args.seconds} s a "
+        f"row; hits buffered in {buffer}, flushed every {os.environ.get('FANSHELF_HIT_FLUSH_SECONDS') or 2} s). "
+        f"{os.cpu_count()} cores; /proc/loadavg before: `{load[0]}`, after: `{load[1]}`.",
+        "",
+        "| traffic | connections | requests/s | p50 ms | p95 ms | p99 ms | errors | share of ceiling | requests per "
+        "server CPU second |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        *rows,
+        "",
+        "| target (issue 13) | measured | met |",
+        "|---|---:|---|",
+        *(f"| {name} | {value} | {'yes' if met else '**no**'} |" for name, value, met in _targets(results)),
+        "",
+        *(f"- {label}: {results[key].hits}." for key, label in HIT_ROWS.items() if results[key].hits),
+        *(f"- {note}" for note in notes),
+        "",
+    ]
+    section = "\n".join(lines)
+    if args.print_only:
+        print(section)
+    else:
+        record(section)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
