@@ -18,6 +18,30 @@ from fanshelf.tags.models import CATEGORIES, FIXED_TYPES, RATINGS, WARNINGS, Tag
 from fanshelf.works import page_memo
 from tests.factories import make_user, signed_in_client
 
+# Files whose tests take a minute or more each (they start servers or crawl every route as every role). Run first,
+# so that with `--dist loadfile` the two workers share the short tests at the end instead of one worker finishing
+# a long file alone while the other waits.
+LONG_FILES_FIRST = (
+    "tests/test_canary_crawl.py",
+    "tests/core/test_backup.py",
+    "tests/ops/test_two_app_servers.py",
+    "tests/ops/test_kill_dash_nine.py",
+    "tests/core/test_move_to_postgres.py",
+    "tests/works/test_hostile_server.py",
+    "tests/ops/test_metrics.py",
+    "tests/core/test_request_rate.py",
+    "tests/test_cli.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        path = item.nodeid.split("::", 1)[0]
+        return LONG_FILES_FIRST.index(path) if path in LONG_FILES_FIRST else len(LONG_FILES_FIRST)
+
+    items.sort(key=rank)  # stable: the order within each file, and of the other files, is kept
+
+
 MEDIA: list[str] = importlib.import_module("fanshelf.tags.migrations.0004_media").MEDIA
 
 
