@@ -25,7 +25,9 @@ def _postgres_reason(url: str) -> str | None:
 def _run_pass(name: str, extra_env: dict[str, str]) -> int:
     print(f"\n=== Test pass: {name} ===", flush=True)
     env = {**os.environ, **extra_env}
-    workers = env.get("FANSHELF_TEST_WORKERS", "2")
+    # Three on two cores: many tests wait on servers, browsers and subprocesses they started, and a third worker
+    # fills those waits.
+    workers = env.get("FANSHELF_TEST_WORKERS", "3")
     command = [sys.executable, "-m", "pytest", "-n", workers, "--dist", "loadfile", *sys.argv[2:]]
     code = subprocess.call(command, env=env)
     if code == 5:
