@@ -28,7 +28,11 @@ def _run_pass(name: str, extra_env: dict[str, str]) -> int:
     # Three on two cores: many tests wait on servers, browsers and subprocesses they started, and a third worker
     # fills those waits.
     workers = env.get("FANSHELF_TEST_WORKERS", "3")
-    command = [sys.executable, "-m", "pytest", "-n", workers, "--dist", "loadfile", *sys.argv[2:]]
+    # In the order collected (tests/conftest.py puts the longest files first), not xdist's largest-file-first,
+    # which would leave the one-test crawl to run alone at the end.
+    command = [
+        sys.executable, "-m", "pytest", "-n", workers, "--dist", "loadfile", "--no-loadscope-reorder", *sys.argv[2:]
+    ]  # fmt: skip
     code = subprocess.call(command, env=env)
     if code == 5:
         print(f"{name}: pytest collected no tests; that is a failure", flush=True)
