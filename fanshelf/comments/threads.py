@@ -96,6 +96,8 @@ class Links:
 
 def _prepared(nodes: list[Node]) -> list[Node]:
     """Give every comment under `nodes` its `links` and its date as shown (`when`, in the reader's time zone)."""
+    if not nodes:
+        return nodes
     patterns = {name: reverse(url, args=[_ID, *extra]) for name, (url, extra) in _ADDRESSES.items()}
     people: dict[str, str] = {}  # commenters' pages, reversed once each
     stack = list(nodes)
@@ -144,7 +146,7 @@ def page_of_threads(
     roots = _scope(readable, chapter.pk if chapter else None, first_chapter).filter(parent=None).for_display()
     roots = without_muted_threads(roots, readable, viewer)
     page = Paginator(roots, PER_PAGE).get_page(number)
-    top = list(page.object_list)
+    top = list(page.object_list) if page.paginator.count else []  # most works have none: no second query
     replies = _first_replies(readable, top) if top else []
     threads = _tree(top, replies, SHOWN_LEVELS - 1)
     _count_unshown(threads, replies)

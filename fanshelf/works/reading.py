@@ -38,14 +38,19 @@ def needs_adult_gate(request: HttpRequest, work: Work) -> bool:
 
 
 def render_work_page(
-    request: HttpRequest, work: Work, chapter: Chapter | None, entire: bool, preview: bool = False
+    request: HttpRequest,
+    work: Work,
+    chapter: Chapter | None,
+    entire: bool,
+    preview: bool = False,
+    probe: page_memo.Probe | None = None,
 ) -> HttpResponse:
     """Render one chapter (the first when none is named) or the entire work. A guest's body comes from the memo
-    (works/page_memo.py); the gate, the frame, the stats and the hit are decided for every request."""
+    (works/page_memo.py) when the caller read the work's `probe` before the work; the gate, the frame, the stats
+    and the hit are decided for every request."""
     if not preview and needs_adult_gate(request, work):
         return render(request, "works/adult_gate.html", {"work": work}, status=200)
-    if page_memo.serves(request, work, preview):
-        probe = page_memo.probe(work.pk)
+    if probe is not None and page_memo.serves(request, work, preview):
         surroundings = _surroundings(request, work, preview, in_series=probe.in_series, related=probe.related)
         body = page_memo.guest_body(
             request,
@@ -53,7 +58,7 @@ def render_work_page(
             chapter,
             entire,
             (probe.version, surroundings),
-            lambda fresh: _page_context(request, fresh, chapter, entire, preview, surroundings),
+            lambda: _page_context(request, work, chapter, entire, preview, surroundings),
         )
         context: dict[str, Any] = {
             "work": work,

@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from fanshelf.core.pagination import paginate
-from fanshelf.works import actions
+from fanshelf.works import actions, page_memo
 from fanshelf.works.access import get_chapter_for_reading, get_work_for_editing, get_work_for_reading
 from fanshelf.works.forms import ChapterForm, ChapterOrderForm, ChapterWithCocreatorsForm, WorkForm, add_action_errors
 from fanshelf.works.models import Chapter, Work
@@ -29,22 +29,28 @@ def my_drafts(request: HttpRequest) -> HttpResponse:
     return render(request, "works/listing.html", {"heading": "My Drafts", "page_obj": page})
 
 
+def _probe_then_work(request: HttpRequest, work_id: int) -> tuple[page_memo.Probe | None, Work]:
+    """For a guest, the work's version (works/page_memo.py) is read before the work: a body rendered from this
+    read of the work is then at least as new as the version it is memoised under."""
+    probe = None if request.user.is_authenticated else page_memo.probe(work_id)
+    return probe, get_work_for_reading(request, work_id)
+
+
 def work_detail(request: HttpRequest, work_id: int) -> HttpResponse:
-    work = get_work_for_reading(request, work_id)
-    return with_ai_reservation(
-        render_work_page(request, work, chapter=None, entire=work.posted_chapter_count <= 1), work
-    )
+    probe, work = _probe_then_work(request, work_id)
+    entire = work.posted_chapter_count <= 1
+    return with_ai_reservation(render_work_page(request, work, None, entire, probe=probe), work)
 
 
 def work_entire(request: HttpRequest, work_id: int) -> HttpResponse:
-    work = get_work_for_reading(request, work_id)
-    return with_ai_reservation(render_work_page(request, work, chapter=None, entire=True), work)
+    probe, work = _probe_then_work(request, work_id)
+    return with_ai_reservation(render_work_page(request, work, None, entire=True, probe=probe), work)
 
 
 def chapter_detail(request: HttpRequest, work_id: int, chapter_id: int) -> HttpResponse:
-    work = get_work_for_reading(request, work_id)
+    probe, work = _probe_then_work(request, work_id)
     chapter = get_chapter_for_reading(request, work, chapter_id)
-    return with_ai_reservation(render_work_page(request, work, chapter=chapter, entire=False), work)
+    return with_ai_reservation(render_work_page(request, work, chapter, entire=False, probe=probe), work)
 
 
 @require_POST

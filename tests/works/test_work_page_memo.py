@@ -214,3 +214,17 @@ def test_the_memo_switched_off_renders_every_page(work: Work, settings: Any) -> 
     before = served()
     assert STORY in text_of(read(guest_from("10.0.10.2"), work.get_absolute_url()))
     assert served() == before
+
+
+def test_a_guest_page_not_in_the_memo_reads_the_work_once(work: Work) -> None:
+    """The version is read before the work, so the body is rendered from the view's own read of it (a second
+    read of the work and its tags, creators and gifts cost a third of the page)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    rendered = page_memo.counts["rendered"]
+    with CaptureQueriesContext(connection) as queries:
+        page = read(guest_from("203.0.113.77"), work.get_absolute_url())
+    assert STORY in page and page_memo.counts["rendered"] == rendered + 1
+    reads_of_the_work = [q["sql"] for q in queries if q["sql"].startswith('SELECT "works_work"."id"')]
+    assert len(reads_of_the_work) == 1, reads_of_the_work

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.db.models import Count, Q
 from django.template.defaultfilters import pluralize
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -47,10 +48,13 @@ KUDOS_NAMES_SHOWN = 50
 def kudos_line(work: Work) -> SafeString:
     """AO3's line: "Alice, Bob as well as 2 guests left kudos on this work!" (guests are counted, not listed)."""
     kudos = work.kudos  # community's reverse relation, reached at run time: works may not import it
-    by_users = kudos.filter(user__isnull=False)
-    names = list(by_users.order_by("created_at").values_list("user__username", flat=True)[:KUDOS_NAMES_SHOWN])
-    more_users = by_users.count() - len(names) if len(names) == KUDOS_NAMES_SHOWN else 0
-    guests = kudos.filter(user__isnull=True).count()
+    given = kudos.aggregate(users=Count("pk", filter=Q(user__isnull=False)), guests=Count("pk", filter=Q(user=None)))
+    users, guests = given["users"], given["guests"]
+    names = []
+    if users:
+        by_users = kudos.filter(user__isnull=False).order_by("created_at")
+        names = list(by_users.values_list("user__username", flat=True)[:KUDOS_NAMES_SHOWN])
+    more_users = users - len(names)
     if not names and not guests:
         return format_html("{}", "No kudos yet.")
     parts = [format_html_join(", ", "<bdi>{}</bdi>", ((name,) for name in names))] if names else []
