@@ -8,9 +8,11 @@ from fanshelf.core.middleware import LoginNeeded
 from fanshelf.works.models import Chapter, Work
 
 
-def get_work_for_reading(request: HttpRequest, work_id: int) -> Work:
-    """The work if this reader may see it; guests asking for a restricted work are sent to log in and back."""
-    work = Work.objects.visible_to(request.user).for_blurbs().filter(pk=work_id).first()
+def get_work_for_reading(request: HttpRequest, work_id: int, *, blurb_data: bool = True) -> Work:
+    """The work if this reader may see it; guests asking for a restricted work are sent to log in and back.
+    With `blurb_data=False` only the work's row is read (the caller reads its tags and credits: page_memo)."""
+    readable = Work.objects.visible_to(request.user)
+    work = (readable.for_blurbs() if blurb_data else readable).filter(pk=work_id).first()
     if work is not None:
         return work
     if not request.user.is_authenticated and Work.objects.listed_for_users().filter(pk=work_id).exists():

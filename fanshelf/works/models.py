@@ -24,6 +24,16 @@ def tags_in_typed_order() -> models.QuerySet[Tag]:
     return Tag.objects.order_by("worktag__position", "pk")
 
 
+def blurb_prefetches() -> list[models.Prefetch]:
+    """What a blurb shows of a work besides its row: its tags in typed order, its credits, its gifts."""
+    return [
+        models.Prefetch("tags", queryset=tags_in_typed_order()),
+        models.Prefetch("creatorships", queryset=Creatorship.objects.select_related("pseud__user")),
+        # "For X, Y" (works/sharing.py shown_gifts): refused gifts show nowhere.
+        models.Prefetch("gifts", queryset=Gift.objects.filter(refused=False).select_related("pseud__user")),
+    ]
+
+
 class WorkQuerySet(models.QuerySet["Work"]):
     def _created_by(self, user: Viewer) -> Q:
         if not user.is_authenticated:
@@ -77,12 +87,7 @@ class WorkQuerySet(models.QuerySet["Work"]):
 
     def for_blurbs(self) -> WorkQuerySet:
         """Everything a blurb shows, in a fixed number of queries."""
-        return self.prefetch_related(
-            models.Prefetch("tags", queryset=tags_in_typed_order()),
-            models.Prefetch("creatorships", queryset=Creatorship.objects.select_related("pseud__user")),
-            # "For X, Y" (works/sharing.py shown_gifts): refused gifts show nowhere.
-            models.Prefetch("gifts", queryset=Gift.objects.filter(refused=False).select_related("pseud__user")),
-        )
+        return self.prefetch_related(*blurb_prefetches())
 
     def newest_first(self) -> WorkQuerySet:
         return self.order_by("-revised_at", "-pk")

@@ -31,13 +31,22 @@ from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from fanshelf.core.memo import Memo
-from fanshelf.works.models import COUNT_ONLY_KINDS, Chapter, RelatedWork, SeriesEntry, Work, WorkChange
+from fanshelf.works.models import (
+    COUNT_ONLY_KINDS,
+    Chapter,
+    RelatedWork,
+    SeriesEntry,
+    Work,
+    WorkChange,
+    blurb_prefetches,
+)
 
 # Where the stats go in a memoised body: random per process, so no text a creator writes can stand for it.
 STATS_MARK = mark_safe(f"<!--stats-{secrets.token_hex(8)}-->")
@@ -58,13 +67,22 @@ class GuestBody:
 
 
 _bodies: Memo[GuestBody] = Memo(512, name="works.page_memo")
+# A work's tags, credits and gifts as `for_blurbs` prefetches them, by (work, version): every change to them writes
+# an outbox row that moves the version on. What the guest frame needs of them (the adult gate's rating, the
+# creators) comes from here on a memoised page, so the page reads only the work's row.
+_blurb_data: Memo[dict[str, Any]] = Memo(512, name="works.page_memo.blurb_data")
+
+
+def _memo_size() -> int:
+    """FANSHELF_WORK_PAGE_MEMO, read for each request (tests and benchmarks switch it), applied to both memos."""
+    size = int(getattr(settings, "FANSHELF_WORK_PAGE_MEMO", 512))
+    _bodies.size = _blurb_data.size = size
+    return size
 
 
 def serves(request: HttpRequest, work: Work, preview: bool) -> bool:
     """Whether this page may come from the memo: a guest's view of a posted work, the memo switched on."""
-    size = int(getattr(settings, "FANSHELF_WORK_PAGE_MEMO", 512))
-    _bodies.size = size
-    return size > 0 and not preview and work.posted and not request.user.is_authenticated
+    return _memo_size() > 0 and not preview and work.posted and not request.user.is_authenticated
 
 
 class Probe(NamedTuple):
@@ -105,6 +123,19 @@ def probe(work_id: int) -> Probe:
         cursor.execute(PROBE_SQL, [work_id] * 4)
         top, number, in_series, related = cursor.fetchone()
     return Probe((int(top or 0), int(number)), bool(in_series), bool(related))
+
+
+def with_blurb_data(work: Work, version: tuple[int, int]) -> Work:
+    """The work with its tags, credits and gifts as of `version`: from the memo, else read now (after the
+    version was, so never older than the key)."""
+    key = (work.pk, version)
+    known = _blurb_data.get(key) if _memo_size() else None
+    if known is None:
+        prefetch_related_objects([work], *blurb_prefetches())
+        known = _blurb_data.put(key, dict(work._prefetched_objects_cache))  # type: ignore[attr-defined]
+    else:
+        work._prefetched_objects_cache = dict(known)  # type: ignore[attr-defined]
+    return work
 
 
 def guest_body(
@@ -178,3 +209,4 @@ def _light(chapter: Chapter) -> Chapter:
 
 def clear() -> None:
     _bodies.clear()
+    _blurb_data.clear()

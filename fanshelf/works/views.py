@@ -31,9 +31,13 @@ def my_drafts(request: HttpRequest) -> HttpResponse:
 
 def _probe_then_work(request: HttpRequest, work_id: int) -> tuple[page_memo.Probe | None, Work]:
     """For a guest, the work's version (works/page_memo.py) is read before the work: a body rendered from this
-    read of the work is then at least as new as the version it is memoised under."""
-    probe = None if request.user.is_authenticated else page_memo.probe(work_id)
-    return probe, get_work_for_reading(request, work_id)
+    read of the work is then at least as new as the version it is memoised under. Its tags and credits, which
+    only a new version changes, come from the memo when this version's are there."""
+    if request.user.is_authenticated:
+        return None, get_work_for_reading(request, work_id)
+    probe = page_memo.probe(work_id)
+    work = get_work_for_reading(request, work_id, blurb_data=False)
+    return probe, page_memo.with_blurb_data(work, probe.version)
 
 
 def work_detail(request: HttpRequest, work_id: int) -> HttpResponse:

@@ -180,6 +180,30 @@ def test_the_adult_gate_still_asks_each_new_guest_and_not_after_they_agree(autho
     assert STORY not in newcomer
 
 
+def test_a_rating_raised_to_explicit_gates_the_next_guest(work: Work, author: User) -> None:
+    """The gate reads the rating from the memoised tags of the work's version: a new rating is a new version."""
+    assert STORY in text_of(read(guest_from("10.0.7.4"), work.get_absolute_url()))
+    assert STORY in text_of(read(guest_from("10.0.7.5"), work.get_absolute_url()))
+    edit(work, author, title="Harbour Bells", rating="Explicit", freeforms=["Fog"])
+    newcomer = text_of(read(guest_from("10.0.7.6"), work.get_absolute_url()))
+    assert "This work could have adult content." in newcomer
+    assert STORY not in newcomer
+
+
+def test_a_memoised_guest_page_reads_no_tags_or_credits(work: Work) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    read(guest_from("203.0.113.78"), work.get_absolute_url())
+    with CaptureQueriesContext(connection) as queries:
+        page = text_of(read(guest_from("203.0.113.79"), work.get_absolute_url()))
+    assert "Fog" in page
+    assert "Quillfeather" in page
+    tables = " ".join(q["sql"] for q in queries)
+    assert '"tags_tag"' not in tables
+    assert '"works_creatorship"' not in tables
+
+
 def test_signed_in_readers_never_get_the_guest_body(work: Work, client_for: dict[str, Client]) -> None:
     guest_page = read(guest_from("10.0.8.1"), work.get_absolute_url())
     before = served()
@@ -225,6 +249,7 @@ def test_a_guest_page_not_in_the_memo_reads_the_work_once(work: Work) -> None:
     rendered = page_memo.counts["rendered"]
     with CaptureQueriesContext(connection) as queries:
         page = read(guest_from("203.0.113.77"), work.get_absolute_url())
-    assert STORY in page and page_memo.counts["rendered"] == rendered + 1
+    assert STORY in page
+    assert page_memo.counts["rendered"] == rendered + 1
     reads_of_the_work = [q["sql"] for q in queries if q["sql"].startswith('SELECT "works_work"."id"')]
     assert len(reads_of_the_work) == 1, reads_of_the_work
