@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -24,7 +24,7 @@ def tags_in_typed_order() -> models.QuerySet[Tag]:
     return Tag.objects.order_by("worktag__position", "pk")
 
 
-def blurb_prefetches() -> list[models.Prefetch]:
+def blurb_prefetches() -> list[models.Prefetch[Any, Any, Any]]:
     """What a blurb shows of a work besides its row: its tags in typed order, its credits, its gifts."""
     return [
         models.Prefetch("tags", queryset=tags_in_typed_order()),
