@@ -10,15 +10,29 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.cache import caches
 from django.test import Client
 
 from fanshelf.core import limits
 from fanshelf.core.limits import parse_rate
+from tests.servers import redis_answers
 from tests.works.test_hostile_server import ROOT, _free_port, _request, _server_environment
 
+# The counts live in the shared cache: the file cache of a one-machine archive, or Redis (one round trip a request).
+REDIS_CACHE = {
+    "BACKEND": "django.core.cache.backends.redis.RedisCache",
+    "LOCATION": "redis://127.0.0.1:6379/13",
+    "KEY_PREFIX": "request-rate-test",
+}
 
-@pytest.fixture
-def five_a_minute(settings: Any, monkeypatch: pytest.MonkeyPatch) -> list[float]:
+
+@pytest.fixture(params=["file cache", "redis"])
+def five_a_minute(request: pytest.FixtureRequest, settings: Any, monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    if request.param == "redis":
+        if not redis_answers(REDIS_CACHE["LOCATION"]):
+            pytest.skip(f"needs Redis at {REDIS_CACHE['LOCATION']}")
+        settings.CACHES = {**settings.CACHES, "default": REDIS_CACHE}
+        caches["default"].clear()
     settings.FANSHELF_REQUEST_RATE = parse_rate("5/1m", "FANSHELF_REQUEST_RATE")
     clock = [6000.0]  # the start of a window
     monkeypatch.setattr(limits, "_now", lambda: clock[0])
