@@ -61,17 +61,19 @@ def _reader_cookie() -> str:
     return f"sessionid={client.cookies['sessionid'].value}"
 
 
-def _wait_until_serving(base: str, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 120
+def wait_until_serving(base: str, server: subprocess.Popen[bytes], seconds: int = 120) -> None:
+    """Until the server answers its first listing (it builds the index first), or exit when it stops or takes
+    longer than `seconds`."""
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            sys.exit("fanshelf serve exited; run it by hand to see why.")
+            sys.exit("fanshelf serve exited; run it by hand, or see its log in the run's FANSHELF_VAR_DIR.")
         try:
-            with urllib.request.urlopen(base + "/works/", timeout=5):  # noqa: S310 - our own loopback server
+            with urllib.request.urlopen(base + "/works/", timeout=30):  # noqa: S310 - our own loopback server
                 return
         except OSError:
             time.sleep(0.5)
-    sys.exit("fanshelf serve did not answer within 120 s.")
+    sys.exit(f"fanshelf serve did not answer within {seconds} s.")
 
 
 def _wrk(url: str, seconds: int, *extra: str) -> tuple[float, str]:
@@ -122,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     server = subprocess.Popen(serve, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
     try:
-        _wait_until_serving(base, server)
+        wait_until_serving(base, server)
         lua = var_dir / "varied.lua"
         lua.write_text(VARIED_LUA)
         for warm in (LISTING, "/static/fanshelf/site.css"):

@@ -35,6 +35,7 @@ from contextlib import closing, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench.bench_listing import wait_until_serving
 from bench.results import record
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -233,19 +234,6 @@ def _script(directory: Path, name: str, config: dict[str, object]) -> Path:
     return path
 
 
-def _wait_until_serving(base: str, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            sys.exit("fanshelf serve exited; see its log in the run's FANSHELF_VAR_DIR.")
-        try:
-            with urllib.request.urlopen(base + "/works/", timeout=30):  # noqa: S310 - our own loopback server
-                return
-        except OSError:
-            time.sleep(0.5)
-    sys.exit("fanshelf serve did not answer within 300 s.")
-
-
 def _wrk_argv(url: str, seconds: int, script: Path, connections: int, threads: int = THREADS) -> list[str]:
     return ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", str(script), url]
 
@@ -375,7 +363,7 @@ def main(argv: list[str] | None = None) -> int:
     server = subprocess.Popen([*serve, "--threads", "4"], env=env, cwd=ROOT, stdout=log[0], stderr=log[1])
     results: dict[str, Result] = {}
     try:
-        _wait_until_serving(base, server)
+        wait_until_serving(base, server, seconds=300)
         _add_csrf_tokens(base, sessions, ids)
         config: dict[str, object] = {
             "ids_file": str(var_dir / "ids.txt"), "visitor": COUNTED_READER, "seed": 7, "size": args.size,
