@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+import functools
 from typing import ClassVar
 
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 
 class TagType(models.TextChoices):
@@ -65,6 +66,13 @@ def tag_to_url_part(name: str) -> str:
     for char, escape in _URL_ESCAPES:
         name = name.replace(char, escape)
     return name
+
+
+@functools.lru_cache(maxsize=65_536)
+def _works_url(prefix: str, name: str) -> str:
+    """A tag's works listing, reversed once per name (a listing's blurbs link ~250 tags). The script prefix is in
+    the key because reverse() puts it in the address."""
+    return reverse("discovery:tag_works", args=[tag_to_url_part(name)])
 
 
 def tag_from_url_part(part: str) -> str:
@@ -142,7 +150,7 @@ class Tag(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("discovery:tag_works", args=[self.url_part])
+        return _works_url(get_script_prefix(), self.name)
 
     @property
     def url_part(self) -> str:
