@@ -90,10 +90,19 @@ def build_corpus(size: int, seed: int = SEED) -> Corpus:
         _link_creators(rng, work_ids, pseuds)
         _link_tags(rng, work_ids, tags, fixed)
         reset_sequences([Tag, User, Pseud, Work])
+    _analyze()
     canonical = set(Tag.objects.filter(canonical=True).values_list("pk", flat=True))
     return Corpus(
         work_ids=work_ids, tags_by_type={t: [i for i in ids if i in canonical] for t, ids in tags.items()}, fixed=fixed
     )
+
+
+def _analyze() -> None:
+    """Give PostgreSQL's planner the tables' statistics now: until autovacuum gets to millions of new rows it
+    plans from empty tables' (one batch of the text index's reads took 1 s instead of 0.03 s)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def _make_creators(count: int) -> list[int]:

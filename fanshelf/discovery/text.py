@@ -197,17 +197,20 @@ def _write(cursor: object, changes: Mapping[int, int]) -> None:
     placeholders = ", ".join(["%s"] * len(ids))
     key = "work_id" if is_postgres() else "rowid"
     run(f"DELETE FROM {TABLE} WHERE {key} IN ({placeholders})", ids)  # noqa: S608 - fixed names
-    for doc in found:
-        change = changes[doc.work_id]
-        if is_postgres():
-            vector = " || ".join(f"setweight(to_tsvector('simple', %s), '{weight}')" for weight in POSTGRES_WEIGHTS)
-            sql = f"INSERT INTO {TABLE} (work_id, change_id, document) VALUES (%s, %s, {vector})"  # noqa: S608
-            fields = [*doc.fields[:-1], doc.fields[-1] + " " + CROWDED] if _crowded(doc.fields) else doc.fields
-            run(sql, [doc.work_id, change, *fields])
-        else:
-            columns = ", ".join(FIELDS)
-            sql = f"INSERT INTO {TABLE} (rowid, {columns}, change_id) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"  # noqa: S608
-            run(sql, [doc.work_id, *doc.fields, change])
+    if is_postgres():
+        vector = " || ".join(f"setweight(to_tsvector('simple', %s), '{weight}')" for weight in POSTGRES_WEIGHTS)
+        sql = f"INSERT INTO {TABLE} (work_id, change_id, document) VALUES (%s, %s, {vector})"  # noqa: S608
+        rows = [[doc.work_id, changes[doc.work_id], *_postgres_fields(doc.fields)] for doc in found]
+    else:
+        columns = ", ".join(FIELDS)
+        sql = f"INSERT INTO {TABLE} (rowid, {columns}, change_id) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"  # noqa: S608
+        rows = [[doc.work_id, *doc.fields, changes[doc.work_id]] for doc in found]
+    # One statement for the batch: psycopg sends its rows in one pipeline instead of a round trip each.
+    cursor.executemany(sql, rows)  # type: ignore[attr-defined]
+
+
+def _postgres_fields(fields: Sequence[str]) -> list[str]:
+    return [*fields[:-1], fields[-1] + " " + CROWDED] if _crowded(fields) else list(fields)
 
 
 def apply_changes(changes: Mapping[int, int]) -> int:

@@ -45,6 +45,10 @@ class Command(BaseCommand):
             tables = self._tables()
             self._refuse_a_used_target()
             copied = self._copy(tables)
+            with connections[TARGET].cursor() as cursor:
+                # Statistics for the planner before the reindex reads every work: until autovacuum reaches the new
+                # rows it plans from empty tables', and a big archive's reindex scans whole tables per batch.
+                cursor.execute("ANALYZE")
         finally:
             connections[TARGET].close()
         self.stdout.write(f"Copied {copied:,} rows in {len(tables)} tables. Rebuilding the text index...")
