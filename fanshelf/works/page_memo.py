@@ -118,7 +118,10 @@ def probe(work_id: int) -> Probe:
     """The work's version (the highest id and the number of its outbox rows that may change its body: every
     change but a count's) and whether it has series or related works, in one query. Read before the work itself
     (works/views.py), so that a body rendered from that read is at least as new as the version it is kept under.
-    A statement of its own, not a queryset: building that queryset cost more CPU than the rest of a memo hit."""
+    A statement of its own, not a queryset: building that queryset cost more CPU than the rest of a memo hit.
+    An id no database column holds names no work (the ORM's rule for such lookups): its page is then a 404."""
+    if not -(2**63) <= work_id < 2**63:
+        return Probe((0, 0), in_series=False, related=False)
     with connection.cursor() as cursor:
         cursor.execute(PROBE_SQL, [work_id] * 4)
         top, number, in_series, related = cursor.fetchone()
