@@ -112,7 +112,8 @@ class TagQuerySet(models.QuerySet["Tag"]):
 class Tag(models.Model):
     """A typed tag. Canonical tags are filterable; a synonym points to its canonical through `merger`."""
 
-    name = models.CharField(max_length=150, validators=[TAG_NAME_VALIDATOR])
+    # Indexed as written for exact lookups (a listing's filters, tag pages); the unique index is on LOWER(name).
+    name = models.CharField(max_length=150, validators=[TAG_NAME_VALIDATOR], db_index=True)
     type = models.CharField(max_length=16, choices=TagType.choices)
     canonical = models.BooleanField(default=False)
     merger = models.ForeignKey(
