@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import heapq
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -492,15 +493,42 @@ def listed_page(params: QueryDict, viewer: Viewer, per_page: int, include: str =
     return Page([works[pk] for pk in result.work_ids if pk in works], number, paginator)
 
 
-def hidden_work_ids(viewer: Viewer) -> BitMap:
-    """The works the viewer's mutes and exclusion profile hide (empty for a guest): for counts made outside the
-    engine, such as the catalogue's fandoms, to leave out."""
+def listed_tag_counts(tag_ids: Iterable[int], viewer: Viewer) -> dict[int, tuple[int, datetime.datetime | None]]:
+    """For each canonical or unwrangled tag, its listing's works (its synonyms' and subtags' too) that `viewer`
+    may list, less their mutes and exclusion profile, and when the latest of them was revised, counted from the
+    index: the cost follows the number of tags and their works, never a read of every work (the catalogue's
+    fandoms read every work's fandom tags and took 17 s at 2 million works). Tags with no such work are left out."""
     from fanshelf.discovery.live import ensure_fresh
 
+    index = ensure_fresh()
     standing = reader_filter(viewer)
-    if standing is None:
-        return BitMap()
+    counts: dict[int, tuple[int, datetime.datetime | None]] = {}
+    with index.lock.reading():
+        shown = index.base_for(bool(viewer.is_authenticated))
+        if standing is not None:
+            shown = shown - (standing.muted(index) or BitMap()) - (standing.excluded(index) or BitMap())
+        revised = index.columns["revised"]
+        for tag_id in tag_ids:
+            works = index.tag_bitmaps.get(tag_id)
+            found = shown & works if works is not None else None
+            if found:
+                counts[tag_id] = (len(found), _from_micros(int(revised[_members(found)].max())))
+    return counts
+
+
+def listed_latest_revision(viewer: Viewer) -> datetime.datetime | None:
+    """When the latest work listed to `viewer` was revised (the catalogue's date), from the index."""
+    from fanshelf.discovery.live import ensure_fresh
+
     index = ensure_fresh()
     with index.lock.reading():
-        muted, excluded = standing.muted(index), standing.excluded(index)
-    return (muted or BitMap()) | (excluded or BitMap())
+        shown = _members(index.base_for(bool(viewer.is_authenticated)))
+        latest = int(index.columns["revised"][shown].max()) if len(shown) else 0
+    return _from_micros(latest)
+
+
+def _from_micros(value: int) -> datetime.datetime | None:
+    return _EPOCH + datetime.timedelta(microseconds=value) if value else None
+
+
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)

@@ -8,32 +8,33 @@ EPUB download, which applies the same permission check as the work's page.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.conf import settings
 from django.core.paginator import Page
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.xmlutils import SimplerXMLGenerator
-from pyroaring import BitMap
 
+from fanshelf.accounts.models import is_moderator
 from fanshelf.core import switches
 from fanshelf.core.numbers import number_param
 from fanshelf.core.pagination import MAX_PAGE
 from fanshelf.core.site_url import absolute_url
 from fanshelf.downloads.feeds import add_work_item
 from fanshelf.downloads.xhtml import xml_text
-from fanshelf.tags.graph import filter_ids_by_tag
 from fanshelf.tags.models import Tag, TagType, tag_to_url_part
 from fanshelf.works.models import Creatorship, SeriesEntry, Work, WorkQuerySet
 
 if TYPE_CHECKING:
     from fanshelf.accounts.models import User
+    from fanshelf.works.models import Viewer
 
 NAVIGATION = "application/atom+xml;profile=opds-catalog;kind=navigation"
 ACQUISITION = "application/atom+xml;profile=opds-catalog;kind=acquisition"
@@ -136,12 +137,15 @@ def _feed(title: str, request: HttpRequest, kind: str, page: Page[Any] | None = 
 
 
 def navigation_feed(
-    title: str, request: HttpRequest, sections: list[Section], page: Page[Any] | None = None
+    title: str,
+    request: HttpRequest,
+    sections: list[Section],
+    page: Page[Any] | None = None,
+    *,
+    latest: datetime.datetime | None = None,
 ) -> OpdsFeed:
+    """Sections without a date of their own take `latest` (when the latest listed work was revised)."""
     feed = _feed(title, request, NAVIGATION, page)
-    latest: datetime.datetime | None = None
-    if any(section.updated is None for section in sections):
-        latest = Work.objects.listed_for(request.user).aggregate(latest=Max("revised_at"))["latest"]
     for section in sections:
         feed.add_item(
             title=xml_text(section.title),
@@ -218,33 +222,19 @@ class FandomCount:
     updated: datetime.datetime | None = None
 
 
-def fandom_counts(works: WorkQuerySet, hidden: BitMap | None = None) -> list[FandomCount]:
-    """Canonical fandoms with how many of these works each one's listing holds (the work carries the fandom, a
-    synonym, a subfandom or a subfandom's synonym: tags.graph's closure, as the listing's index) and when the
-    latest of them changed, by name. Works in `hidden` (the reader's mutes and exclusion profile) are not counted."""
-    # One row per work and fandom tag: values_list reuses the filter's join, so only fandom tags come out.
-    rows = list(
-        Work.objects.filter(pk__in=works.values("pk"), tags__type=TagType.FANDOM).values_list(
-            "pk", "tags", "revised_at"
-        )
-    )
-    filed = filter_ids_by_tag(only={tag_id for _, tag_id, _ in rows})
-    works_per_fandom: dict[int, set[int]] = {}
-    updated: dict[int, datetime.datetime] = {}
-    for work_id, tag_id, revised_at in rows:
-        if hidden is not None and work_id in hidden:
-            continue
-        for fandom_id in filed.get(tag_id, ()):
-            works_per_fandom.setdefault(fandom_id, set()).add(work_id)
-            if revised_at is not None and (fandom_id not in updated or revised_at > updated[fandom_id]):
-                updated[fandom_id] = revised_at
-    names = dict(Tag.objects.filter(pk__in=works_per_fandom).values_list("pk", "name"))
-    counts = [
-        FandomCount(pk, names[pk], len(work_ids), updated.get(pk))
-        for pk, work_ids in works_per_fandom.items()
-        if pk in names
-    ]
-    return sorted(counts, key=lambda fandom: fandom.name.lower())
+def fandom_names(viewer: Viewer) -> dict[int, str]:
+    """The canonical fandoms the catalogue may name to `viewer`, by id: banned ones only to moderators."""
+    shown = Tag.objects.all() if is_moderator(viewer) else Tag.objects.not_banned()
+    return dict(shown.filter(type=TagType.FANDOM, canonical=True).values_list("pk", "name"))
+
+
+def fandom_counts(
+    names: dict[int, str], counts: Mapping[int, tuple[int, datetime.datetime | None]]
+) -> list[FandomCount]:
+    """The fandoms with works, by name: `counts` holds each one's listed works and when the latest changed, as
+    the discovery index counts them for the reader (synonyms and subfandoms folded in, mutes left out)."""
+    fandoms = [FandomCount(pk, names[pk], works, latest) for pk, (works, latest) in counts.items() if pk in names]
+    return sorted(fandoms, key=lambda fandom: fandom.name.lower())
 
 
 def fandom_sections(fandoms: list[FandomCount]) -> list[Section]:

@@ -18,7 +18,7 @@ from fanshelf.core.numbers import BadParameter
 from fanshelf.core.pagination import paginate
 from fanshelf.discovery.query import QueryError
 from fanshelf.discovery.reader_sets import SHELF_LABELS
-from fanshelf.discovery.search import feed_work_ids, hidden_work_ids, listed_page, works_page
+from fanshelf.discovery.search import feed_work_ids, listed_latest_revision, listed_page, listed_tag_counts, works_page
 from fanshelf.downloads import opds
 from fanshelf.downloads.access import get_series_for_download, get_work_for_download
 from fanshelf.downloads.auth import accepts_basic_auth, challenge
@@ -133,7 +133,7 @@ def opds_root(request: HttpRequest) -> HttpResponse:
     sections = opds.root_sections()
     if request.user.is_authenticated:
         sections += [opds.shelves_section(), opds.subscriptions_section()]
-    feed = opds.navigation_feed("Catalogue", request, sections)
+    feed = opds.navigation_feed("Catalogue", request, sections, latest=listed_latest_revision(request.user))
     return _feed_response(feed, request)
 
 
@@ -159,8 +159,8 @@ def opds_new(request: HttpRequest) -> HttpResponse:
 @require_GET
 @accepts_basic_auth
 def opds_fandoms(request: HttpRequest) -> HttpResponse:
-    hidden = hidden_work_ids(request.user) if request.user.is_authenticated else None  # mutes, exclusion profile
-    fandoms = opds.fandom_counts(Work.objects.listed_for(request.user), hidden)
+    names = opds.fandom_names(request.user)
+    fandoms = opds.fandom_counts(names, listed_tag_counts(names, request.user))
     page = paginate(request, fandoms, per_page=opds.PER_PAGE * 4)
     sections = opds.fandom_sections(list(page.object_list))
     return _feed_response(opds.navigation_feed("Fandoms", request, sections, page), request)
@@ -203,7 +203,8 @@ def opds_shelves(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return challenge()
     sections = opds.shelf_sections(SHELF_LABELS)
-    return _feed_response(opds.navigation_feed("My shelves", request, sections), request)
+    feed = opds.navigation_feed("My shelves", request, sections, latest=listed_latest_revision(request.user))
+    return _feed_response(feed, request)
 
 
 @require_GET

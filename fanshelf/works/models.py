@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
 from fanshelf.accounts.models import AiDisclosure, Mute, Pseud, Reuse, User, is_moderator
 from fanshelf.tags.models import ADULT_RATINGS, RATINGS, Tag, TagType
@@ -38,7 +38,7 @@ class WorkQuerySet(models.QuerySet["Work"]):
     def _created_by(self, user: Viewer) -> Q:
         if not user.is_authenticated:
             return Q(pk__in=[])
-        return Q(Exists(Creatorship.objects.filter(work=OuterRef("pk"), pseud__user=user)))
+        return Q(pk__in=Creatorship.objects.filter(pseud__user=user).values("work_id"))
 
     def visible_to(self, user: Viewer) -> WorkQuerySet:
         """Works this user may open: their own (drafts too); posted works; hidden ones for moderators only;
@@ -71,8 +71,10 @@ class WorkQuerySet(models.QuerySet["Work"]):
         return self.exclude(anonymous=False, creatorships__pseud__user_id__in=muted)
 
     def by_pseuds(self, pseuds: models.QuerySet[Pseud], viewer: Viewer) -> WorkQuerySet:
-        """Works credited to these pseuds; anonymous ones only when the viewer made them or moderates."""
-        credited = self.filter(Exists(Creatorship.objects.filter(work=OuterRef("pk"), pseud__in=pseuds)))
+        """Works credited to these pseuds; anonymous ones only when the viewer made them or moderates. Their ids
+        come from the credits, so the database reads the creator's works by id and never scans every work (as
+        a correlated EXISTS led SQLite to: a profile page took 2 s at 2 million works)."""
+        credited = self.filter(pk__in=Creatorship.objects.filter(pseud__in=pseuds).values("work_id"))
         return credited.naming_creators_to(viewer)
 
     def naming_creators_to(self, viewer: Viewer) -> WorkQuerySet:

@@ -6,7 +6,9 @@ import base64
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from fanshelf.accounts.models import User
@@ -185,6 +187,18 @@ def test_opds_fandoms_count_works_under_their_canonical_including_synonyms(autho
         (entry.findtext(f"{ATOM}title"), entry.findtext(f"{ATOM}summary")) for entry in feed.iter(f"{ATOM}entry")
     ]
     assert entries == [(FANDOM, "2 works")]
+
+
+def test_opds_fandoms_are_counted_from_the_index_without_reading_any_works_tags(author: User, guest: Client) -> None:
+    make_work(author, title="Canonical")
+    make_work(author, title="Synonym", fandoms=["Tidewater"])
+    make_synonym("Tidewater", canonical(FANDOM))
+    guest.get(reverse("downloads:opds_fandoms"))  # the index is built on its first use
+    with CaptureQueriesContext(connection) as queries:
+        feed = parse(guest.get(reverse("downloads:opds_fandoms")))
+    assert [entry.findtext(f"{ATOM}summary") for entry in feed.iter(f"{ATOM}entry")] == ["2 works"]
+    # Reading every work's fandom tags took 17 s at 2 million works.
+    assert not [query["sql"] for query in queries if "works_work_tags" in query["sql"]]
 
 
 def test_opds_search_finds_works_by_title_words(author: User, guest: Client) -> None:
