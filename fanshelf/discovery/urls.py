@@ -1,5 +1,6 @@
-"""Every listing of works. Included at the site root before the tags and accounts URLs, so `/tags/<name>/works/`
-and `/users/<name>/works/` reach these views (tags and accounts sit below discovery and never import it)."""
+"""Every listing of works, and the Fandoms page (its counts come from the index). Included at the site root
+before the tags and accounts URLs, so `/tags/<name>/works/`, `/tags/media/fandoms/` and `/users/<name>/works/`
+reach these views (tags and accounts sit below discovery and never import it)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ urlpatterns = [
     path("autocomplete/tags/", views.tag_names, name="tag_names"),
     path("works/language/<str:language>/", views.language_works, name="language_works"),
     path("tags/<str:tag_name>/works/", views.tag_works, name="tag_works"),
+    path("tags/media/fandoms/", views.fandoms, name="fandoms"),
     path("users/<str:username>/works/", views.user_works, name="user_works"),
     path("users/<str:username>/pseuds/<str:pseud>/", views.pseud_works, name="pseud_works"),
     path("users/<str:username>/exclusions/", views.exclusions, name="exclusions"),

@@ -28,8 +28,10 @@ from fanshelf.discovery.listing import ListingScope
 from fanshelf.discovery.live import ensure_fresh, fresh_state, fresh_stats, fresh_waiting
 from fanshelf.discovery.models import ExclusionProfile
 from fanshelf.discovery.query import QueryError, WorkQuery, split_names
+from fanshelf.discovery.search import listed_tag_counts
 from fanshelf.discovery.tagnames import COMPLETABLE_TYPES, MAX_TYPED, complete, suggestions
 from fanshelf.tags.access import get_tag_shown_to
+from fanshelf.tags.fandoms import countable_fandoms, fandoms_by_medium
 from fanshelf.tags.graph import neighbourhood
 from fanshelf.works.languages import LANGUAGE_NAMES
 
@@ -202,6 +204,13 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def work_index(request: HttpRequest) -> HttpResponse:
     return render_listing(request, ListingPage("Works"))
+
+
+def fandoms(request: HttpRequest) -> HttpResponse:
+    """Every fandom with works this reader may find, by medium (tags/fandoms.py), counted by the index."""
+    counts = listed_tag_counts(countable_fandoms(request.user), request.user)
+    groups = fandoms_by_medium(request.user, {pk: works for pk, (works, _) in counts.items()})
+    return render(request, "tags/fandoms.html", {"groups": groups})
 
 
 def language_works(request: HttpRequest, language: str) -> HttpResponse:

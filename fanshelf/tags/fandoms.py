@@ -1,7 +1,7 @@
 """The Fandoms page: every fandom with works listed to the reader, grouped by medium, with work counts, and the
 fandoms nobody has filed under a medium yet ("Uncategorized Fandoms"), as on AO3's media page.
 
-Counts are of works `listed_for` the reader (tags/usage.py reaches WorkQuerySet without importing works), so
+Counts are of works listed to the reader, counted by the discovery index (discovery/views.py passes them in), so
 drafts, hidden, unrevealed and (for guests) restricted works count nowhere, and a fandom shows only when it has
 such a work: an unwrangled fandom typed on a draft alone is not named (usage.known_to's rule). A fandom's count
 holds its synonyms' works and, for a metatag, its subtags' works, as its listing does.
@@ -10,16 +10,12 @@ holds its synonyms' works and, for a metatag, its subtags' works, as its listing
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Count
-from django.db.models.functions import Coalesce
-
 from fanshelf.accounts.models import is_moderator
-from fanshelf.tags.graph import MetatagLink, filed_under
 from fanshelf.tags.models import Tag, TagType
-from fanshelf.tags.usage import listed_works, taggings
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -46,31 +42,17 @@ class MediumFandoms:
     fandoms: list[FandomCount]
 
 
-def listed_fandom_counts(viewer: User | AnonymousUser) -> dict[int, int]:
-    """Fandom id -> how many works listed to `viewer` it holds (synonyms folded in, metatags with their subtags).
-    One grouped query, plus one per fandom metatag (there are few)."""
-    listed = listed_works(viewer).order_by().values("pk")
-    rows = (
-        taggings()
-        .filter(tag__type=TagType.FANDOM, work_id__in=listed)
-        .annotate(fandom=Coalesce("tag__merger_id", "tag_id"))
-        .order_by()
-        .values("fandom")
-        .annotate(works=Count("work_id", distinct=True))
-        .values_list("fandom", "works")
-    )
-    counts: dict[int, int] = dict(rows)
-    metatags = MetatagLink.objects.filter(to_tag__type=TagType.FANDOM).values_list("to_tag_id", flat=True)
-    for metatag_id in set(metatags):
-        family = filed_under({metatag_id})
-        in_family = taggings().filter(tag_id__in=family, work_id__in=listed).values("work_id").distinct()
-        counts[metatag_id] = in_family.count()
-    return {fandom_id: works for fandom_id, works in counts.items() if works}
+def countable_fandoms(viewer: User | AnonymousUser) -> list[int]:
+    """The fandoms the page may name to `viewer` (banned ones only to moderators), canonical or not yet wrangled:
+    the ids whose works the discovery index counts for the page (discovery/views.py)."""
+    shown = Tag.objects.all() if is_moderator(viewer) else Tag.objects.not_banned()
+    return list(shown.filter(type=TagType.FANDOM, merger__isnull=True).values_list("pk", flat=True))
 
 
-def fandoms_by_medium(viewer: User | AnonymousUser) -> list[MediumFandoms]:
-    """Media by name, each with its fandoms that hold works listed to `viewer`, then the uncategorized fandoms."""
-    counts = listed_fandom_counts(viewer)
+def fandoms_by_medium(viewer: User | AnonymousUser, counts: Mapping[int, int]) -> list[MediumFandoms]:
+    """Media by name, each with its fandoms that hold works listed to `viewer`, then the uncategorized fandoms.
+    `counts` holds each fandom's works as its listing has them for `viewer`: synonyms folded in, a metatag with
+    its subtags' works, the reader's mutes and exclusion profile left out."""
     shown = Tag.objects.all() if is_moderator(viewer) else Tag.objects.not_banned()
     fandoms = {tag.pk: tag for tag in shown.filter(pk__in=counts, type=TagType.FANDOM, merger__isnull=True)}
     media_of: dict[int, list[int]] = defaultdict(list)
@@ -88,5 +70,5 @@ def fandoms_by_medium(viewer: User | AnonymousUser) -> list[MediumFandoms]:
     return groups
 
 
-def _by_name(fandoms: list[Tag], counts: dict[int, int]) -> list[FandomCount]:
+def _by_name(fandoms: list[Tag], counts: Mapping[int, int]) -> list[FandomCount]:
     return [FandomCount(tag, counts[tag.pk]) for tag in sorted(fandoms, key=lambda tag: tag.name.casefold())]

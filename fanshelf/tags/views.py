@@ -15,7 +15,6 @@ from fanshelf.core.pagination import paginate
 from fanshelf.tags import usage
 from fanshelf.tags.access import get_fandom_for_wrangling, get_tag_for_wrangling, get_tag_shown_to, signed_in_user
 from fanshelf.tags.actions import edit_tag, wrangle_bin
-from fanshelf.tags.fandoms import fandoms_by_medium
 from fanshelf.tags.forms import BinForm, TagEditForm
 from fanshelf.tags.graph import neighbourhood
 from fanshelf.tags.models import BIN_TYPES, TagType
@@ -85,8 +84,3 @@ def uncategorized_fandoms(request: HttpRequest) -> HttpResponse:
     """Fandoms nobody has filed under a medium yet, with their work counts."""
     fandoms = usage.uncategorized_fandoms(request.user)
     return render(request, "tags/uncategorized.html", {"page_obj": paginate(request, fandoms, per_page=100)})
-
-
-def fandoms(request: HttpRequest) -> HttpResponse:
-    """Every fandom with works this reader may find, by medium, with counts (fanshelf/tags/fandoms.py)."""
-    return render(request, "tags/fandoms.html", {"groups": fandoms_by_medium(request.user)})

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 def test_every_page_has_a_search_box_that_searches_the_filterable_works_listing(guest: Client, author: User) -> None:
     work = make_work(author, title="Lamplight Harbour")
-    for url in (reverse("home"), work.get_absolute_url(), reverse("account_login"), reverse("tags:fandoms")):
+    for url in (reverse("home"), work.get_absolute_url(), reverse("account_login"), reverse("discovery:fandoms")):
         header = parse(guest.get(url).content.decode()).select_one("header")
         assert header is not None
         search = header.select_one("form[role=search]")

