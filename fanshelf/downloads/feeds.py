@@ -22,9 +22,8 @@ from django.utils.xmlutils import SimplerXMLGenerator
 from fanshelf.core.site_url import absolute_url
 from fanshelf.downloads.document import TAG_GROUPS, TagGroup, credited_names, source_url
 from fanshelf.downloads.xhtml import to_xhtml, xml_text
-from fanshelf.tags.graph import filed_under
 from fanshelf.tags.models import Tag, TagType, tag_to_url_part
-from fanshelf.works.models import Work, WorkQuerySet
+from fanshelf.works.models import Work
 
 if TYPE_CHECKING:
     from fanshelf.works.models import Viewer
@@ -46,12 +45,6 @@ class WorkEntry:
     language: str
     words: str
     chapters: str
-
-
-def works_tagged(tag: Tag, works: WorkQuerySet) -> WorkQuerySet:
-    """The works the tag's listing holds (its own, its synonyms', its subtags' and theirs, transitively; the
-    closure is tags.graph's, as for the listing's index), newest updated first, ready for entries."""
-    return works.filter(tags__in=filed_under({tag.pk})).distinct().for_blurbs().newest_first()
 
 
 def _entry(work: Work, viewer: Viewer) -> WorkEntry:
@@ -105,10 +98,10 @@ class WorksFeed(Atom1Feed):
         handler.addQuickElement("link", "", {"rel": "self", "href": self.feed["self_url"], "type": ATOM})
 
 
-def tag_feed(tag: Tag, work_ids: list[int] | None = None) -> Atom1Feed:
-    """The latest public works in a canonical tag (and its synonyms), as an Atom feed; `work_ids`, when given, are
-    the works to show in order (the discovery engine's answer for a signed-in reader, less what their mutes and
-    filters hide; still only public works, read again with a guest's `listed_for`)."""
+def tag_feed(tag: Tag, work_ids: list[int]) -> Atom1Feed:
+    """The latest public works in a canonical tag (its synonyms and subtags too), as an Atom feed: `work_ids` are
+    the works to show in order, the discovery engine's answer (for a signed-in reader, less what their mutes and
+    filters hide), read again with a guest's `listed_for`, so only public works show."""
     feed_url = absolute_url(reverse("downloads:tag_feed", args=[tag_to_url_part(tag.name)]))
     feed = WorksFeed(
         title=xml_text(f"{settings.SITE_NAME}: {tag.name}"),
@@ -120,10 +113,8 @@ def tag_feed(tag: Tag, work_ids: list[int] | None = None) -> Atom1Feed:
         language="en",
     )
     guest = AnonymousUser()
-    works = list(works_tagged(tag, Work.objects.listed_for(guest))[:FEED_SIZE]) if work_ids is None else []
-    if work_ids is not None:
-        found = {work.pk: work for work in Work.objects.filter(pk__in=work_ids).listed_for(guest).for_blurbs()}
-        works = [found[pk] for pk in work_ids[:FEED_SIZE] if pk in found]
-    for work in works:
-        add_work_item(feed, work, guest)
+    found = {work.pk: work for work in Work.objects.filter(pk__in=work_ids).listed_for(guest).for_blurbs()}
+    for pk in work_ids[:FEED_SIZE]:
+        if pk in found:
+            add_work_item(feed, found[pk], guest)
     return feed
