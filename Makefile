@@ -89,5 +89,6 @@ bench: install
 	$(BIN)/python -m bench.bench_hits
 	nice -n 10 $(BIN)/python -m bench.bench_work_page --size $(SIZE) --listings 100
 	$(BIN)/python -m bench.bench_metrics
+	$(BIN)/python -m bench.bench_pages --size $(SIZE)
 	nice -n 10 $(BIN)/python -m bench.bench_stats_memo --size $(SIZE)
 	$(BIN)/python -m bench.bench_traffic --size $(SIZE)
