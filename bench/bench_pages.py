@@ -3,9 +3,9 @@
 Run with `.venv/bin/python -m bench.bench_pages [--size N]` once the corpus is loaded (bench/data/bench-N.sqlite3,
 made by `python -m bench.run --size N`). The corpus is copied and the copy migrated (the corpus is never written
 to); the discovery index is built first, outside the timing. Each page is then asked twice, as a guest, through
-Django's test Client: the first answer's time (nothing of it memoised) and its queries are printed, with every
-query that took more than 20 ms. A page that reads every work shows here as seconds at a million works, where a
-page that reads what it shows takes milliseconds.
+Django's test Client: the first answer's time (nothing of it memoised) and the second's are printed. A page
+that reads every work shows here as seconds at a million works, where a page that reads what it shows takes
+milliseconds.
 """
 
 from __future__ import annotations
@@ -18,8 +18,6 @@ import time
 from pathlib import Path
 
 from bench.bench_work_page import _copy_corpus
-
-SLOW_QUERY_SECONDS = 0.02
 
 
 def _pages() -> list[tuple[str, str]]:
@@ -55,9 +53,8 @@ def main(size: int) -> None:
     django.setup()
     from django.conf import settings
     from django.core.management import call_command
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext, setup_test_environment
+    from django.test.utils import setup_test_environment
 
     from fanshelf.discovery.live import ensure_fresh
 
@@ -73,26 +70,17 @@ def main(size: int) -> None:
     machine = f"Python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} cores"
     print(f"{machine}, SQLite copy of {corpus.name}")
     print(f"/proc/loadavg before: {Path('/proc/loadavg').read_text().strip()}")
-    print("| page | status | first view ms | again ms | queries | slowest query ms |")
-    print("|---|---:|---:|---:|---:|---:|")
-    slow: list[str] = []
+    print("| page | status | first view ms | again ms |")
+    print("|---|---:|---:|---:|")
     for label, path in _pages():
-        with CaptureQueriesContext(connection) as queries:
-            started = time.perf_counter()
-            status = client.get(path).status_code
-            first = time.perf_counter() - started
+        started = time.perf_counter()
+        status = client.get(path).status_code
+        first = time.perf_counter() - started
         started = time.perf_counter()
         client.get(path)
         again = time.perf_counter() - started
-        timings = [float(query["time"]) for query in queries]
-        slowest = max(timings, default=0.0)
-        print(
-            f"| {label} | {status} | {first * 1000:.1f} | {again * 1000:.1f} | {len(timings)} | {slowest * 1000:.1f} |"
-        )
-        slow += [f"{label}: {q['time']} s {q['sql'][:160]}" for q in queries if float(q["time"]) > SLOW_QUERY_SECONDS]
+        print(f"| {label} | {status} | {first * 1000:.1f} | {again * 1000:.1f} |")
     print(f"/proc/loadavg after: {Path('/proc/loadavg').read_text().strip()}")
-    for line in slow:
-        print(f"- slow query, {line}")
     shutil.rmtree(corpus.parent, ignore_errors=True)
 
 
