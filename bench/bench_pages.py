@@ -17,7 +17,7 @@ import shutil
 import time
 from pathlib import Path
 
-from bench.bench_work_page import _copy_corpus
+from bench.bench_work_page import django_on_a_copy
 
 
 def _pages() -> list[tuple[str, str]]:
@@ -43,28 +43,11 @@ def _pages() -> list[tuple[str, str]]:
 
 
 def main(size: int) -> None:
-    corpus = _copy_corpus(size)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fanshelf.settings")
-    os.environ["DATABASE_URL"] = f"sqlite:///{corpus}"
-    os.environ["FANSHELF_VAR_DIR"] = str(corpus.parent)
-    os.environ["FANSHELF_REQUEST_RATE"] = "off"
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
+    corpus = django_on_a_copy(size)
     from django.test import Client
-    from django.test.utils import setup_test_environment
 
     from fanshelf.discovery.live import ensure_fresh
 
-    setup_test_environment()
-    settings.ALLOWED_HOSTS = ["testserver"]
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    call_command("migrate", verbosity=0)
     ensure_fresh()  # the index build, not timed
     client = Client()
     machine = f"Python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} cores"

@@ -59,7 +59,9 @@ def _views(paths: list[str], first_agent: int) -> list[float]:
     return times
 
 
-def main(size: int, pool: int, views: int, listings: int = 0) -> None:
+def django_on_a_copy(size: int) -> Path:
+    """Copy the corpus, set Django up on the copy (brought up to this code's schema) for the test Client, and
+    return the copy's path."""
     corpus = _copy_corpus(size)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fanshelf.settings")
     os.environ["DATABASE_URL"] = f"sqlite:///{corpus}"
@@ -69,12 +71,8 @@ def main(size: int, pool: int, views: int, listings: int = 0) -> None:
 
     django.setup()
     from django.conf import settings
-    from django.contrib.auth.models import AnonymousUser
     from django.core.management import call_command
     from django.test.utils import setup_test_environment
-
-    from fanshelf.works import hits, page_memo
-    from fanshelf.works.models import Work
 
     setup_test_environment()
     settings.ALLOWED_HOSTS = ["testserver"]
@@ -82,7 +80,18 @@ def main(size: int, pool: int, views: int, listings: int = 0) -> None:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    call_command("migrate", verbosity=0)  # the copy, brought up to this code's schema
+    call_command("migrate", verbosity=0)
+    return corpus
+
+
+def main(size: int, pool: int, views: int, listings: int = 0) -> None:
+    corpus = django_on_a_copy(size)
+    from django.conf import settings
+    from django.contrib.auth.models import AnonymousUser
+
+    from fanshelf.works import hits, page_memo
+    from fanshelf.works.models import Work
+
     hits._ensure_flusher = lambda: None  # this script flushes, between passes
     rng = random.Random(13)
     guests = Work.objects.visible_to(AnonymousUser()).filter(tags__name__in=UNGATED_RATINGS)
