@@ -34,6 +34,7 @@ def _pages() -> list[tuple[str, str]]:
         ("a creator's profile", f"/users/{creator}/"),
         ("a creator's works", f"/users/{creator}/works/"),
         ("the Fandoms page", "/tags/media/fandoms/"),
+        ("Uncategorized Fandoms", "/tags/media/uncategorized/"),
         ("the catalogue (OPDS)", "/downloads/opds/"),
         ("the catalogue's New works", "/downloads/opds/new/"),
         ("the catalogue's fandoms", "/downloads/opds/fandoms/"),

@@ -95,7 +95,7 @@ def archive(author: User, author_client: Client, moderator: User, moderator_clie
         "home": reverse("home"),
         "series": series.get_absolute_url(),
         "drafts": reverse("works:drafts"),
-        "uncategorized": reverse("tags:uncategorized"),
+        "uncategorized": reverse("discovery:uncategorized"),
         "bin": reverse("tags:bin", args=[FANDOM, TagType.CHARACTER]),
         "tag feed": reverse("downloads:tag_feed", args=[FANDOM]),
         "opds root": reverse("downloads:opds_root"),

@@ -20,6 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 from fanshelf.accounts.access import get_pseud, get_user_for_managing, get_user_for_profile
 from fanshelf.accounts.models import User
 from fanshelf.core.memo import Memo
+from fanshelf.core.pagination import paginate
 from fanshelf.discovery import listing
 from fanshelf.discovery.actions import save_exclusion_profile
 from fanshelf.discovery.exclusion_forms import ExclusionForm
@@ -30,8 +31,9 @@ from fanshelf.discovery.models import ExclusionProfile
 from fanshelf.discovery.query import QueryError, WorkQuery, split_names
 from fanshelf.discovery.search import listed_tag_counts
 from fanshelf.discovery.tagnames import COMPLETABLE_TYPES, MAX_TYPED, complete, suggestions
+from fanshelf.tags import usage
 from fanshelf.tags.access import get_tag_shown_to
-from fanshelf.tags.fandoms import countable_fandoms, fandoms_by_medium
+from fanshelf.tags.fandoms import FandomCount, countable_fandoms, fandoms_by_medium
 from fanshelf.tags.graph import neighbourhood
 from fanshelf.works.languages import LANGUAGE_NAMES
 
@@ -211,6 +213,14 @@ def fandoms(request: HttpRequest) -> HttpResponse:
     counts = listed_tag_counts(countable_fandoms(request.user), request.user)
     groups = fandoms_by_medium(request.user, {pk: works for pk, (works, _) in counts.items()})
     return render(request, "tags/fandoms.html", {"groups": groups})
+
+
+def uncategorized_fandoms(request: HttpRequest) -> HttpResponse:
+    """Fandoms nobody has filed under a medium yet, by name, with their works as their listings hold them."""
+    fandoms = list(usage.uncategorized_fandoms(request.user))
+    counts = listed_tag_counts([fandom.pk for fandom in fandoms], request.user)
+    shown = [FandomCount(fandom, counts[fandom.pk][0]) for fandom in fandoms if fandom.pk in counts]
+    return render(request, "tags/uncategorized.html", {"page_obj": paginate(request, shown, per_page=100)})
 
 
 def language_works(request: HttpRequest, language: str) -> HttpResponse:

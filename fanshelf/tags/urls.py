@@ -12,7 +12,6 @@ app_name = "tags"
 urlpatterns = [
     path("wrangle/fandoms/", views.wrangle_home, name="wrangle"),
     path("wrangle/<str:fandom_name>/<str:tag_type>/", views.wrangle_fandom_bin, name="bin"),
-    path("media/uncategorized/", views.uncategorized_fandoms, name="uncategorized"),
     path("<str:tag_name>/", views.tag_detail, name="detail"),
     path("<str:tag_name>/edit/", views.tag_edit, name="edit"),
 ]

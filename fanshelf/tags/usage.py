@@ -113,12 +113,7 @@ def bin_counts(fandom_ids: Iterable[int]) -> dict[int, dict[str, int]]:
 
 
 def uncategorized_fandoms(viewer: User | AnonymousUser) -> TagQuerySet:
-    """Fandoms with no media parent yet, used on works listed to `viewer`, with `work_count`: the
-    "Uncategorized Fandoms" page. Fandoms used only on drafts or hidden works stay out."""
+    """Fandoms with no media parent yet that `viewer` may see named, by name: the "Uncategorized Fandoms" page,
+    which shows those whose listing holds works listed to the viewer (counted by the discovery index)."""
     fandoms = Tag.objects.uncategorized_fandoms()
-    return (
-        (fandoms if is_moderator(viewer) else fandoms.not_banned())
-        .filter(works__in=listed_works(viewer).values("pk"))
-        .annotate(work_count=Count("works", distinct=True))
-        .order_by("name")
-    )
+    return (fandoms if is_moderator(viewer) else fandoms.not_banned()).order_by("name")

@@ -78,9 +78,3 @@ def wrangle_fandom_bin(request: HttpRequest, fandom_name: str, tag_type: str) ->
             return redirect(request.path)
     context = {"fandom": fandom, "tag_type": TagType(tag_type), "form": form, "bin_types": BIN_TYPES}
     return render(request, "tags/bin.html", {**context, "page_obj": paginate(request, tags, per_page=100)})
-
-
-def uncategorized_fandoms(request: HttpRequest) -> HttpResponse:
-    """Fandoms nobody has filed under a medium yet, with their work counts."""
-    fandoms = usage.uncategorized_fandoms(request.user)
-    return render(request, "tags/uncategorized.html", {"page_obj": paginate(request, fandoms, per_page=100)})
