@@ -51,6 +51,11 @@ def micros(value: datetime.datetime | None) -> int:
     return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
+def from_micros(value: int) -> datetime.datetime | None:
+    """`micros` undone: the aware datetime, or None for 0 (unknown)."""
+    return _EPOCH + datetime.timedelta(microseconds=value) if value else None
+
+
 def _no_keys() -> npt.NDArray[np.bytes_]:
     return np.zeros(0, dtype="S24")
 

@@ -21,7 +21,7 @@ from fanshelf.discovery.closure import FACET_TYPES, FIXED_TYPE_CODES, TYPE_CODES
 from fanshelf.discovery.columns import IdArray, bitmap_of
 from fanshelf.discovery.exclusions import reader_filter
 from fanshelf.discovery.index import DiscoveryIndex, Popularity
-from fanshelf.discovery.loader import micros
+from fanshelf.discovery.loader import from_micros, micros
 from fanshelf.discovery.query import RANGE_FIELDS, DateRange, QueryError, Range, WorkQuery
 from fanshelf.discovery.reader_sets import shelf_filter
 from fanshelf.tags.models import Tag
@@ -512,7 +512,7 @@ def listed_tag_counts(tag_ids: Iterable[int], viewer: Viewer) -> dict[int, tuple
             works = index.tag_bitmaps.get(tag_id)
             found = shown & works if works is not None else None
             if found:
-                counts[tag_id] = (len(found), _from_micros(int(revised[_members(found)].max())))
+                counts[tag_id] = (len(found), from_micros(int(revised[_members(found)].max())))
     return counts
 
 
@@ -524,11 +524,4 @@ def listed_latest_revision(viewer: Viewer) -> datetime.datetime | None:
     with index.lock.reading():
         shown = _members(index.base_for(bool(viewer.is_authenticated)))
         latest = int(index.columns["revised"][shown].max()) if len(shown) else 0
-    return _from_micros(latest)
-
-
-def _from_micros(value: int) -> datetime.datetime | None:
-    return _EPOCH + datetime.timedelta(microseconds=value) if value else None
-
-
-_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+    return from_micros(latest)

@@ -210,8 +210,9 @@ def work_index(request: HttpRequest) -> HttpResponse:
 
 def fandoms(request: HttpRequest) -> HttpResponse:
     """Every fandom with works this reader may find, by medium (tags/fandoms.py), counted by the index."""
-    counts = listed_tag_counts(countable_fandoms(request.user), request.user)
-    groups = fandoms_by_medium(request.user, {pk: works for pk, (works, _) in counts.items()})
+    shown = countable_fandoms(request.user)
+    counts = listed_tag_counts([fandom.pk for fandom in shown], request.user)
+    groups = fandoms_by_medium(shown, {pk: works for pk, (works, _) in counts.items()})
     return render(request, "tags/fandoms.html", {"groups": groups})
 
 

@@ -22,7 +22,6 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.xmlutils import SimplerXMLGenerator
 
-from fanshelf.accounts.models import is_moderator
 from fanshelf.core import switches
 from fanshelf.core.numbers import number_param
 from fanshelf.core.pagination import MAX_PAGE
@@ -224,8 +223,8 @@ class FandomCount:
 
 def fandom_names(viewer: Viewer) -> dict[int, str]:
     """The canonical fandoms the catalogue may name to `viewer`, by id: banned ones only to moderators."""
-    shown = Tag.objects.all() if is_moderator(viewer) else Tag.objects.not_banned()
-    return dict(shown.filter(type=TagType.FANDOM, canonical=True).values_list("pk", "name"))
+    fandoms = Tag.objects.named_to(viewer).filter(type=TagType.FANDOM, canonical=True)
+    return dict(fandoms.values_list("pk", "name"))
 
 
 def fandom_counts(

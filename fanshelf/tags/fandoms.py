@@ -14,7 +14,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from fanshelf.accounts.models import is_moderator
 from fanshelf.tags.models import Tag, TagType
 
 if TYPE_CHECKING:
@@ -42,29 +41,29 @@ class MediumFandoms:
     fandoms: list[FandomCount]
 
 
-def countable_fandoms(viewer: User | AnonymousUser) -> list[int]:
+def countable_fandoms(viewer: User | AnonymousUser) -> list[Tag]:
     """The fandoms the page may name to `viewer` (banned ones only to moderators), canonical or not yet wrangled:
-    the ids whose works the discovery index counts for the page (discovery/views.py)."""
-    shown = Tag.objects.all() if is_moderator(viewer) else Tag.objects.not_banned()
-    return list(shown.filter(type=TagType.FANDOM, merger__isnull=True).values_list("pk", flat=True))
+    the ones whose works the discovery index counts for the page (discovery/views.py)."""
+    return list(Tag.objects.named_to(viewer).filter(type=TagType.FANDOM, merger__isnull=True))
 
 
-def fandoms_by_medium(viewer: User | AnonymousUser, counts: Mapping[int, int]) -> list[MediumFandoms]:
-    """Media by name, each with its fandoms that hold works listed to `viewer`, then the uncategorized fandoms.
-    `counts` holds each fandom's works as its listing has them for `viewer`: synonyms folded in, a metatag with
-    its subtags' works, the reader's mutes and exclusion profile left out."""
-    shown = Tag.objects.all() if is_moderator(viewer) else Tag.objects.not_banned()
-    fandoms = {tag.pk: tag for tag in shown.filter(pk__in=counts, type=TagType.FANDOM, merger__isnull=True)}
+def fandoms_by_medium(fandoms: list[Tag], counts: Mapping[int, int]) -> list[MediumFandoms]:
+    """Media by name, each with those of `fandoms` (`countable_fandoms`) that hold works, then the uncategorized
+    ones. `counts` holds each fandom's works as its listing has them for the reader: synonyms folded in, a
+    metatag with its subtags' works, the reader's mutes and exclusion profile left out. No query names the
+    fandoms one by one: an archive's tens of thousands would pass SQLite's limit on a statement's values."""
+    counted = {tag.pk: tag for tag in fandoms if counts.get(tag.pk)}
     media_of: dict[int, list[int]] = defaultdict(list)
-    links = ParentLink.objects.filter(from_tag_id__in=fandoms, to_tag__type=TagType.MEDIA)
+    links = ParentLink.objects.filter(from_tag__type=TagType.FANDOM, to_tag__type=TagType.MEDIA)
     for fandom_id, medium_id in links.values_list("from_tag_id", "to_tag_id"):
-        media_of[medium_id].append(fandom_id)
+        if fandom_id in counted:
+            media_of[medium_id].append(fandom_id)
     groups = [
-        MediumFandoms(medium.name, medium, _by_name([fandoms[pk] for pk in media_of[medium.pk]], counts))
+        MediumFandoms(medium.name, medium, _by_name([counted[pk] for pk in media_of[medium.pk]], counts))
         for medium in Tag.objects.filter(pk__in=media_of).order_by("name")
     ]
     filed = {pk for members in media_of.values() for pk in members}
-    uncategorized = [tag for pk, tag in fandoms.items() if pk not in filed]
+    uncategorized = [tag for pk, tag in counted.items() if pk not in filed]
     if uncategorized:
         groups.append(MediumFandoms(UNCATEGORIZED, None, _by_name(uncategorized, counts)))
     return groups

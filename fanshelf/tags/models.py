@@ -1,13 +1,20 @@
 from __future__ import annotations
 
 import functools
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import get_script_prefix, reverse
+
+from fanshelf.accounts.models import is_moderator
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from fanshelf.accounts.models import User
 
 
 class TagType(models.TextChoices):
@@ -89,6 +96,10 @@ class TagQuerySet(models.QuerySet["Tag"]):
     def not_banned(self) -> TagQuerySet:
         """Tags anyone may see and use: every tag but those moderators banned."""
         return self.filter(banned=False)
+
+    def named_to(self, viewer: User | AnonymousUser) -> TagQuerySet:
+        """The tags a page may name to `viewer`: banned ones to moderators only."""
+        return self if is_moderator(viewer) else self.not_banned()
 
     def of_type(self, tag_type: str) -> TagQuerySet:
         return self.filter(type=tag_type)

@@ -115,5 +115,4 @@ def bin_counts(fandom_ids: Iterable[int]) -> dict[int, dict[str, int]]:
 def uncategorized_fandoms(viewer: User | AnonymousUser) -> TagQuerySet:
     """Fandoms with no media parent yet that `viewer` may see named, by name: the "Uncategorized Fandoms" page,
     which shows those whose listing holds works listed to the viewer (counted by the discovery index)."""
-    fandoms = Tag.objects.uncategorized_fandoms()
-    return (fandoms if is_moderator(viewer) else fandoms.not_banned()).order_by("name")
+    return Tag.objects.uncategorized_fandoms().named_to(viewer).order_by("name")

@@ -124,3 +124,20 @@ def test_a_synonym_of_a_banned_tag_is_hidden_and_refused_too(
     with pytest.raises(ValidationError) as refused:
         make_work(author, title="Fourth Light", freeforms=["lamp room secrets"])
     assert "the moderators have banned this tag" in refused.value.message_dict["freeforms"][0]
+
+
+@pytest.mark.django_db
+def test_a_banned_fandom_is_named_on_the_fandom_lists_to_moderators_only(
+    author: User, moderator: User, guest: Client, reader: User, moderator_client: Client
+) -> None:
+    fandom = canonical_tag("Gezeiten 潮汐 גאות", TagType.FANDOM, moderator)
+    make_work(author, title="Low Water", fandoms=[fandom.name])
+    set_tag_banned(fandom, True, acting=moderator)
+    pages = [reverse("discovery:fandoms"), reverse("discovery:uncategorized"), reverse("downloads:opds_fandoms")]
+    for client in (guest, signed_in_client(reader)):
+        for url in pages:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            assert fandom.name not in response.content.decode(), url
+    for url in pages:
+        assert fandom.name in moderator_client.get(url).content.decode(), url
