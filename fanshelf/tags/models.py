@@ -76,7 +76,7 @@ def tag_to_url_part(name: str) -> str:
 
 
 @functools.lru_cache(maxsize=65_536)
-def _works_url(prefix: str, name: str) -> str:
+def works_url(prefix: str, name: str) -> str:
     """A tag's works listing, reversed once per name (a listing's blurbs link ~250 tags). The script prefix is in
     the key because reverse() puts it in the address."""
     return reverse("discovery:tag_works", args=[tag_to_url_part(name)])
@@ -162,7 +162,7 @@ class Tag(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return _works_url(get_script_prefix(), self.name)
+        return works_url(get_script_prefix(), self.name)
 
     @property
     def url_part(self) -> str:

@@ -1,19 +1,23 @@
 """A work's blurb (its summary card in listings), built in Python: a listing page shows twenty, and Django's
-template engine took ~1.5 ms for each, most of a page whose blurbs were not memoised yet."""
+template engine took ~1.5 ms for each, most of a page whose blurbs were not memoised yet. The HTML is joined from
+escaped parts with f-strings rather than format_html, which cost 0.28 ms a blurb (escaping every part through
+Django's lazy-aware helpers): every value from a person goes through `_text`, and only this module's own markup
+and already safe HTML (the sanitised summary) go in unescaped."""
 
 from __future__ import annotations
 
+import functools
+from html import escape
 from typing import TYPE_CHECKING
 
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from fanshelf.core.durations import duration
-from fanshelf.tags.models import Tag, TagType
+from fanshelf.tags.models import Tag, TagType, works_url
 from fanshelf.works.models import Gift, Work
 from fanshelf.works.reuse import ai_use_label, discloses_ai_use, permissions_line
 from fanshelf.works.sharing import shown_gifts
@@ -25,120 +29,136 @@ if TYPE_CHECKING:
 DATE_FORMAT = "d M Y"
 
 
+def _text(value: object) -> str:
+    """A value as HTML text: escaped, quotes too (it may stand in an attribute)."""
+    return escape(str(value))
+
+
+@functools.lru_cache(maxsize=65_536)
+def _tag_link(prefix: str, name: str) -> str:
+    """A tag's link to its works, made once per name (a listing page shows ~250; the script prefix is part of the
+    address, so of the key)."""
+    return f'<a class="tag" href="{_text(works_url(prefix, name))}" dir="auto">{_text(name)}</a>'
+
+
+@functools.lru_cache(maxsize=16_384)
+def _creator_link(prefix: str, username: str, pseud: str, shown: str) -> str:
+    """A creator's link to their pseud's works, made once per pseud as named (`shown`: "Name (username)")."""
+    url = reverse("discovery:pseud_works", args=[username, pseud])
+    return f'<a rel="author" href="{_text(url)}" dir="auto">{_text(shown)}</a>'
+
+
+def _byline_html(work: Work, viewer: Viewer) -> str:
+    if not work.shows_creators_to(viewer):
+        return '<span class="anonymous">Anonymous</span>'
+    prefix = get_script_prefix()
+    links = ", ".join(_creator_link(prefix, p.user.username, p.name, str(p)) for p in work.creator_pseuds)
+    return f"{links} (Anonymous to others)" if work.anonymous else links
+
+
 def byline(work: Work, viewer: Viewer) -> SafeString:
     """Creator links, or "Anonymous" for anyone who may not know who made an anonymous work."""
-    if not work.shows_creators_to(viewer):
-        return format_html('<span class="anonymous">{}</span>', "Anonymous")
-    links = format_html_join(
-        ", ",
-        '<a rel="author" href="{}" dir="auto">{}</a>',
-        ((reverse("discovery:pseud_works", args=[p.user.username, p.name]), str(p)) for p in work.creator_pseuds),
-    )
-    if work.anonymous:
-        return format_html("{} (Anonymous to others)", links)
-    return links
+    return mark_safe(_byline_html(work, viewer))  # built from escaped parts
 
 
-def _recipient(gift: Gift) -> SafeString:
+def _recipient(gift: Gift) -> str:
     if gift.pseud is None:
-        return format_html("<bdi>{}</bdi>", gift.recipient_name)
+        return f"<bdi>{_text(gift.recipient_name)}</bdi>"
     url = reverse("user_gifts", args=[gift.pseud.user.username])
-    return format_html('<a href="{}" dir="auto">{}</a>', url, str(gift.pseud))
+    return f'<a href="{_text(url)}" dir="auto">{_text(gift.pseud)}</a>'
 
 
 def recipients(work: Work) -> SafeString:
     """A gift's recipients, "Alice, Bob": a pseud links to its person's gifts page, a plain name is text."""
-    return format_html_join(", ", "{}", ((_recipient(gift),) for gift in shown_gifts(work)))
+    return mark_safe(", ".join(_recipient(gift) for gift in shown_gifts(work)))  # escaped parts
 
 
 def for_line(work: Work, template: str) -> SafeString:
-    """`template` ("For {}", " for {}") around the recipients, or nothing when the work is no gift."""
+    """`template` (this code's own markup: "For {}", " for {}") around the recipients, or nothing when the work is
+    no gift."""
     names = recipients(work)
-    return format_html(template, names) if names else SafeString()
+    return mark_safe(template.format(names)) if names else SafeString()  # escaped parts
 
 
-def _tag_items(tags: list[Tag], css_class: str) -> SafeString:
-    return format_html_join(
-        "",
-        '<li class="{}"><a class="tag" href="{}" dir="auto">{}</a></li>',
-        ((css_class, t.get_absolute_url(), t.name) for t in tags),
-    )
+def _tag_items(prefix: str, tags: list[Tag], css_class: str) -> str:
+    return "".join(f'<li class="{css_class}">{_tag_link(prefix, t.name)}</li>' for t in tags)
 
 
-def _tag_list(work: Work, viewer: Viewer) -> SafeString:
+def _tag_list(work: Work, viewer: Viewer, prefix: str) -> str:
     tags = work.tags_by_type
     member = viewer.is_authenticated
     if member and not getattr(viewer, "show_warnings", True):
-        hidden = "Warnings hidden by your preference"
-        warnings = format_html('<li class="warnings"><a href="{}">{}</a></li>', work.get_absolute_url(), hidden)
+        url = _text(work.get_absolute_url())
+        warnings = f'<li class="warnings"><a href="{url}">Warnings hidden by your preference</a></li>'
     else:
-        warnings = _tag_items(tags.get(TagType.WARNING, []), "warnings")
-    freeforms = SafeString()
+        warnings = _tag_items(prefix, tags.get(TagType.WARNING, []), "warnings")
+    freeforms = ""
     if not member or getattr(viewer, "show_freeforms", True):
-        freeforms = _tag_items(tags.get(TagType.FREEFORM, []), "freeforms")
-    relationships = _tag_items(tags.get(TagType.RELATIONSHIP, []), "relationships")
-    characters = _tag_items(tags.get(TagType.CHARACTER, []), "characters")
-    return format_html("{}{}{}{}", warnings, relationships, characters, freeforms)
+        freeforms = _tag_items(prefix, tags.get(TagType.FREEFORM, []), "freeforms")
+    relationships = _tag_items(prefix, tags.get(TagType.RELATIONSHIP, []), "relationships")
+    characters = _tag_items(prefix, tags.get(TagType.CHARACTER, []), "characters")
+    return f"{warnings}{relationships}{characters}{freeforms}"
 
 
-def _stats(work: Work) -> SafeString:
-    audio = format_html("<dt>Audio:</dt><dd>{}</dd>", duration(work.audio_seconds)) if work.audio_seconds else ""
+def _stats(work: Work) -> str:
+    audio = f"<dt>Audio:</dt><dd>{_text(duration(work.audio_seconds))}</dd>" if work.audio_seconds else ""
     published = format_date(work.published_on, DATE_FORMAT) if work.published_on else ""
     # Comment threads, shown when there are any, as AO3 does.
-    comments = format_html("<dt>Comments:</dt><dd>{}</dd>", intcomma(work.comment_count)) if work.comment_count else ""
-    return format_html(
-        '<dl class="stats"><dt>Language:</dt><dd lang="{}">{}</dd><dt>Words:</dt><dd>{}</dd>'
-        "<dt>Chapters:</dt><dd>{}</dd>{}{}<dt>Kudos:</dt><dd>{}</dd><dt>Hits:</dt><dd>{}</dd>"
-        "<dt>Published:</dt><dd>{}</dd></dl>",
-        work.language, work.language_name, intcomma(work.word_count), work.chapter_display, audio, comments,
-        intcomma(work.kudos_count), intcomma(work.hit_count), published,
-    )  # fmt: skip
+    comments = f"<dt>Comments:</dt><dd>{_text(intcomma(work.comment_count))}</dd>" if work.comment_count else ""
+    return (
+        f'<dl class="stats"><dt>Language:</dt><dd lang="{_text(work.language)}">{_text(work.language_name)}</dd>'
+        f"<dt>Words:</dt><dd>{_text(intcomma(work.word_count))}</dd>"
+        f"<dt>Chapters:</dt><dd>{_text(work.chapter_display)}</dd>{audio}{comments}"
+        f"<dt>Kudos:</dt><dd>{_text(intcomma(work.kudos_count))}</dd>"
+        f"<dt>Hits:</dt><dd>{_text(intcomma(work.hit_count))}</dd>"
+        f"<dt>Published:</dt><dd>{_text(published)}</dd></dl>"
+    )
 
 
 def render_blurb(work: Work, viewer: Viewer) -> SafeString:
     """The blurb as `viewer` may see it (their tag preferences; creators of anonymous works only if allowed)."""
     tags = work.tags_by_type
     rating = work.rating
-    rating_name = rating.name if rating is not None else ""
-    fandoms = format_html_join(
-        ", ",
-        '<a class="tag" href="{}" dir="auto">{}</a>',
-        ((t.get_absolute_url(), t.name) for t in tags.get(TagType.FANDOM, [])),
-    )
-    categories = ", ".join(t.name for t in tags.get(TagType.CATEGORY, [])) or "No category"
+    rating_name = _text(rating.name if rating is not None else "")
+    rating_code = _text(work.rating_code)
+    prefix = get_script_prefix()
+    fandoms = ", ".join(_tag_link(prefix, t.name) for t in tags.get(TagType.FANDOM, []))
+    categories = _text(", ".join(t.name for t in tags.get(TagType.CATEGORY, [])) or "No category")
     complete = work.is_complete
     revised = format_date(timezone.localtime(work.revised_at), DATE_FORMAT) if work.revised_at else ""
-    summary = format_html(
-        '<blockquote class="userstuff summary" lang="{}" dir="{}">{}</blockquote>',
-        work.language, work.direction, mark_safe(work.summary),
-    )  # fmt: skip
+    language = _text(work.language)
+    summary = (
+        f'<blockquote class="userstuff summary" lang="{language}" dir="{_text(work.direction)}">'
+        f"{work.summary}</blockquote>"  # sanitised HTML, kept as it is
+        if work.summary
+        else ""
+    )
     pk = work.pk
-    return format_html(
-        '<li class="blurb work" id="work_{}" aria-labelledby="work_{}_title">'
-        '<p class="datetime">{}</p>'
-        '<h3 class="heading" id="work_{}_title"><a href="{}" lang="{}" dir="auto">{}</a> by {}{}</h3>'
-        '<p class="fandoms"><span class="visually-hidden">Fandoms:</span>{}</p>'
+    html = (
+        f'<li class="blurb work" id="work_{pk}" aria-labelledby="work_{pk}_title">'
+        f'<p class="datetime">{_text(revised)}</p>'
+        f'<h3 class="heading" id="work_{pk}_title"><a href="{_text(work.get_absolute_url())}" lang="{language}"'
+        f' dir="auto">{_text(work.title)}</a> by {_byline_html(work, viewer)}{for_line(work, " for {}")}</h3>'
+        f'<p class="fandoms"><span class="visually-hidden">Fandoms:</span>{fandoms}</p>'
         '<ul class="required-tags" aria-label="Required tags">'
-        '<li class="rating-{}" title="Rating: {}"><span aria-hidden="true">{}</span>'
-        '<span class="visually-hidden">Rating: {}</span></li>'
-        '<li title="Categories">{}</li><li title="{}">{}</li></ul>'
-        '<ul class="tags commas" aria-label="Tags">{}</ul>{}{}{}</li>',
-        pk, pk, revised, pk, work.get_absolute_url(), work.language, work.title, byline(work, viewer),
-        for_line(work, " for {}"), fandoms,
-        work.rating_code, rating_name, work.rating_code, rating_name, categories,
-        "Complete Work" if complete else "Work in Progress", "Complete" if complete else "In progress",
-        _tag_list(work, viewer), summary if work.summary else "", _reuse(work), _stats(work),
-    )  # fmt: skip
+        f'<li class="rating-{rating_code}" title="Rating: {rating_name}"><span aria-hidden="true">{rating_code}</span>'
+        f'<span class="visually-hidden">Rating: {rating_name}</span></li>'
+        f'<li title="Categories">{categories}</li>'
+        f'<li title="{"Complete Work" if complete else "Work in Progress"}">'
+        f"{'Complete' if complete else 'In progress'}</li></ul>"
+        f'<ul class="tags commas" aria-label="Tags">{_tag_list(work, viewer, prefix)}</ul>{summary}{_reuse(work)}'
+        f"{_stats(work)}</li>"
+    )
+    return mark_safe(html)  # built from escaped parts and the sanitised summary
 
 
-def _reuse(work: Work) -> SafeString:
+def _reuse(work: Work) -> str:
     """AI use (only when some was disclosed: "No AI used" is the usual case and would crowd every blurb) and the
     reuse permissions in short words (docs/reuse.md)."""
-    ai_use = format_html('<strong class="ai-use">{}</strong> · ', ai_use_label(work)) if discloses_ai_use(work) else ""
-    return format_html(
-        '<p class="reuse">{}<span class="visually-hidden">Permissions: </span>{}</p>',
-        ai_use,
-        permissions_line(work, short=True),
+    ai_use = f'<strong class="ai-use">{_text(ai_use_label(work))}</strong> · ' if discloses_ai_use(work) else ""
+    return (
+        f'<p class="reuse">{ai_use}<span class="visually-hidden">Permissions: </span>'
+        f"{_text(permissions_line(work, short=True))}</p>"
     )
 
 
@@ -150,5 +170,5 @@ def with_updated_marker(blurb: SafeString) -> SafeString:
     """The blurb with "Updated since you last read". Added per request around a memoised blurb, which stays the
     same for every reader of its variant (discovery/listing.py), so the marker never goes into the memo."""
     head, slot, rest = blurb.partition(_MARKER_SLOT)
-    marker = format_html('<p class="updated-since-read">{}</p>', "Updated since you last read")
+    marker = '<p class="updated-since-read">Updated since you last read</p>'
     return mark_safe(head + marker + slot + rest)  # parts of safe HTML, cut at a tag boundary
