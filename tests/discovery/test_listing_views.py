@@ -329,3 +329,18 @@ def test_the_filter_form_shows_each_readers_own_choices(guest: Client) -> None:
     assert 'name="words_from" value="120"' in first
     assert 'name="words_from" value="300"' in second
     assert 'name="words_from" value="120"' in again
+
+
+def test_the_search_box_shows_each_search_as_typed_and_escaped(guest: Client) -> None:
+    """The form is memoised without its search text (discovery/templatetags/discovery.py): each search puts its own
+    text back, escaped, and a search with no text shows an empty box."""
+    searches = ['"><b>bold</b> “curly”', "灯台 שלום", "harbour"]
+    for text in [*searches, *searches]:
+        page = parse(guest.get("/works/", {"q": text, "sort": "kudos"}).content.decode())
+        box = page.select_one("form.filters input[name=q]")
+        assert box is not None
+        assert box["value"] == text
+        assert page.select_one("form.filters b") is None
+    empty = parse(guest.get("/works/", {"sort": "kudos"}).content.decode()).select_one("form.filters input[name=q]")
+    assert empty is not None
+    assert not empty.has_attr("value")
