@@ -169,24 +169,26 @@ def reader_variant(request: HttpRequest) -> tuple[object, ...]:
 
 
 def blurbs_in_order(work_ids: list[int], request: HttpRequest) -> list[SafeString]:
-    """The page's blurbs in the engine's order. `listed_for` again (one query): if the index lags a moment behind
-    a moderator's hide, the work is still not shown. Blurbs are memoised by work version (which every change to
-    what a blurb shows moves on) and reader variant, so a warm page reads no work from the database. A guest's
-    blurb shows counts as of the last stats batch (or newer); a signed-in reader's is keyed by the count changes
-    still waiting too, so their own kudos, comment or bookmark shows in the count at once."""
+    """The page's blurbs in the engine's order. `listed_for` again: if the index lags a moment behind a moderator's
+    hide, the work is still not shown (one query for the memoised blurbs; the works read for the others are read
+    through it). Blurbs are memoised by work version (which every change to what a blurb shows moves on) and reader
+    variant. A guest's blurb shows counts as of the last stats batch (or newer); a signed-in reader's is keyed by
+    the count changes still waiting too, so their own kudos, comment or bookmark shows in the count at once."""
     viewer = request.user
-    listed = set(Work.objects.filter(pk__in=work_ids).listed_for(viewer).values_list("pk", flat=True))
-    shown = [pk for pk in work_ids if pk in listed]
     variant = reader_variant(request)
-    versions = fresh_versions(shown, waiting=viewer.is_authenticated)
-    keys = {pk: (pk, version, variant) for pk, version in zip(shown, versions, strict=True)}
-    found = {pk: html for pk in shown if (html := _blurbs.get(keys[pk])) is not None}
-    missing = [pk for pk in shown if pk not in found]
-    if missing:
-        for work in Work.objects.filter(pk__in=missing).for_blurbs():
+    versions = fresh_versions(work_ids, waiting=viewer.is_authenticated)
+    keys = {pk: (pk, version, variant) for pk, version in zip(work_ids, versions, strict=True)}
+    found = {pk: html for pk in work_ids if (html := _blurbs.get(keys[pk])) is not None}
+    if found:  # memoised blurbs are shown only while their works are listed
+        listed = set(Work.objects.filter(pk__in=list(found)).listed_for(viewer).values_list("pk", flat=True))
+        found = {pk: html for pk, html in found.items() if pk in listed}
+    missing = [pk for pk in work_ids if pk not in found]
+    if missing:  # read and checked in one query: a page seen for the first time reads its works once
+        for work in Work.objects.filter(pk__in=missing).listed_for(viewer).for_blurbs():
             found[work.pk] = _blurbs.put(keys[work.pk], render_blurb(work, viewer))
+    shown = [pk for pk in work_ids if pk in found]
     updated = updated_since_read(viewer, shown)
-    return [with_updated_marker(found[pk]) if pk in updated else found[pk] for pk in shown if pk in found]
+    return [with_updated_marker(found[pk]) if pk in updated else found[pk] for pk in shown]
 
 
 def updated_since_read(viewer: Viewer, work_ids: list[int]) -> set[int]:

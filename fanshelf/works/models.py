@@ -31,7 +31,7 @@ def tags_in_typed_order() -> models.QuerySet[Tag]:
     return Tag.objects.only(*SHOWN_TAG_FIELDS).order_by("worktag__position", "pk")
 
 
-def blurb_prefetches() -> list[models.Prefetch[Any, Any, Any]]:
+def blurb_prefetches() -> list[models.Prefetch[Any, Any, Any] | str]:
     """What a blurb shows of a work besides its row: its tags in typed order, its credits, its gifts."""
     credits = Creatorship.objects.select_related("pseud__user").only(
         "work_id", "pseud_id", "position", "pseud__name", "pseud__user_id", *SHOWN_CREATOR_FIELDS
@@ -39,8 +39,10 @@ def blurb_prefetches() -> list[models.Prefetch[Any, Any, Any]]:
     return [
         models.Prefetch("tags", queryset=tags_in_typed_order()),
         models.Prefetch("creatorships", queryset=credits),
-        # "For X, Y" (works/sharing.py shown_gifts): refused gifts show nowhere.
-        models.Prefetch("gifts", queryset=Gift.objects.filter(refused=False).select_related("pseud__user")),
+        # "For X, Y" (works/sharing.py shown_gifts): refused gifts show nowhere. Their pseuds are read in queries of
+        # their own, which run only when there are gifts: a join read for twenty works that had none cost 0.5 ms.
+        models.Prefetch("gifts", queryset=Gift.objects.filter(refused=False)),
+        "gifts__pseud__user",
     ]
 
 
