@@ -331,9 +331,12 @@ def _facets(
     counted = None
     if len(ids) <= SMALL_RESULT or _expected_steps(index, len(matches), walked_types, first) > budget:
         counted = _counted_tags(index, ids)
-    for type_name in walked_types:
+    for position, type_name in enumerate(walked_types):
         code = TYPE_CODES[type_name]
-        walked = None if counted is not None else _top_by_walk(index, matches, code, budget)
+        # What the types still to walk are expected to need is kept back: a walk that took the whole budget left
+        # the next type none, and every tag was then counted through the column too, twice the cost of counting.
+        later = _expected_steps(index, len(matches), walked_types[position + 1 :], first)
+        walked = None if counted is not None else _top_by_walk(index, matches, code, budget - later)
         if walked is None:
             counted = _counted_tags(index, ids) if counted is None else counted
             result[type_name] = counted.get(code, [])
@@ -429,7 +432,9 @@ def _top_by_walk(
         if steps >= budget:
             return None
         if steps >= checkpoint:  # give up early once the tags still to count, as far as known, exceed the budget
-            if floor[0] and steps + _reach(popularity, floor[0]) - position > budget:
+            # Until ten tags have counts, every tag with a work may still enter: the walk goes on to all of them
+            # (the other fandoms of a fandom's works, which few share, walked to the budget before).
+            if steps + _reach(popularity, max(floor[0], 1)) - position > budget:
                 return None
             checkpoint *= 2
         if tag_id in touched:
