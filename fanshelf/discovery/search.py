@@ -335,8 +335,10 @@ def _facets(
         code = TYPE_CODES[type_name]
         # What the types still to walk are expected to need is kept back: a walk that took the whole budget left
         # the next type none, and every tag was then counted through the column too, twice the cost of counting.
-        later = _expected_steps(index, len(matches), walked_types[position + 1 :], first)
-        walked = None if counted is not None else _top_by_walk(index, matches, code, budget - later)
+        walked = None
+        if counted is None:
+            later = _expected_steps(index, len(matches), walked_types[position + 1 :], first)
+            walked = _top_by_walk(index, matches, code, budget - later)
         if walked is None:
             counted = _counted_tags(index, ids) if counted is None else counted
             result[type_name] = counted.get(code, [])

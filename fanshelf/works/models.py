@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 # rest of the rows (dates, settings, a password hash) cost more to read and convert than the page's engine query.
 # A field left out is still read when something asks for it, one query per object: add it here instead.
 SHOWN_TAG_FIELDS = ("id", "name", "type", "banned")
-SHOWN_CREATOR_FIELDS = ("pseud__user__id", "pseud__user__username")
+SHOWN_CREATOR_FIELDS = ("pseud__name", "pseud__user_id", "pseud__user__id", "pseud__user__username")
 
 
 def tags_in_typed_order() -> models.QuerySet[Tag]:
@@ -34,7 +34,7 @@ def tags_in_typed_order() -> models.QuerySet[Tag]:
 def blurb_prefetches() -> list[models.Prefetch[Any, Any, Any] | str]:
     """What a blurb shows of a work besides its row: its tags in typed order, its credits, its gifts."""
     credits = Creatorship.objects.select_related("pseud__user").only(
-        "work_id", "pseud_id", "position", "pseud__name", "pseud__user_id", *SHOWN_CREATOR_FIELDS
+        "work_id", "pseud_id", "position", *SHOWN_CREATOR_FIELDS
     )
     return [
         models.Prefetch("tags", queryset=tags_in_typed_order()),
