@@ -2,8 +2,9 @@
 
 Run with `.venv/bin/python -m bench.bench_pages [--size N]` once the corpus is loaded (bench/data/bench-N.sqlite3,
 made by `python -m bench.run --size N`). The corpus is copied and the copy migrated (the corpus is never written
-to); the discovery index is built first, outside the timing. Each page is then asked twice, as a guest, through
-Django's test Client: the first answer's time (nothing of it memoised) and the second's are printed. A page
+to); the discovery index is built first, outside the timing. Each page is then asked twice through Django's test
+Client, as a guest (the wrangling pages: as a superuser made on the copy and assigned the ten busiest fandoms): the
+first answer's time (nothing of it memoised) and the second's are printed. A page
 that reads every work shows here as seconds at a million works, where a page that reads what it shows takes
 milliseconds.
 """
@@ -20,7 +21,7 @@ from pathlib import Path
 from bench.bench_work_page import django_on_a_copy
 
 
-def _pages() -> list[tuple[str, str]]:
+def _pages(busiest: str) -> list[tuple[str, str]]:
     """(label, path) of the pages to time, naming the corpus's own fandoms and busiest creator."""
     from fanshelf.accounts.models import User
     from fanshelf.tags.models import Tag
@@ -40,6 +41,8 @@ def _pages() -> list[tuple[str, str]]:
         ("the catalogue's fandoms", "/downloads/opds/fandoms/"),
         ("the catalogue's feed of a fandom", f"/downloads/opds/tags/{fandom}/"),
         ("a fandom's Atom feed", f"/downloads/feeds/tags/{fandom}.atom"),
+        ("wrangling: the bins of the ten busiest fandoms", "/tags/wrangle/fandoms/"),
+        ("wrangling: the busiest fandom's character bin", f"/tags/wrangle/{busiest}/character/"),
     ]
 
 
@@ -47,16 +50,24 @@ def main(size: int) -> None:
     corpus = django_on_a_copy(size)
     from django.test import Client
 
+    from fanshelf.accounts.models import User
+    from fanshelf.discovery.closure import TYPE_CODES
     from fanshelf.discovery.live import ensure_fresh
+    from fanshelf.tags.models import Tag, WranglingAssignment
 
-    ensure_fresh()  # the index build, not timed
-    client = Client()
+    index = ensure_fresh()  # the index build, not timed
+    guest, superuser = Client(), Client()
+    admin = User.objects.create_superuser("benchadmin", "benchadmin@example.org", "bench-pages")
+    superuser.force_login(admin)
+    fandoms = [Tag.objects.get(pk=pk) for pk in index.popularity_of(TYPE_CODES["fandom"]).ids[:10].tolist()]
+    WranglingAssignment.objects.bulk_create([WranglingAssignment(wrangler=admin, fandom=f) for f in fandoms])
     machine = f"Python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} cores"
     print(f"{machine}, SQLite copy of {corpus.name}")
     print(f"/proc/loadavg before: {Path('/proc/loadavg').read_text().strip()}")
     print("| page | status | first view ms | again ms |")
     print("|---|---:|---:|---:|")
-    for label, path in _pages():
+    for label, path in _pages(fandoms[0].name):
+        client = superuser if path.startswith("/tags/wrangle/") else guest
         started = time.perf_counter()
         status = client.get(path).status_code
         first = time.perf_counter() - started
