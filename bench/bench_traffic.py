@@ -52,7 +52,12 @@ SEARCH_WORDS = ["Salt", "Lantern", "Harbor", "Ember", "Tide", "Quiet", "Hollow",
 COMMENT_TEXT = "“Lovely” 灯台の章 ✦ אהבתי"
 THREADS, CONNECTIONS, BESIDE = 2, 8, 4
 MIXED_CONNECTIONS = 30
-HIT_ROWS = {"new": "Random work pages", "beside_hits": "New visitors beside the listing", "mixed": "Mixed"}
+HIT_ROWS = {
+    "new": "Random work pages",
+    "counted": "The same pages, a counted reader",
+    "beside_hits": "New visitors beside the listing",
+    "mixed": "Mixed",
+}
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,8 @@ ROWS = [
     Row("ceiling", "stylesheet (the ceiling)", "fixed", STYLESHEET),
     Row("reader", "one work page, a reader who already counted today", "fixed"),  # path: set once ids are known
     Row("new", "random readable work pages, a new visitor each time (a hit each)", "new_visitor"),
+    # The same pages, by one visitor counted on each of them before the run: what the hits cost, and nothing else.
+    Row("counted", "the same random work pages, a reader already counted on each today (no new hits)", "reader_set"),
     Row("listing", "one filtered listing, guests", "fixed", LISTING),
     Row("beside_readers", "the same listing beside 4 connections reading work pages (no new hits)", "fixed", LISTING,
         beside="reader_set"),
@@ -177,6 +184,22 @@ def _readable_ids(count: int) -> list[int]:
     if len(ids) < READER_SET + 1:
         sys.exit("The corpus has too few readable works.")
     return sorted(random.Random(13).sample(ids, min(count, len(ids))))
+
+
+def _count_reader_on(ids: list[int]) -> None:
+    """Count the "already counted" reader (COUNTED_READER, as wrk sends it: no User-Agent) on every sampled work
+    today, through the hits' own writer, so their rows ask for pages that count no new hit."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.test import RequestFactory
+    from django.utils import timezone
+
+    from fanshelf.core.visitors import visitor_key
+    from fanshelf.works.hits import PendingHit, apply_hits
+
+    request = RequestFactory().get("/", HTTP_X_FORWARDED_FOR=COUNTED_READER)
+    request.user = AnonymousUser()
+    visitor, today = visitor_key(request), timezone.localdate()
+    apply_hits(PendingHit(work_id, visitor, today) for work_id in ids)
 
 
 def _signed_in() -> list[dict[str, str]]:
@@ -307,6 +330,10 @@ class Runner:
         if row.mode == "mixed":  # wrk cannot tell which answers were work pages: only what was sent is known
             requested += result.kinds["signed_in_read"]
             result.hits = f"{_hit_rows() - before:,} hits written for {requested:,} work pages asked (some unanswered)"
+        elif row.key == "counted":
+            written = _hit_rows() - before
+            verdict = "exact" if written == 0 else "**not exact**"
+            result.hits = f"{written:,} hits written for {result.requests:,} pages (none expected): {verdict}"
         elif requested:
             # Exact when answered <= written <= requested: wrk stops without the answers still on their way.
             written = _hit_rows() - before
@@ -353,6 +380,7 @@ def main(argv: list[str] | None = None) -> int:
     print("Migrating the copy and filling its text index ...", flush=True)
     text_seconds = _prepare_copy()
     ids = _readable_ids(SAMPLE)
+    _count_reader_on(ids)
     sessions = _signed_in()
     connections.close_all()
     (var_dir / "ids.txt").write_text("\n".join(map(str, ids)) + "\n")
@@ -410,6 +438,12 @@ def _checks(var_dir: Path, text_seconds: float, results: dict[str, Result]) -> l
             failed[f"{match[3]} {match[1]} " + re.sub(r"/\d+/", "/<id>/", match[2])] += 1
     for request, count in failed.most_common(5):
         notes.append(f"Server answered {request} {count:,} times (see its log).")
+    first_views = results["new"].rate / results["reader"].rate
+    notes.append(
+        f"New visitors' random pages against one page read again (a memoised body; the target's comparison before "
+        f"2026-12-03): {first_views:.2f}. Most random pages are first views of their body, so that ratio is mostly "
+        "what rendering a body costs, not what a hit costs."
+    )
     posted, sent = Comment.objects.filter(text__contains=COMMENT_TEXT).count(), results["mixed"].kinds["comment"]
     notes.append(f"Mixed traffic: {sent:,} comments sent, {posted:,} stored with their text intact ({COMMENT_TEXT}).")
     kinds = ", ".join(f"{kind} {n:,}" for kind, n in sorted(results["mixed"].kinds.items()))
@@ -472,12 +506,12 @@ def _code_version() -> str:
 
 def _targets(results: dict[str, Result]) -> list[tuple[str, str, bool]]:
     ceiling = results["ceiling"].rate
-    new, reader, mixed = results["new"].rate, results["reader"].rate, results["mixed"]
+    new, counted, mixed = results["new"].rate, results["counted"].rate, results["mixed"]
     beside = results["beside_hits"].rate / results["beside_readers"].rate
     return [
         ("random work pages, new visitor each time: ≥ 0.20 of the ceiling", f"{new / ceiling:.3f}",
          new / ceiling >= 0.20),
-        ("... and ≥ 0.9 of the same page for a counted reader", f"{new / reader:.2f}", new / reader >= 0.9),
+        ("... and ≥ 0.9 of the same pages for a counted reader", f"{new / counted:.2f}", new / counted >= 0.9),
         ("a listing beside new-visitor traffic: ≥ 0.9 of it beside reading-only traffic", f"{beside:.2f}",
          beside >= 0.9),
         ("800 different listings, first views: ≥ 0.10 of the ceiling", f"{results['listings'].rate / ceiling:.3f}",

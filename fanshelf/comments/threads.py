@@ -9,14 +9,16 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Q, Window
+from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
 from fanshelf.comments.blocks import shaped_for, shaped_thread, without_muted_threads
 from fanshelf.comments.models import SHOWN_LEVELS, Comment, CommentQuerySet
+from fanshelf.core.prepared import Prepared
 from fanshelf.works.models import Chapter, Work
 
 if TYPE_CHECKING:
@@ -49,6 +51,24 @@ def _scope(comments: CommentQuerySet, chapter_id: int | None, first_chapter_id: 
     if chapter_id == first_chapter_id:
         return comments.filter(Q(chapter_id=chapter_id) | Q(chapter_id=None))
     return comments.filter(chapter_id=chapter_id)
+
+
+def _guests_roots_counted(shape: str, work_id: int, chapter_id: int = 0) -> QuerySet[Any]:
+    """`page_of_threads`'s count of top-level comments for a guest, as a one-row query (no row: none)."""
+    readable = Comment.objects.readable_by(AnonymousUser(), Work(pk=work_id))
+    scoped = _scope(readable, None if shape == "entire" else chapter_id, chapter_id if shape == "first" else None)
+    return scoped.filter(parent=None).values("work_id").annotate(n=Count("pk")).values_list("n")
+
+
+_guests_roots_count = Prepared(_guests_roots_counted)
+
+
+def _guests_roots(work_id: int, chapter_id: int | None, first_chapter_id: int | None) -> int:
+    if chapter_id is None:
+        rows = _guests_roots_count.rows("entire", work_id)
+    else:
+        rows = _guests_roots_count.rows("first" if chapter_id == first_chapter_id else "chapter", work_id, chapter_id)
+    return int(rows[0][0]) if rows else 0
 
 
 def first_chapter_id(work: Work) -> int | None:
@@ -143,9 +163,13 @@ def page_of_threads(
     """One page of threads for the work page (`chapter` None: the entire work) or a chapter page; pass the work's
     first posted chapter's id as `first_chapter` (see `_scope`). Each thread shows its first REPLIES_SHOWN replies."""
     readable = Comment.objects.readable_by(viewer, work)
-    roots = _scope(readable, chapter.pk if chapter else None, first_chapter).filter(parent=None).for_display()
+    chapter_id = chapter.pk if chapter else None
+    roots = _scope(readable, chapter_id, first_chapter).filter(parent=None).for_display()
     roots = without_muted_threads(roots, readable, viewer)
-    page = Paginator(roots, PER_PAGE).get_page(number)
+    paginator = Paginator(roots, PER_PAGE)
+    if not viewer.is_authenticated:  # every guest's work page asks: the count compiled once
+        paginator.count = _guests_roots(work.pk, chapter_id, first_chapter)
+    page = paginator.get_page(number)
     top = list(page.object_list) if page.paginator.count else []  # most works have none: no second query
     replies = _first_replies(readable, top) if top else []
     threads = _tree(top, replies, SHOWN_LEVELS - 1)

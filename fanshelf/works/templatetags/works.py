@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.template.defaultfilters import pluralize
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from fanshelf.core.prepared import Prepared
 from fanshelf.tags.models import Tag
 from fanshelf.works import blurbs
 from fanshelf.works.models import Work
@@ -40,6 +43,18 @@ def blurb(context: template.Context, work: Work) -> SafeString:
     return blurbs.render_blurb(work, context["request"].user)
 
 
+def _kudos_counts(shape: str, work_id: int) -> QuerySet[Any]:
+    """Kudos from users and from guests, as one row (none when the work has no kudos)."""
+    kudos: QuerySet[Any] = Work._meta.get_field("kudos").related_model._default_manager.all()
+    given = kudos.filter(work_id=work_id).values("work_id")
+    users, guests = Count("pk", filter=Q(user__isnull=False)), Count("pk", filter=Q(user=None))
+    counted: QuerySet[Any] = given.annotate(users=users, guests=guests).values_list("users", "guests")
+    return counted
+
+
+# Every work page counts them (core/prepared.py: compiled once).
+_kudos_given = Prepared(_kudos_counts)
+
 # Names listed in the kudos line; AO3 folds the rest into "and N more users".
 KUDOS_NAMES_SHOWN = 50
 
@@ -48,8 +63,7 @@ KUDOS_NAMES_SHOWN = 50
 def kudos_line(work: Work) -> SafeString:
     """AO3's line: "Alice, Bob as well as 2 guests left kudos on this work!" (guests are counted, not listed)."""
     kudos = work.kudos  # community's reverse relation, reached at run time: works may not import it
-    given = kudos.aggregate(users=Count("pk", filter=Q(user__isnull=False)), guests=Count("pk", filter=Q(user=None)))
-    users, guests = given["users"], given["guests"]
+    users, guests = next(iter(_kudos_given.rows("counts", work.pk)), (0, 0))
     names = []
     if users:
         by_users = kudos.filter(user__isnull=False).order_by("created_at")

@@ -1,0 +1,105 @@
+"""Querysets built and compiled once, then run again with new values: for the few queries every page view runs.
+
+Django builds a queryset's filters, resolves its joins and compiles its SQL on every call: about 0.3 ms of CPU for
+a one-row lookup on this project's machines, where SQLite answers the statement itself in 20 µs. A guest's work page
+runs three or four such lookups. `Prepared` keeps the SQL the ORM compiled for a queryset (per database and
+*shape*) and runs it with the new values, so the rules stay written once, in the queryset methods (visibility, for
+one), and only their compiling is saved.
+
+The caller passes the values as ints (ids) and everything else the queryset's SQL depends on as the shape: the
+queryset is built once with stand-in values (sentinels), and the parameters holding them are the ones replaced.
+It is built a second time with other stand-ins; if the SQL or any other parameter differs (a value that changes
+with time, such as "now", or a shape decided by the values themselves), it is refused at once (`NotPreparable`)
+rather than run with a frozen value.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any, NamedTuple, TypeVar
+
+from django.db import connections
+from django.db.models import Model, QuerySet
+from django.db.models.sql.compiler import SQLCompiler
+
+M = TypeVar("M", bound=Model)
+# Stand-ins no real id takes: two sets, for the build and for its check.
+_SENTINELS = ((-7_340_032_771, -7_340_032_773, -7_340_032_777), (-9_110_042_113, -9_110_042_117, -9_110_042_119))
+
+
+class NotPreparable(ValueError):
+    """The queryset's SQL or parameters depend on more than the values given."""
+
+
+class _Compiled(NamedTuple):
+    sql: str
+    params: tuple[Any, ...]
+    slots: tuple[int | None, ...]  # per parameter: which value goes there, or None for the queryset's own
+    compiler: SQLCompiler  # kept for its converters (dates, booleans) and the columns' order
+
+
+class Prepared:
+    """`build(shape, *ids)` makes a `values_list` queryset; each shape is compiled once per database. `rows` runs
+    it with these ids, and gives what the queryset itself would have (converted: dates, booleans)."""
+
+    def __init__(self, build: Callable[..., QuerySet[Any]]) -> None:
+        self._build = build
+        self._compiled: dict[tuple[str, Hashable], _Compiled] = {}
+        self._lock = threading.Lock()
+
+    def rows(self, shape: Hashable, *ids: int, using: str = "default") -> list[tuple[Any, ...]]:
+        compiled = self._compile(shape, len(ids), using)
+        params = [
+            value if slot is None else ids[slot] for value, slot in zip(compiled.params, compiled.slots, strict=True)
+        ]
+        with connections[using].cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            fetched = cursor.fetchall()
+        return [tuple(row) for row in compiled.compiler.results_iter(results=[fetched])]
+
+    def _compile(self, shape: Hashable, count: int, using: str) -> _Compiled:
+        key = (connections[using].vendor, shape)
+        known = self._compiled.get(key)
+        if known is not None:
+            return known
+        if count > len(_SENTINELS[0]):
+            raise NotPreparable(f"at most {len(_SENTINELS[0])} values")
+        (sql, params, compiler), (check_sql, check_params, _) = (
+            self._sql(shape, sentinels[:count], using) for sentinels in _SENTINELS
+        )
+        slots = _slots(params, _SENTINELS[0][:count])
+        if sql != check_sql or _slots(check_params, _SENTINELS[1][:count]) != slots:
+            raise NotPreparable(f"shape {shape!r}: the SQL depends on more than its values")
+        if _fixed(params, slots) != _fixed(check_params, slots):
+            raise NotPreparable(f"shape {shape!r}: a parameter changes from one build to the next (a time?)")
+        if sorted({slot for slot in slots if slot is not None}) != list(range(count)):
+            raise NotPreparable(f"shape {shape!r}: a value is not a parameter of the SQL")
+        compiled = _Compiled(sql, tuple(params), slots, compiler)
+        with self._lock:
+            return self._compiled.setdefault(key, compiled)
+
+    def _sql(self, shape: Hashable, sentinels: Sequence[int], using: str) -> tuple[str, list[Any], SQLCompiler]:
+        queryset = self._build(shape, *sentinels)
+        compiler = queryset.query.get_compiler(using=using)
+        sql, params = compiler.as_sql()
+        return sql, list(params), compiler
+
+
+def _slots(params: Sequence[Any], sentinels: Sequence[int]) -> tuple[int | None, ...]:
+    """Per parameter, which value it holds (by its sentinel), or None."""
+    return tuple(sentinels.index(value) if isinstance(value, int) and value in sentinels else None for value in params)
+
+
+def _fixed(params: Sequence[Any], slots: Sequence[int | None]) -> list[Any]:
+    return [value for value, slot in zip(params, slots, strict=True) if slot is None]
+
+
+def instances(model: type[M], rows: list[tuple[Any, ...]], using: str = "default") -> list[M]:
+    """Model instances from rows of every concrete field's attname, in the model's order (`all_fields`)."""
+    names = [field.attname for field in model._meta.concrete_fields]
+    return [model.from_db(using, names, row) for row in rows]
+
+
+def all_fields(model: type[Model]) -> list[str]:
+    return [field.attname for field in model._meta.concrete_fields]
