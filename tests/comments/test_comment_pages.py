@@ -213,3 +213,23 @@ def test_new_accounts_share_the_guests_comment_limit_and_older_ones_do_not(autho
     assert Comment.objects.filter(user=newcomer).count() == 3
     refused = signed_in_client(newcomer).post(url, {"text": "Again", "pseud": newcomer.default_pseud().pk})
     assert "New accounts may post only a few comments" in refused.content.decode()
+
+
+def test_a_guest_pages_exactly_the_threads_each_page_shows(author: User, reader: User, guest: Client) -> None:
+    """A guest's count of threads (compiled once, comments/threads.py) follows the page's scope and what a guest
+    may read: the page links to a second page of comments only when there is one."""
+    work = make_work(author, chapters=[STORY, STORY])
+    first, second = work.chapters.order_by("position")
+    for n in range(PER_PAGE):
+        comment(work, reader, f"Chapter two, remark {n}", chapter=second)
+    comment(work, reader, "On the whole work «ﾟ» 全体 כולה")
+    actions.hide_comment(comment(work, reader, "Hidden on chapter two", chapter=second), author)
+    next_page = "comments_page=2"
+    chapter_one = page_of(guest, reverse("works:chapter", args=[work.pk, first.pk]))
+    assert "On the whole work «ﾟ» 全体 כולה" in chapter_one
+    assert next_page not in chapter_one
+    chapter_two = page_of(guest, reverse("works:chapter", args=[work.pk, second.pk]))
+    assert next_page not in chapter_two  # twenty it may read, the hidden one not counted
+    entire = page_of(guest, reverse("works:entire", args=[work.pk]))
+    assert next_page in entire
+    assert "Hidden on chapter two" not in entire + chapter_two
