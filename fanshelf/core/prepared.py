@@ -24,8 +24,9 @@ from django.db.models import Model, QuerySet
 from django.db.models.sql.compiler import SQLCompiler
 
 M = TypeVar("M", bound=Model)
+MAX_VALUES = 100  # values one statement takes (a listing's page of works is 20)
 # Stand-ins no real id takes: two sets, for the build and for its check.
-_SENTINELS = ((-7_340_032_771, -7_340_032_773, -7_340_032_777), (-9_110_042_113, -9_110_042_117, -9_110_042_119))
+_SENTINELS = tuple(tuple(start - 3 * n for n in range(MAX_VALUES)) for start in (-7_340_032_771, -9_110_042_113))
 
 
 class NotPreparable(ValueError):
@@ -99,6 +100,12 @@ def instances(model: type[M], rows: list[tuple[Any, ...]], using: str = "default
     """Model instances from rows of every concrete field's attname, in the model's order (`all_fields`)."""
     names = [field.attname for field in model._meta.concrete_fields]
     return [model.from_db(using, names, row) for row in rows]
+
+
+def partial(model: type[M], values: dict[str, Any], using: str = "default") -> M:
+    """An instance with only these fields loaded (attname: value), as `.only()` would give it."""
+    names = [field.attname for field in model._meta.concrete_fields if field.attname in values]
+    return model.from_db(using, names, [values[name] for name in names])
 
 
 def all_fields(model: type[Model]) -> list[str]:

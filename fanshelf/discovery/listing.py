@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Page, Paginator
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.http import HttpRequest, QueryDict
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -24,6 +25,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from fanshelf.accounts.models import Pseud, is_moderator
 from fanshelf.core.memo import Memo
+from fanshelf.core.prepared import MAX_VALUES, Prepared, all_fields, instances
 from fanshelf.discovery import exclusions
 from fanshelf.discovery.index import COUNT_FIELDS
 from fanshelf.discovery.live import ensure_fresh, fresh_state, fresh_stats, fresh_versions
@@ -31,6 +33,7 @@ from fanshelf.discovery.query import Range, WorkQuery
 from fanshelf.discovery.reader_sets import shelf_version
 from fanshelf.discovery.search import FacetCount, SearchResult, execute
 from fanshelf.tags.models import TagType
+from fanshelf.works.blurb_data import attach_blurb_data
 from fanshelf.works.blurbs import render_blurb, with_updated_marker
 from fanshelf.works.models import Work
 
@@ -180,15 +183,34 @@ def blurbs_in_order(work_ids: list[int], request: HttpRequest) -> list[SafeStrin
     keys = {pk: (pk, version, variant) for pk, version in zip(work_ids, versions, strict=True)}
     found = {pk: html for pk in work_ids if (html := _blurbs.get(keys[pk])) is not None}
     if found:  # memoised blurbs are shown only while their works are listed
-        listed = set(Work.objects.filter(pk__in=list(found)).listed_for(viewer).values_list("pk", flat=True))
+        listed = {row[0] for row in _listed(viewer, "ids", list(found))}
         found = {pk: html for pk, html in found.items() if pk in listed}
     missing = [pk for pk in work_ids if pk not in found]
     if missing:  # read and checked in one query: a page seen for the first time reads its works once
-        for work in Work.objects.filter(pk__in=missing).listed_for(viewer).for_blurbs():
+        works = instances(Work, _listed(viewer, "rows", missing))
+        attach_blurb_data(works)
+        for work in works:
             found[work.pk] = _blurbs.put(keys[work.pk], render_blurb(work, viewer))
     shown = [pk for pk in work_ids if pk in found]
     updated = updated_since_read(viewer, shown)
     return [with_updated_marker(found[pk]) if pk in updated else found[pk] for pk in shown]
+
+
+def _guests_listed(shape: tuple[str, int], *work_ids: int) -> QuerySet[Any]:
+    listed = Work.objects.filter(pk__in=work_ids).listed_for(AnonymousUser())
+    return listed.values_list(*all_fields(Work)) if shape[0] == "rows" else listed.values_list("pk")
+
+
+# A guest's check of which works are still listed, and their rows: compiled once per page size.
+_guests_listing = Prepared(_guests_listed)
+
+
+def _listed(viewer: Viewer, what: str, work_ids: list[int]) -> list[tuple[Any, ...]]:
+    """Of these works, those listed for the viewer: as their ids ("ids") or their whole rows ("rows")."""
+    if not viewer.is_authenticated and len(work_ids) <= MAX_VALUES:
+        return _guests_listing.rows((what, len(work_ids)), *work_ids)
+    listed = Work.objects.filter(pk__in=work_ids).listed_for(viewer)
+    return list(listed.values_list(*all_fields(Work)) if what == "rows" else listed.values_list("pk"))
 
 
 def updated_since_read(viewer: Viewer, work_ids: list[int]) -> set[int]:

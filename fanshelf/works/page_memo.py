@@ -31,13 +31,13 @@ from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from fanshelf.core.memo import Memo
+from fanshelf.works.blurb_data import attach_blurb_data
 from fanshelf.works.models import (
     COUNT_ONLY_KINDS,
     Chapter,
@@ -45,7 +45,6 @@ from fanshelf.works.models import (
     SeriesEntry,
     Work,
     WorkChange,
-    blurb_prefetches,
 )
 
 # Where the stats go in a memoised body: random per process, so no text a creator writes can stand for it.
@@ -134,7 +133,7 @@ def with_blurb_data(work: Work, version: tuple[int, int]) -> Work:
     key = (work.pk, version)
     known = _blurb_data.get(key) if _memo_size() else None
     if known is None:
-        prefetch_related_objects([work], *blurb_prefetches())
+        attach_blurb_data([work])
         known = _blurb_data.put(key, dict(work._prefetched_objects_cache))  # type: ignore[attr-defined]
     else:
         work._prefetched_objects_cache = dict(known)  # type: ignore[attr-defined]

@@ -1,0 +1,83 @@
+"""What a blurb and a work page show of works besides their rows, read by SQL compiled once (core/prepared.py).
+
+`for_blurbs` prefetches the same: tags in the order typed, credits with their pseuds and accounts, gifts not
+refused. Django builds and compiles those three queries for every page (about 1 ms of CPU for one work), so the
+pages every visitor opens (a work page seen for the first time, a listing's blurbs) read them here instead, by the
+same filters, and leave them where the prefetch would have: `work.tags.all()`, `work.creatorships.all()` and
+`work.gifts.all()` give them without a query, and a queryset made from one still filters in the database.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from django.db.models import Model, QuerySet, prefetch_related_objects
+
+from fanshelf.accounts.models import Pseud, User
+from fanshelf.core.prepared import MAX_VALUES, Prepared, all_fields, instances, partial
+from fanshelf.tags.models import Tag
+from fanshelf.works.models import SHOWN_TAG_FIELDS, Creatorship, Gift, Work, WorkTag
+
+_CREDIT_FIELDS = ("id", "work_id", "pseud_id", "position")
+_PSEUD_FIELDS = ("id", "name", "user_id")
+_USER_FIELDS = ("id", "username")
+
+
+def _tags_of(shape: int, *work_ids: int) -> QuerySet[Any]:
+    tagged = WorkTag.objects.filter(work_id__in=work_ids).order_by("work_id", "position", "tag_id")
+    return tagged.values_list("work_id", *(f"tag__{name}" for name in SHOWN_TAG_FIELDS))
+
+
+def _credits_of(shape: int, *work_ids: int) -> QuerySet[Any]:
+    pseud = (f"pseud__{name}" for name in _PSEUD_FIELDS[1:])
+    credits = Creatorship.objects.filter(work_id__in=work_ids)
+    return credits.values_list(*_CREDIT_FIELDS, *pseud, "pseud__user__username")
+
+
+def _gifts_of(shape: int, *work_ids: int) -> QuerySet[Any]:
+    return Gift.objects.filter(work_id__in=work_ids, refused=False).values_list(*all_fields(Gift))
+
+
+# By the number of works (shape): one compiled statement per page size.
+_tags, _credits, _gifts = Prepared(_tags_of), Prepared(_credits_of), Prepared(_gifts_of)
+
+
+def attach_blurb_data(works: Sequence[Work]) -> None:
+    """Read the tags, credits and gifts of these works (three statements per MAX_VALUES works) and attach them."""
+    for start in range(0, len(works), MAX_VALUES):
+        _attach_some(works[start : start + MAX_VALUES])
+
+
+def _attach_some(works: Sequence[Work]) -> None:
+    ids = [work.pk for work in works]
+    tags: dict[int, list[Tag]] = defaultdict(list)
+    for work_id, *values in _tags.rows(len(ids), *ids):
+        tags[work_id].append(partial(Tag, dict(zip(SHOWN_TAG_FIELDS, values, strict=True))))
+    credits: dict[int, list[Creatorship]] = defaultdict(list)
+    for row in _credits.rows(len(ids), *ids):
+        credit = partial(Creatorship, dict(zip(_CREDIT_FIELDS, row[:4], strict=True)))
+        pseud = partial(Pseud, dict(zip(_PSEUD_FIELDS, (row[2], row[4], row[5]), strict=True)))
+        Pseud.user.field.set_cached_value(pseud, partial(User, dict(zip(_USER_FIELDS, row[5:], strict=True))))
+        Creatorship.pseud.field.set_cached_value(credit, pseud)
+        credits[credit.work_id].append(credit)
+    gifts = instances(Gift, _gifts.rows(len(ids), *ids))
+    if any(gift.pseud_id for gift in gifts):  # rare: their pseuds read by the ORM, only then
+        prefetch_related_objects(gifts, "pseud__user")
+    given: dict[int, list[Gift]] = defaultdict(list)
+    for gift in gifts:
+        given[gift.work_id].append(gift)
+    for work in works:
+        _attach(work, "tags", tags[work.pk])
+        _attach(work, "creatorships", credits[work.pk])
+        _attach(work, "gifts", given[work.pk])
+
+
+def _attach(work: Work, name: str, objects: list[Any]) -> None:
+    """Leave `objects` as prefetch_related leaves a relation's: a queryset of the relation, already evaluated."""
+    queryset: QuerySet[Model] = getattr(work, name).all()
+    queryset._result_cache = objects
+    queryset._prefetch_done = True  # type: ignore[attr-defined]
+    cache = work.__dict__.setdefault("_prefetched_objects_cache", {})
+    cache[name] = queryset
