@@ -162,13 +162,17 @@ def page_of_threads(
 ) -> tuple[Page[Any], list[Node]]:
     """One page of threads for the work page (`chapter` None: the entire work) or a chapter page; pass the work's
     first posted chapter's id as `first_chapter` (see `_scope`). Each thread shows its first REPLIES_SHOWN replies."""
-    readable = Comment.objects.readable_by(viewer, work)
     chapter_id = chapter.pk if chapter else None
+    # Every guest's work page asks: the count compiled once, and for most works, which have none, nothing more.
+    guests_count = None if viewer.is_authenticated else _guests_roots(work.pk, chapter_id, first_chapter)
+    if guests_count == 0:
+        return Paginator([], PER_PAGE).get_page(number), []
+    readable = Comment.objects.readable_by(viewer, work)
     roots = _scope(readable, chapter_id, first_chapter).filter(parent=None).for_display()
     roots = without_muted_threads(roots, readable, viewer)
     paginator = Paginator(roots, PER_PAGE)
-    if not viewer.is_authenticated:  # every guest's work page asks: the count compiled once
-        paginator.count = _guests_roots(work.pk, chapter_id, first_chapter)
+    if guests_count is not None:
+        paginator.count = guests_count
     page = paginator.get_page(number)
     top = list(page.object_list) if page.paginator.count else []  # most works have none: no second query
     replies = _first_replies(readable, top) if top else []

@@ -15,6 +15,7 @@ rather than run with a frozen value.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any, NamedTuple, TypeVar
@@ -102,10 +103,17 @@ def instances(model: type[M], rows: list[tuple[Any, ...]], using: str = "default
     return [model.from_db(using, names, row) for row in rows]
 
 
-def partial(model: type[M], values: dict[str, Any], using: str = "default") -> M:
-    """An instance with only these fields loaded (attname: value), as `.only()` would give it."""
-    names = [field.attname for field in model._meta.concrete_fields if field.attname in values]
-    return model.from_db(using, names, [values[name] for name in names])
+def partial(model: type[M], names: tuple[str, ...], values: Sequence[Any], using: str = "default") -> M:
+    """An instance with only these fields loaded (attnames and their values), as `.only()` would give it."""
+    ordered, places = _in_model_order(model, names)
+    return model.from_db(using, ordered, [values[place] for place in places])
+
+
+@functools.cache
+def _in_model_order(model: type[Model], names: tuple[str, ...]) -> tuple[list[str], list[int]]:
+    """`names` in the order of the model's fields (which `from_db` takes them in), and where each is in `names`."""
+    ordered = [field.attname for field in model._meta.concrete_fields if field.attname in names]
+    return ordered, [names.index(name) for name in ordered]
 
 
 def all_fields(model: type[Model]) -> list[str]:

@@ -37,6 +37,11 @@ class CurrentRequestMiddleware:
             _current_request.reset(token)
 
 
+def current_request() -> HttpRequest | None:
+    """The request being served in this thread, if any."""
+    return _current_request.get()
+
+
 def _served_url_file() -> Path:
     return Path(settings.VAR_DIR) / SERVED_URL_FILE
 

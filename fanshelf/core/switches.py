@@ -16,7 +16,10 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 
+from fanshelf.core.site_url import current_request
+
 CACHE_KEY = "fanshelf:site-switches"
+REQUEST_ATTRIBUTE = "_fanshelf_switches"  # the switches as this request first read them
 
 
 @dataclass(frozen=True)
@@ -37,11 +40,20 @@ class Switches:
 
 
 def current() -> Switches:
+    """The switches, read from the shared cache once per request: a page's parts (its frame, download links,
+    comment form) then agree, and a work page asks the cache once instead of four times."""
+    request = current_request()
+    known: Switches | None = getattr(request, REQUEST_ATTRIBUTE, None)
+    if known is not None:
+        return known
     stored = cache.get(CACHE_KEY)
     if stored is None:
         stored = _from_database()
         cache.set(CACHE_KEY, stored, timeout=None)
-    return Switches(**{name: stored[name] for name in (f.name for f in fields(Switches)) if name in stored})
+    switches = Switches(**{name: stored[name] for name in (f.name for f in fields(Switches)) if name in stored})
+    if request is not None:
+        setattr(request, REQUEST_ATTRIBUTE, switches)
+    return switches
 
 
 def _from_database() -> dict[str, Any]:
@@ -56,3 +68,6 @@ def _from_database() -> dict[str, Any]:
 def publish(switches: Switches) -> None:
     """Tell every process the new switches (called by the moderation app once the change is committed)."""
     cache.set(CACHE_KEY, asdict(switches), timeout=None)
+    request = current_request()
+    if request is not None:  # the rest of the moderator's own request sees the change too
+        setattr(request, REQUEST_ATTRIBUTE, switches)

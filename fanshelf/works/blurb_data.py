@@ -54,12 +54,12 @@ def _attach_some(works: Sequence[Work]) -> None:
     ids = [work.pk for work in works]
     tags: dict[int, list[Tag]] = defaultdict(list)
     for work_id, *values in _tags.rows(len(ids), *ids):
-        tags[work_id].append(partial(Tag, dict(zip(SHOWN_TAG_FIELDS, values, strict=True))))
+        tags[work_id].append(partial(Tag, SHOWN_TAG_FIELDS, values))
     credits: dict[int, list[Creatorship]] = defaultdict(list)
     for row in _credits.rows(len(ids), *ids):
-        credit = partial(Creatorship, dict(zip(_CREDIT_FIELDS, row[:4], strict=True)))
-        pseud = partial(Pseud, dict(zip(_PSEUD_FIELDS, (row[2], row[4], row[5]), strict=True)))
-        Pseud.user.field.set_cached_value(pseud, partial(User, dict(zip(_USER_FIELDS, row[5:], strict=True))))
+        credit = partial(Creatorship, _CREDIT_FIELDS, row[:4])
+        pseud = partial(Pseud, _PSEUD_FIELDS, (row[2], row[4], row[5]))
+        Pseud.user.field.set_cached_value(pseud, partial(User, _USER_FIELDS, row[5:]))
         Creatorship.pseud.field.set_cached_value(credit, pseud)
         credits[credit.work_id].append(credit)
     gifts = instances(Gift, _gifts.rows(len(ids), *ids))
