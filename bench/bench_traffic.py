@@ -504,8 +504,14 @@ def _code_version() -> str:
     return f"commit {commit.stdout.strip()}" + (f" with {files} files changed or new on top" if files else "")
 
 
+def _ceiling(results: dict[str, Result]) -> float:
+    """The stylesheet's rate, the higher of its two runs: a share against a run the machine slowed for a while
+    (seen: 909 requests/s at the start, 2,900 at the end) would flatter every row."""
+    return max(results["ceiling"].rate, results["ceiling_end"].rate)
+
+
 def _targets(results: dict[str, Result]) -> list[tuple[str, str, bool]]:
-    ceiling = results["ceiling"].rate
+    ceiling = _ceiling(results)
     new, counted, mixed = results["new"].rate, results["counted"].rate, results["mixed"]
     beside = results["beside_hits"].rate / results["beside_readers"].rate
     return [
@@ -525,7 +531,7 @@ def _targets(results: dict[str, Result]) -> list[tuple[str, str, bool]]:
 def _report(
     args: argparse.Namespace, database: str, results: dict[str, Result], notes: list[str], load: tuple[str, str]
 ) -> None:
-    ceiling = results["ceiling"].rate
+    ceiling = _ceiling(results)
     prefix = "DATABASE_URL=postgres://… " if database == "postgres" else ""
     buffer = "Redis" if os.environ.get("FANSHELF_CACHE_URL") else "each process's memory"
     rows = []
@@ -545,6 +551,8 @@ def _report(
         f"(a copy of the corpus; `fanshelf serve --threads 4`: 2 workers; wrk -t2 on loopback, {args.seconds} s a "
         f"row; hits buffered in {buffer}, flushed every {os.environ.get('FANSHELF_HIT_FLUSH_SECONDS') or 2} s). "
         f"{os.cpu_count()} cores; /proc/loadavg before: `{load[0]}`, after: `{load[1]}`.",
+        "",
+        "Shares are of the higher of the stylesheet's two rates.",
         "",
         "| traffic | connections | requests/s | p50 ms | p95 ms | p99 ms | errors | share of ceiling | requests per "
         "server CPU second |",

@@ -29,7 +29,6 @@ from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from fanshelf.accounts.models import User, is_moderator
@@ -82,10 +81,19 @@ def apply_hits(hits: Iterable[PendingHit]) -> int:
         added: Counter[int] = Counter()
         for start in range(0, len(unique), BATCH):
             added.update(_insert_new(unique[start : start + BATCH]))
-        for work_id, count in sorted(added.items()):
-            Work.objects.filter(pk=work_id).update(hit_count=F("hit_count") + count)
+        _add_to_counts(sorted(added.items()))
         WorkChange.objects.bulk_create([WorkChange(work_id=work_id, kind="hit") for work_id in sorted(added)])
     return sum(added.values())
+
+
+def _add_to_counts(added: list[tuple[int, int]]) -> None:
+    """Each work's hit_count grows by its new hits: one statement run for every work, not a query built for each
+    (a flush after a busy second names a few hundred works)."""
+    table, count = Work._meta.db_table, Work._meta.get_field("hit_count").column
+    with connection.cursor() as cursor:
+        # Nothing but the model's own table and column names goes into it.
+        sql = f"UPDATE {table} SET {count} = {count} + %s WHERE id = %s"  # noqa: S608
+        cursor.executemany(sql, [(hits, work_id) for work_id, hits in added])
 
 
 def _of_existing_accounts(hits: list[PendingHit]) -> list[PendingHit]:

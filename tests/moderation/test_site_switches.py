@@ -142,3 +142,33 @@ def test_the_default_comment_permission_of_new_works_is_a_switch(
     assert Work.objects.get(pk=before.pk).comment_permission == "registered"  # existing works keep theirs
     entry = AuditEntry.objects.get(target="default_comment_permission")
     assert entry.details == {"before": "", "after": "anyone"}
+
+
+class _CountingCache:
+    """The shared cache, counting how often the switches are read from it."""
+
+    def __init__(self) -> None:
+        self.reads = 0
+
+    def get(self, key: str, default: object = None) -> object:
+        self.reads += key == switches.CACHE_KEY
+        return cache.get(key, default)
+
+    def set(self, key: str, value: object, timeout: int | None = None) -> None:
+        cache.set(key, value, timeout=timeout)
+
+
+def test_a_page_reads_the_switches_once_and_the_next_page_sees_a_change(
+    author: User, moderator: User, guest: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    work = make_work(author)
+    Work.objects.filter(pk=work.pk).update(comment_permission="anyone")
+    counting = _CountingCache()
+    monkeypatch.setattr(switches, "cache", counting)
+    page = guest.get(work.get_absolute_url()).content.decode()
+    assert "Download:" in page  # its frame, download links and comment form all asked
+    assert counting.reads == 1
+    assert flip(signed_in_client(moderator), notice="Back up on Sunday «ﾟ» 日曜日 ביום ראשון", downloads=False) == 302
+    page = text_of(guest.get(work.get_absolute_url()).content.decode())
+    assert "Back up on Sunday «ﾟ» 日曜日 ביום ראשון" in page
+    assert "Download:" not in page
