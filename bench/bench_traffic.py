@@ -12,9 +12,12 @@ run uses (FANSHELF_TRUSTED_PROXY_COUNT=1 and a distinct X-Forwarded-For each). S
 accounts signed in through Django's test client, each with the CSRF token its first work page gave; their comments
 are not rate-limited as a new account's would be (FANSHELF_NEW_ACCOUNT_DAYS=0: the corpus accounts are minutes old).
 
-Each row: requests/s, p50/p95/p99, errors (non-2xx/3xx, socket errors, wrk's timeouts), share of the stylesheet's
-rate in the same run, and for rows that count hits, hits written against pages served. Printed and added at the top
-of bench/RESULTS.md with the machine's load (`--print-only`: printed only).
+What a hit costs is the new visitors' random pages against the same pages for one reader counted on every sampled
+work before the server starts (through works.hits.apply_hits; that row must write no hit).
+
+Each row: requests/s, p50/p95/p99, errors (non-2xx/3xx, socket errors, wrk's timeouts), share of the higher of the
+stylesheet's two rates in the same run, and for rows that count hits, hits written against pages served. Printed
+and added at the top of bench/RESULTS.md with the machine's load (`--print-only`: printed only).
 """
 
 from __future__ import annotations
