@@ -97,9 +97,15 @@ def _fixed(params: Sequence[Any], slots: Sequence[int | None]) -> list[Any]:
     return [value for value, slot in zip(params, slots, strict=True) if slot is None]
 
 
+def fits_a_column(value: int) -> bool:
+    """Whether a 64-bit id column can hold it: the ORM finds nothing for any other id, without asking (a raw
+    statement would fail on it)."""
+    return -(2**63) <= value < 2**63
+
+
 def instances(model: type[M], rows: list[tuple[Any, ...]], using: str = "default") -> list[M]:
     """Model instances from rows of every concrete field's attname, in the model's order (`all_fields`)."""
-    names = [field.attname for field in model._meta.concrete_fields]
+    names = all_fields(model)
     return [model.from_db(using, names, row) for row in rows]
 
 

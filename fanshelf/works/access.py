@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
 from fanshelf.core.middleware import LoginNeeded
-from fanshelf.core.prepared import Prepared, all_fields, instances
+from fanshelf.core.prepared import Prepared, all_fields, fits_a_column, instances
 from fanshelf.works.models import Chapter, Work
 
 
@@ -28,17 +28,12 @@ def get_work_for_reading(request: HttpRequest, work_id: int, *, blurb_data: bool
         readable = Work.objects.visible_to(request.user)
         work = (readable.for_blurbs() if blurb_data else readable).filter(pk=work_id).first()
     else:
-        work = next(iter(instances(Work, _guest_work.rows("guest", work_id))), None) if _is_id(work_id) else None
+        work = next(iter(instances(Work, _guest_work.rows("guest", work_id))), None) if fits_a_column(work_id) else None
     if work is not None:
         return work
     if not request.user.is_authenticated and Work.objects.listed_for_users().filter(pk=work_id).exists():
         raise LoginNeeded("This work is only for registered users. Log in to read it.")
     raise Http404("No such work.")
-
-
-def _is_id(work_id: int) -> bool:
-    """Whether a database column can hold it: the ORM finds no work for any other id, without asking."""
-    return -(2**63) <= work_id < 2**63
 
 
 def get_work_for_editing(request: HttpRequest, work_id: int) -> Work:

@@ -37,6 +37,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from fanshelf.core.memo import Memo
+from fanshelf.core.prepared import fits_a_column
 from fanshelf.works.blurb_data import attach_blurb_data
 from fanshelf.works.models import (
     COUNT_ONLY_KINDS,
@@ -119,7 +120,7 @@ def probe(work_id: int) -> Probe:
     (works/views.py), so that a body rendered from that read is at least as new as the version it is kept under.
     A statement of its own, not a queryset: building that queryset cost more CPU than the rest of a memo hit.
     An id no database column holds names no work (the ORM's rule for such lookups): its page is then a 404."""
-    if not -(2**63) <= work_id < 2**63:
+    if not fits_a_column(work_id):
         return Probe((0, 0), in_series=False, related=False)
     with connection.cursor() as cursor:
         cursor.execute(PROBE_SQL, [work_id] * 4)

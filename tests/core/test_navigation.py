@@ -3,9 +3,12 @@ numbered pages above and below a list, and a listing whose filters come before i
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+from wsgiref.util import setup_testing_defaults
 
 import pytest
+from django.core.handlers.wsgi import WSGIHandler
 from django.test import Client
 from django.urls import reverse
 
@@ -126,3 +129,33 @@ def test_a_listings_filters_come_before_its_results_behind_a_filter_toggle_with_
     assert form is not None
     assert facets.find_next("form", class_="filters") is form
     assert form.find_parent("details")["class"] == ["filter-form-toggle"]
+
+
+def _served_under(prefix: str, path: str) -> str:
+    """A GET through Django's WSGI handler, as a server behind a proxy passes it (the test client sets no prefix)."""
+    environ: dict[str, Any] = {"SCRIPT_NAME": prefix, "PATH_INFO": path, "HTTP_HOST": "testserver"}
+    setup_testing_defaults(environ)
+    answered: list[str] = []
+    body = WSGIHandler()(environ, lambda status, headers: answered.append(status))  # type: ignore[arg-type]
+    assert answered[0].startswith("200"), answered
+    return b"".join(body).decode()
+
+
+def test_a_site_served_under_a_path_links_its_frame_under_that_path(db: None) -> None:
+    """The header and footer links are worked out once per process (core/context_processors.frame_links), per
+    path the site is served under: an archive behind /archive links there, and one at the root does not."""
+    for prefix in ("/archive", "", "/archive"):
+        page = parse(_served_under(prefix, "/works/"))
+        home, search, opds = (
+            page.select_one(".site-name a"),
+            page.select_one("form[role=search]"),
+            page.select_one("footer a"),
+        )
+        assert home is not None
+        assert search is not None
+        assert opds is not None
+        assert (home["href"], search["action"], opds["href"]) == (
+            f"{prefix}/",
+            f"{prefix}/works/",
+            f"{prefix}/downloads/opds/",
+        )
