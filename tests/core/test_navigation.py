@@ -10,7 +10,7 @@ from wsgiref.util import setup_testing_defaults
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
 from django.test import Client
-from django.urls import reverse
+from django.urls import reverse, set_script_prefix
 
 from fanshelf.accounts.models import User
 from fanshelf.works.series import add_to_series
@@ -136,7 +136,10 @@ def _served_under(prefix: str, path: str) -> str:
     environ: dict[str, Any] = {"SCRIPT_NAME": prefix, "PATH_INFO": path, "HTTP_HOST": "testserver"}
     setup_testing_defaults(environ)
     answered: list[str] = []
-    body = WSGIHandler()(environ, lambda status, headers: answered.append(status))  # type: ignore[arg-type]
+    try:
+        body = WSGIHandler()(environ, lambda status, headers: answered.append(status))  # type: ignore[arg-type]
+    finally:
+        set_script_prefix("/")  # the handler leaves its prefix to the thread, as a server's next request resets it
     assert answered[0].startswith("200"), answered
     return b"".join(body).decode()
 
