@@ -35,7 +35,7 @@ def _text(value: object) -> str:
 
 
 @functools.lru_cache(maxsize=65_536)
-def _tag_link(prefix: str, name: str) -> str:
+def tag_link(prefix: str, name: str) -> str:
     """A tag's link to its works, made once per name (a listing page shows ~250; the script prefix is part of the
     address, so of the key)."""
     return f'<a class="tag" href="{_text(works_url(prefix, name))}" dir="auto">{_text(name)}</a>'
@@ -81,7 +81,7 @@ def for_line(work: Work, template: str) -> SafeString:
 
 
 def _tag_items(prefix: str, tags: list[Tag], css_class: str) -> str:
-    return "".join(f'<li class="{css_class}">{_tag_link(prefix, t.name)}</li>' for t in tags)
+    return "".join(f'<li class="{css_class}">{tag_link(prefix, t.name)}</li>' for t in tags)
 
 
 def _tag_list(work: Work, viewer: Viewer, prefix: str) -> str:
@@ -122,7 +122,7 @@ def render_blurb(work: Work, viewer: Viewer) -> SafeString:
     rating_name = _text(rating.name if rating is not None else "")
     rating_code = _text(work.rating_code)
     prefix = get_script_prefix()
-    fandoms = ", ".join(_tag_link(prefix, t.name) for t in tags.get(TagType.FANDOM, []))
+    fandoms = ", ".join(tag_link(prefix, t.name) for t in tags.get(TagType.FANDOM, []))
     categories = _text(", ".join(t.name for t in tags.get(TagType.CATEGORY, [])) or "No category")
     complete = work.is_complete
     revised = format_date(timezone.localtime(work.revised_at), DATE_FORMAT) if work.revised_at else ""

@@ -7,6 +7,7 @@ there too, and is killed whole when it runs past FANSHELF_EBOOK_CONVERT_SECONDS.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import shutil
@@ -29,7 +30,14 @@ class ConversionFailed(Exception):
 
 
 def ebook_convert_path() -> str | None:
-    return shutil.which(EBOOK_CONVERT)
+    """Where the command is: looked up once per command and PATH (every work page asks, to offer the formats), so a
+    calibre installed while the server runs is offered after a restart."""
+    return _which(EBOOK_CONVERT, os.environ.get("PATH", os.defpath))
+
+
+@functools.lru_cache(maxsize=8)
+def _which(command: str, path: str) -> str | None:
+    return shutil.which(command, path=path)
 
 
 def can_convert() -> bool:

@@ -13,8 +13,9 @@ from django.utils.safestring import SafeString
 
 from fanshelf.core.prepared import Prepared
 from fanshelf.tags.models import Tag
-from fanshelf.works import blurbs
+from fanshelf.works import blurbs, page_parts
 from fanshelf.works.models import Work
+from fanshelf.works.series import SeriesPlace
 
 register = template.Library()
 
@@ -36,6 +37,17 @@ def creator_names(context: template.Context, work: Work) -> str:
 @register.filter
 def tags_of(work: Work, tag_type: str) -> list[Tag]:
     return work.tags_by_type.get(tag_type, [])
+
+
+@register.simple_tag
+def work_information(work: Work, series_places: list[SeriesPlace], stats_mark: str = "") -> SafeString:
+    """The work page's information list (works/page_parts.py); a memoised body has `stats_mark` for its stats."""
+    return page_parts.information(work, series_places, stats_mark or page_parts.stats(work))
+
+
+@register.simple_tag
+def work_stats(work: Work) -> SafeString:
+    return page_parts.stats(work)
 
 
 @register.simple_tag(takes_context=True)
