@@ -258,8 +258,9 @@ def resolve_tag_names(names: list[str], label: str) -> tuple[tuple[str, ...], tu
         raise QueryError(f"You can {label} at most {MAX_TAGS} tags.")
     resolved: list[str] = []
     others: list[str] = []
+    tags = Tag.objects.select_related("merger").named_any(names)
     for name in names:
-        tag = Tag.objects.named(name).select_related("merger").first()
+        tag = tags.get(name.strip().lower())
         target = tag.filterable if tag is not None else None
         if target is None or not target.canonical or target.banned:  # banned: as if missing (moderation.md)
             if " ".join(name.split()) not in others:

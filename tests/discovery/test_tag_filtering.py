@@ -4,11 +4,13 @@ mean", AO3's otp filter, messages in the form's words, and nothing offered that 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.test import Client
 from django.urls import reverse
 
 from fanshelf.accounts.models import User
+from fanshelf.discovery.query import resolve_tag_names
 from fanshelf.tags.actions import find_or_create_tag, make_synonym
 from fanshelf.tags.models import Tag, TagType
 from tests.core.pages import listed_titles as titles
@@ -202,3 +204,19 @@ def test_the_additional_tags_bin_heading_says_tags_once(
     heading = page.select_one("h1")
     assert heading is not None
     assert " ".join(heading.get_text().split()) == "Unwrangled additional tags in Tidewater Chronicles"
+
+
+def test_typed_names_are_resolved_together_each_as_it_would_be_alone(
+    moderator: User, django_assert_num_queries: Any
+) -> None:
+    """Synonyms, case and spaces, a banned tag and a name that is no tag, in one query for all of them."""
+    canonical = canonical_tag("Mira Vance", TagType.CHARACTER, moderator)
+    make_synonym(find_or_create_tag("captain mira", TagType.CHARACTER), canonical, by=moderator)
+    canonical_tag("灯台 “Lighthouse”", TagType.FREEFORM, moderator)
+    Tag.objects.filter(pk=canonical_tag("Forbidden Word", TagType.FREEFORM, moderator).pk).update(banned=True)
+    typed = ["  CAPTAIN mira ", "灯台 “Lighthouse”", "Mira Vance", "forbidden word", "no such   tag"]
+
+    with django_assert_num_queries(1):
+        found = resolve_tag_names(typed, "include")
+
+    assert found == (("Mira Vance", "灯台 “Lighthouse”"), ("forbidden word", "no such tag"))
