@@ -163,8 +163,10 @@ class WorkQuery:
         nul = name_holding_nul(params)
         if nul is not None:
             raise QueryError(nul_message(FIELD_LABELS.get(nul, nul)))
-        include, other_include = resolve_tag_names(split_names(get("include")), "include")
-        exclude, other_exclude = resolve_tag_names(split_names(get("exclude")), "exclude")
+        typed = {label: _tag_names_typed(get, label) for label in ("include", "exclude")}
+        known = tags_named([*typed["include"], *typed["exclude"]])
+        include, other_include = resolve_tag_names(typed["include"], known)
+        exclude, other_exclude = resolve_tag_names(typed["exclude"], known)
         query = cls(
             include=include,
             exclude=exclude,
@@ -248,19 +250,28 @@ def split_names(values: Iterable[str]) -> list[str]:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
-def resolve_tag_names(names: list[str], label: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Tag names as typed (any case, synonyms accepted): (the canonical names they filter by, the names that are
-    no canonical tag nor a synonym of one). Those are searched as text, as AO3 does, rather than refused: a
-    partial name ("Liesl") still finds works whose tags hold it, and an unwrangled tag is found by its words.
-    Treating every tag without a canonical alike also keeps the answer from telling whether a tag seen only on
-    drafts or hidden works exists."""
+def _tag_names_typed(get: Getter, label: str) -> list[str]:
+    names = split_names(get(label))
     if len(names) > MAX_TAGS:
         raise QueryError(f"You can {label} at most {MAX_TAGS} tags.")
+    return names
+
+
+def tags_named(names: list[str]) -> dict[str, Tag]:
+    """The tags these names name (`Tag.objects.named_any`), with their canonicals, in one query (none for no names)."""
+    return Tag.objects.select_related("merger").named_any(names) if names else {}
+
+
+def resolve_tag_names(names: list[str], known: dict[str, Tag]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Tag names as typed (any case, synonyms accepted), with the tags `tags_named` found for them: (the canonical
+    names they filter by, the names that are no canonical tag nor a synonym of one). Those are searched as text, as
+    AO3 does, rather than refused: a partial name ("Liesl") still finds works whose tags hold it, and an unwrangled
+    tag is found by its words. Treating every tag without a canonical alike also keeps the answer from telling
+    whether a tag seen only on drafts or hidden works exists."""
     resolved: list[str] = []
     others: list[str] = []
-    tags = Tag.objects.select_related("merger").named_any(names)
     for name in names:
-        tag = tags.get(name.strip().lower())
+        tag = known.get(name.strip().lower())
         target = tag.filterable if tag is not None else None
         if target is None or not target.canonical or target.banned:  # banned: as if missing (moderation.md)
             if " ".join(name.split()) not in others:

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from fanshelf.accounts.models import User
-from fanshelf.discovery.query import resolve_tag_names
+from fanshelf.discovery.query import WorkQuery
 from fanshelf.tags.actions import find_or_create_tag, make_synonym
 from fanshelf.tags.models import Tag, TagType
 from tests.core.pages import listed_titles as titles
@@ -209,14 +209,18 @@ def test_the_additional_tags_bin_heading_says_tags_once(
 def test_typed_names_are_resolved_together_each_as_it_would_be_alone(
     moderator: User, django_assert_num_queries: Any
 ) -> None:
-    """Synonyms, case and spaces, a banned tag and a name that is no tag, in one query for all of them."""
+    """Synonyms, case and spaces, a banned tag and a name that is no tag, included and excluded: one query for all."""
     canonical = canonical_tag("Mira Vance", TagType.CHARACTER, moderator)
     make_synonym(find_or_create_tag("captain mira", TagType.CHARACTER), canonical, by=moderator)
     canonical_tag("灯台 “Lighthouse”", TagType.FREEFORM, moderator)
     Tag.objects.filter(pk=canonical_tag("Forbidden Word", TagType.FREEFORM, moderator).pk).update(banned=True)
-    typed = ["  CAPTAIN mira ", "灯台 “Lighthouse”", "Mira Vance", "forbidden word", "no such   tag"]
+    typed = {
+        "include": ["  CAPTAIN mira ", "灯台 “Lighthouse”", "Mira Vance", "no such   tag"],
+        "exclude": ["forbidden word", "לא תג"],
+    }
 
     with django_assert_num_queries(1):
-        found = resolve_tag_names(typed, "include")
+        query = WorkQuery.from_params(typed)
 
-    assert found == (("Mira Vance", "灯台 “Lighthouse”"), ("forbidden word", "no such tag"))
+    assert (query.include, query.other_include) == (("Mira Vance", "灯台 “Lighthouse”"), ("no such tag",))
+    assert (query.exclude, query.other_exclude) == ((), ("forbidden word", "לא תג"))
