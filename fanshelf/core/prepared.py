@@ -124,3 +124,13 @@ def _in_model_order(model: type[Model], names: tuple[str, ...]) -> tuple[list[st
 
 def all_fields(model: type[Model]) -> list[str]:
     return [field.attname for field in model._meta.concrete_fields]
+
+
+def attach(instance: Model, name: str, objects: list[Any]) -> None:
+    """Leave `objects` as `prefetch_related` leaves a relation's: `getattr(instance, name).all()` gives them without
+    a query, as an evaluated queryset of the relation (a queryset made from it still asks the database)."""
+    queryset: QuerySet[Model] = getattr(instance, name).all()
+    queryset._result_cache = objects
+    queryset._prefetch_done = True  # type: ignore[attr-defined]
+    cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
+    cache[name] = queryset

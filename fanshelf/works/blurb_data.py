@@ -13,10 +13,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import Model, QuerySet, prefetch_related_objects
+from django.db.models import QuerySet, prefetch_related_objects
 
 from fanshelf.accounts.models import Pseud, User
-from fanshelf.core.prepared import MAX_VALUES, Prepared, all_fields, instances, partial
+from fanshelf.core.prepared import MAX_VALUES, Prepared, all_fields, attach, instances, partial
 from fanshelf.tags.models import Tag
 from fanshelf.works.models import SHOWN_TAG_FIELDS, Creatorship, Gift, Work, WorkTag
 
@@ -69,15 +69,7 @@ def _attach_some(works: Sequence[Work]) -> None:
     for gift in gifts:
         given[gift.work_id].append(gift)
     for work in works:
-        _attach(work, "tags", tags[work.pk])
-        _attach(work, "creatorships", credits[work.pk])
-        _attach(work, "gifts", given[work.pk])
+        attach(work, "tags", tags[work.pk])
+        attach(work, "creatorships", credits[work.pk])
+        attach(work, "gifts", given[work.pk])
 
-
-def _attach(work: Work, name: str, objects: list[Any]) -> None:
-    """Leave `objects` as prefetch_related leaves a relation's: a queryset of the relation, already evaluated."""
-    queryset: QuerySet[Model] = getattr(work, name).all()
-    queryset._result_cache = objects
-    queryset._prefetch_done = True  # type: ignore[attr-defined]
-    cache = work.__dict__.setdefault("_prefetched_objects_cache", {})
-    cache[name] = queryset

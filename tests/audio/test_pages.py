@@ -135,3 +135,29 @@ def test_works_are_sorted_and_filtered_by_their_stored_audio_length(author: User
     works = Work.objects.order_by("-audio_seconds")
     assert [(work.title, work.audio_seconds) for work in works] == [("Long", 7), ("Short", 2), ("Silent", 0)]
     assert [work.title for work in Work.objects.filter(audio_seconds__gte=3)] == ["Long"]
+
+
+def test_the_entire_work_shows_each_posted_chapters_own_audio_and_a_drafts_only_to_its_creators(
+    author: User, author_client: Client, guest: Client, reader_client: Client
+) -> None:
+    work = make_work(author, title="Lanterns Read Aloud 灯", chapters=("The first reading.", "The second reading."))
+    first, second = work.chapters.order_by("position")
+    draft = add_chapter(work, ChapterFields(content="A reading not posted yet."), post=False)
+    uploads = [
+        upload_audio(first, as_upload(mp3_bytes(2.0), "one.mp3")),
+        upload_audio(second, as_upload(flac_bytes(3.0), "two.flac")),
+        upload_audio(first, as_upload(flac_bytes(4.0), "one-more.flac")),
+        upload_audio(draft, as_upload(mp3_bytes(5.0), "draft.mp3")),
+    ]
+    streams = [reverse("audio:stream", args=[audio.pk]) for audio in uploads]
+
+    def players(client: Client) -> dict[str, list[str]]:
+        page = parse(client.get(reverse("works:entire", args=[work.pk])).content.decode())
+        return {
+            str(section["id"]): [str(player["src"]) for player in section.select("audio")]
+            for section in page.select("section.chapter")
+        }
+
+    for client in (guest, guest, reader_client):  # the guest's second view comes from the memo
+        assert players(client) == {"chapter-1": [streams[0], streams[2]], "chapter-2": [streams[1]]}
+    assert players(author_client)["chapter-3"] == [streams[3]]
