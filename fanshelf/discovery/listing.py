@@ -19,7 +19,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import F, QuerySet
 from django.http import HttpRequest, QueryDict
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
@@ -159,9 +159,10 @@ _blurbs: Memo[SafeString] = Memo(4096)
 
 def reader_variant(request: HttpRequest) -> tuple[object, ...]:
     """Everything about the reader a blurb depends on: whether they may see an anonymous work's creators (they
-    made it, or moderate), which tags their preferences hide, and their time zone. Guests all share one."""
+    made it, or moderate), which tags their preferences hide, and their time zone; and the path the site is served
+    under, which every link carries. Guests all share one."""
     user = request.user
-    zone = timezone.get_current_timezone_name()
+    zone = (timezone.get_current_timezone_name(), get_script_prefix())
     if not user.is_authenticated:
         return ("guest", zone)
     preferences = (getattr(user, "show_warnings", True), getattr(user, "show_freeforms", True))

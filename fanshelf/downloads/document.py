@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AnonymousUser
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.safestring import SafeString, mark_safe
 
+from fanshelf.core.numbers import grouped
 from fanshelf.core.site_url import absolute_url
 from fanshelf.downloads.xhtml import to_xhtml, xml_text
 from fanshelf.tags.models import TagType
@@ -153,10 +153,10 @@ def _stats(work: Work) -> list[tuple[str, str]]:
     if work.revised_at and (work.published_on is None or work.revised_at.date() > work.published_on):
         stats.append(("Completed" if work.is_complete else "Updated", work.revised_at.date().isoformat()))
     stats += [
-        ("Words", intcomma(work.word_count)),
+        ("Words", grouped(work.word_count)),
         ("Chapters", work.chapter_display),
-        ("Kudos", intcomma(work.kudos_count)),
-        ("Hits", intcomma(work.hit_count)),
+        ("Kudos", grouped(work.kudos_count)),
+        ("Hits", grouped(work.hit_count)),
     ]
     return stats
 
@@ -246,7 +246,7 @@ def series_document(series: Series, works: list[Work], *, offline: bool) -> Seri
         summary=_fragment(series.summary, base_url=url, offline=offline),
         notes=_fragment(series.notes, base_url=url, offline=offline),
         complete=series.complete,
-        words=intcomma(sum(work.word_count for work in works)),
+        words=grouped(sum(work.word_count for work in works)),
         source_url=url,
         works=documents,
     )

@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, SyndicationFeed
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.xmlutils import SimplerXMLGenerator
 
+from fanshelf.core.numbers import grouped
 from fanshelf.core.site_url import absolute_url
 from fanshelf.downloads.document import TAG_GROUPS, TagGroup, credited_names, source_url
 from fanshelf.downloads.xhtml import to_xhtml, xml_text
@@ -62,7 +62,7 @@ def _entry(work: Work, viewer: Viewer) -> WorkEntry:
         summary=mark_safe(to_xhtml(work.summary, base_url=url, offline=False)),
         tag_groups=[group for group in groups if group.names],
         language=work.language_name,
-        words=intcomma(work.word_count),
+        words=grouped(work.word_count),
         chapters=work.chapter_display,
     )
 

@@ -72,4 +72,3 @@ def _attach_some(works: Sequence[Work]) -> None:
         attach(work, "tags", tags[work.pk])
         attach(work, "creatorships", credits[work.pk])
         attach(work, "gifts", given[work.pk])
-

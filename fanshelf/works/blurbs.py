@@ -10,13 +10,13 @@ import functools
 from html import escape
 from typing import TYPE_CHECKING
 
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.safestring import SafeString, mark_safe
 
 from fanshelf.core.durations import duration
+from fanshelf.core.numbers import grouped
 from fanshelf.tags.models import Tag, TagType, works_url
 from fanshelf.works.models import Gift, Work
 from fanshelf.works.reuse import ai_use_label, discloses_ai_use, permissions_line
@@ -104,13 +104,13 @@ def _stats(work: Work) -> str:
     audio = f"<dt>Audio:</dt><dd>{_text(duration(work.audio_seconds))}</dd>" if work.audio_seconds else ""
     published = format_date(work.published_on, DATE_FORMAT) if work.published_on else ""
     # Comment threads, shown when there are any, as AO3 does.
-    comments = f"<dt>Comments:</dt><dd>{_text(intcomma(work.comment_count))}</dd>" if work.comment_count else ""
+    comments = f"<dt>Comments:</dt><dd>{_text(grouped(work.comment_count))}</dd>" if work.comment_count else ""
     return (
         f'<dl class="stats"><dt>Language:</dt><dd lang="{_text(work.language)}">{_text(work.language_name)}</dd>'
-        f"<dt>Words:</dt><dd>{_text(intcomma(work.word_count))}</dd>"
+        f"<dt>Words:</dt><dd>{_text(grouped(work.word_count))}</dd>"
         f"<dt>Chapters:</dt><dd>{_text(work.chapter_display)}</dd>{audio}{comments}"
-        f"<dt>Kudos:</dt><dd>{_text(intcomma(work.kudos_count))}</dd>"
-        f"<dt>Hits:</dt><dd>{_text(intcomma(work.hit_count))}</dd>"
+        f"<dt>Kudos:</dt><dd>{_text(grouped(work.kudos_count))}</dd>"
+        f"<dt>Hits:</dt><dd>{_text(grouped(work.hit_count))}</dd>"
         f"<dt>Published:</dt><dd>{_text(published)}</dd></dl>"
     )
 

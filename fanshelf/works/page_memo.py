@@ -13,7 +13,8 @@ The key is everything the body shows:
   renames, gifts, co-creators, audio, series membership, related works); the number catches a row that commits
   after a higher one was read. It is read on every request, before the body's data, so a body is never newer data
   under an older version.
-- the chapter shown (or the entire work), and the reader variant: the time zone dates are shown in;
+- the chapter shown (or the entire work), and the reader variant: the time zone dates are shown in, and the path
+  the site is served under (every link carries it);
 - what the page shows of other works and of the site, read on every request because their changes do not name
   this work: its series (titles, neighbours), its parent and child works as this guest may see them, and whether
   downloads are on.
@@ -33,6 +34,7 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.urls import get_script_prefix
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
@@ -159,6 +161,7 @@ def guest_body(
         chapter.pk if chapter is not None else None,
         entire,
         timezone.get_current_timezone_name(),
+        get_script_prefix(),  # every link in the body carries it
         _fingerprint(surroundings),
     )
     body = _bodies.get(key)

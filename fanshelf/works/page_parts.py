@@ -12,13 +12,13 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from html import escape
 
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.safestring import SafeString, mark_safe
 
 from fanshelf.core.durations import duration
+from fanshelf.core.numbers import grouped
 from fanshelf.tags.models import TagType
 from fanshelf.works.blurbs import tag_link
 from fanshelf.works.models import Work
@@ -57,18 +57,18 @@ def stats(work: Work) -> SafeString:
         rows.append(f"<dt>Published:</dt><dd>{_day(work.published_on)}</dd>")
     if work.revised_at and work.posted_chapter_count > 1:
         rows.append(f"<dt>{'Completed' if work.is_complete else 'Updated'}:</dt><dd>{_day(work.revised_at)}</dd>")
-    rows.append(f"<dt>Words:</dt><dd>{_text(intcomma(work.word_count))}</dd>")
+    rows.append(f"<dt>Words:</dt><dd>{_text(grouped(work.word_count))}</dd>")
     rows.append(f"<dt>Chapters:</dt><dd>{_text(work.chapter_display)}</dd>")
     if work.audio_seconds:
         rows.append(f'<dt>Audio:</dt><dd class="audio-total">{_text(duration(work.audio_seconds))}</dd>')
     if work.comment_count:
-        count = _text(intcomma(work.comment_count))
+        count = _text(grouped(work.comment_count))
         rows.append(f'<dt>Comments:</dt><dd class="comment-count"><a href="#comments">{count}</a></dd>')
-    rows.append(f'<dt>Kudos:</dt><dd class="kudos-count">{_text(intcomma(work.kudos_count))}</dd>')
-    rows.append(f'<dt>Hits:</dt><dd class="hit-count">{_text(intcomma(work.hit_count))}</dd>')
+    rows.append(f'<dt>Kudos:</dt><dd class="kudos-count">{_text(grouped(work.kudos_count))}</dd>')
+    rows.append(f'<dt>Hits:</dt><dd class="hit-count">{_text(grouped(work.hit_count))}</dd>')
     if work.bookmark_count:
         url = _text(reverse("bookmarks:work", args=[work.pk]))
-        count = _text(intcomma(work.bookmark_count))
+        count = _text(grouped(work.bookmark_count))
         rows.append(f'<dt>Bookmarks:</dt><dd class="bookmark-count"><a href="{url}">{count}</a></dd>')
     return mark_safe(f'<dt>Stats:</dt>\n<dd><dl class="stats">{"".join(rows)}</dl></dd>')  # escaped parts
 

@@ -150,11 +150,16 @@ def _served_under(prefix: str, path: str) -> str:
     reason="runs in the SQLite pass: the frame's links do not depend on the database, and Django's own handler "
     "closes the test's PostgreSQL connection at the request's start",
 )
-def test_a_site_served_under_a_path_links_its_frame_under_that_path(db: None) -> None:
+def test_a_site_served_under_a_path_links_its_frame_under_that_path(author: User) -> None:
     """The header and footer links are worked out once per process (core/context_processors.frame_links), per
-    path the site is served under: an archive behind /archive links there, and one at the root does not."""
+    path the site is served under, and so are works' addresses (works.models._work_address): an archive behind
+    /archive links there, and one at the root does not."""
+    work = make_work(author, title="Under the Arch 拱")
     for prefix in ("/archive", "", "/archive"):
         page = parse(_served_under(prefix, "/works/"))
+        title = page.select_one(f"#work_{work.pk}_title a")
+        assert title is not None
+        assert title["href"] == f"{prefix}/works/{work.pk}/"
         home, search, opds = (
             page.select_one(".site-name a"),
             page.select_one("form[role=search]"),

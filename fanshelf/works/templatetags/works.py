@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db.models import Count, Q, QuerySet
 from django.template.defaultfilters import pluralize
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from fanshelf.core.numbers import grouped
 from fanshelf.core.prepared import Prepared
 from fanshelf.tags.models import Tag
 from fanshelf.works import blurbs, page_parts
@@ -85,8 +85,8 @@ def kudos_line(work: Work) -> SafeString:
         return format_html("{}", "No kudos yet.")
     parts = [format_html_join(", ", "<bdi>{}</bdi>", ((name,) for name in names))] if names else []
     if more_users:
-        parts.append(format_html("and {} more user{}", intcomma(more_users), pluralize(more_users)))
+        parts.append(format_html("and {} more user{}", grouped(more_users), pluralize(more_users)))
     if guests:
-        counted = format_html("{} guest{}", intcomma(guests), pluralize(guests))
+        counted = format_html("{} guest{}", grouped(guests), pluralize(guests))
         parts.append(format_html("as well as {}", counted) if parts else counted)
     return format_html("{} left kudos on this work!", format_html_join(" ", "{}", ((part,) for part in parts)))
