@@ -53,8 +53,13 @@ def attach_blurb_data(works: Sequence[Work]) -> None:
 def _attach_some(works: Sequence[Work]) -> None:
     ids = [work.pk for work in works]
     tags: dict[int, list[Tag]] = defaultdict(list)
+    made: dict[tuple[Any, ...], Tag] = {}  # one instance per tag for these works (a fandom's works share many)
     for work_id, *values in _tags.rows(len(ids), *ids):
-        tags[work_id].append(partial(Tag, SHOWN_TAG_FIELDS, values))
+        row = tuple(values)
+        tag = made.get(row)
+        if tag is None:
+            tag = made[row] = partial(Tag, SHOWN_TAG_FIELDS, row)
+        tags[work_id].append(tag)
     credits: dict[int, list[Creatorship]] = defaultdict(list)
     for row in _credits.rows(len(ids), *ids):
         credit = partial(Creatorship, _CREDIT_FIELDS, row[:4])
