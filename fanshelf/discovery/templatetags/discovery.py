@@ -32,7 +32,7 @@ _SEARCH_MARK = f"search-{secrets.token_hex(8)}"
 # Where the included and excluded tags' fieldsets go: HTML no tag name can put there (its `<` is escaped).
 _TAGS_MARK = f"<tags-{secrets.token_hex(8)}>"
 # Query parameters the memoised form leaves to be put in (`page` is not in the form at all).
-_PUT_IN = ("page", "q", "include", "exclude")
+_PUT_IN: tuple[str, ...] = ("page", "q", "include", "exclude")
 
 
 @register.simple_tag
