@@ -1,7 +1,7 @@
 """A work's blurb (its summary card in listings), built in Python: a listing page shows twenty, and Django's
 template engine took ~1.5 ms for each, most of a page whose blurbs were not memoised yet. The HTML is joined from
 escaped parts with f-strings rather than format_html, which cost 0.28 ms a blurb (escaping every part through
-Django's lazy-aware helpers): every value from a person goes through `_text`, and only this module's own markup
+Django's lazy-aware helpers): every value from a person goes through `html_text`, and only this module's own markup
 and already safe HTML (the sanitised summary) go in unescaped."""
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 DATE_FORMAT = "d M Y"
 
 
-def _text(value: object) -> str:
+def html_text(value: object) -> str:
     """A value as HTML text: escaped, quotes too (it may stand in an attribute)."""
     return escape(str(value))
 
@@ -38,14 +38,14 @@ def _text(value: object) -> str:
 def tag_link(prefix: str, name: str) -> str:
     """A tag's link to its works, made once per name (a listing page shows ~250; the script prefix is part of the
     address, so of the key)."""
-    return f'<a class="tag" href="{_text(works_url(prefix, name))}" dir="auto">{_text(name)}</a>'
+    return f'<a class="tag" href="{html_text(works_url(prefix, name))}" dir="auto">{html_text(name)}</a>'
 
 
 @functools.lru_cache(maxsize=16_384)
 def _creator_link(prefix: str, username: str, pseud: str, shown: str) -> str:
     """A creator's link to their pseud's works, made once per pseud as named (`shown`: "Name (username)")."""
     url = reverse("discovery:pseud_works", args=[username, pseud])
-    return f'<a rel="author" href="{_text(url)}" dir="auto">{_text(shown)}</a>'
+    return f'<a rel="author" href="{html_text(url)}" dir="auto">{html_text(shown)}</a>'
 
 
 def _byline_html(work: Work, viewer: Viewer) -> str:
@@ -63,9 +63,9 @@ def byline(work: Work, viewer: Viewer) -> SafeString:
 
 def _recipient(gift: Gift) -> str:
     if gift.pseud is None:
-        return f"<bdi>{_text(gift.recipient_name)}</bdi>"
+        return f"<bdi>{html_text(gift.recipient_name)}</bdi>"
     url = reverse("user_gifts", args=[gift.pseud.user.username])
-    return f'<a href="{_text(url)}" dir="auto">{_text(gift.pseud)}</a>'
+    return f'<a href="{html_text(url)}" dir="auto">{html_text(gift.pseud)}</a>'
 
 
 def recipients(work: Work) -> SafeString:
@@ -88,7 +88,7 @@ def _tag_list(work: Work, viewer: Viewer, prefix: str) -> str:
     tags = work.tags_by_type
     member = viewer.is_authenticated
     if member and not getattr(viewer, "show_warnings", True):
-        url = _text(work.get_absolute_url())
+        url = html_text(work.get_absolute_url())
         warnings = f'<li class="warnings"><a href="{url}">Warnings hidden by your preference</a></li>'
     else:
         warnings = _tag_items(prefix, tags.get(TagType.WARNING, []), "warnings")
@@ -101,17 +101,18 @@ def _tag_list(work: Work, viewer: Viewer, prefix: str) -> str:
 
 
 def _stats(work: Work) -> str:
-    audio = f"<dt>Audio:</dt><dd>{_text(duration(work.audio_seconds))}</dd>" if work.audio_seconds else ""
+    audio = f"<dt>Audio:</dt><dd>{html_text(duration(work.audio_seconds))}</dd>" if work.audio_seconds else ""
     published = format_date(work.published_on, DATE_FORMAT) if work.published_on else ""
     # Comment threads, shown when there are any, as AO3 does.
-    comments = f"<dt>Comments:</dt><dd>{_text(grouped(work.comment_count))}</dd>" if work.comment_count else ""
+    comments = f"<dt>Comments:</dt><dd>{html_text(grouped(work.comment_count))}</dd>" if work.comment_count else ""
     return (
-        f'<dl class="stats"><dt>Language:</dt><dd lang="{_text(work.language)}">{_text(work.language_name)}</dd>'
-        f"<dt>Words:</dt><dd>{_text(grouped(work.word_count))}</dd>"
-        f"<dt>Chapters:</dt><dd>{_text(work.chapter_display)}</dd>{audio}{comments}"
-        f"<dt>Kudos:</dt><dd>{_text(grouped(work.kudos_count))}</dd>"
-        f"<dt>Hits:</dt><dd>{_text(grouped(work.hit_count))}</dd>"
-        f"<dt>Published:</dt><dd>{_text(published)}</dd></dl>"
+        f'<dl class="stats"><dt>Language:</dt><dd lang="{html_text(work.language)}">'
+        f"{html_text(work.language_name)}</dd>"
+        f"<dt>Words:</dt><dd>{html_text(grouped(work.word_count))}</dd>"
+        f"<dt>Chapters:</dt><dd>{html_text(work.chapter_display)}</dd>{audio}{comments}"
+        f"<dt>Kudos:</dt><dd>{html_text(grouped(work.kudos_count))}</dd>"
+        f"<dt>Hits:</dt><dd>{html_text(grouped(work.hit_count))}</dd>"
+        f"<dt>Published:</dt><dd>{html_text(published)}</dd></dl>"
     )
 
 
@@ -119,16 +120,16 @@ def render_blurb(work: Work, viewer: Viewer) -> SafeString:
     """The blurb as `viewer` may see it (their tag preferences; creators of anonymous works only if allowed)."""
     tags = work.tags_by_type
     rating = work.rating
-    rating_name = _text(rating.name if rating is not None else "")
-    rating_code = _text(work.rating_code)
+    rating_name = html_text(rating.name if rating is not None else "")
+    rating_code = html_text(work.rating_code)
     prefix = get_script_prefix()
     fandoms = ", ".join(tag_link(prefix, t.name) for t in tags.get(TagType.FANDOM, []))
-    categories = _text(", ".join(t.name for t in tags.get(TagType.CATEGORY, [])) or "No category")
+    categories = html_text(", ".join(t.name for t in tags.get(TagType.CATEGORY, [])) or "No category")
     complete = work.is_complete
     revised = format_date(timezone.localtime(work.revised_at), DATE_FORMAT) if work.revised_at else ""
-    language = _text(work.language)
+    language = html_text(work.language)
     summary = (
-        f'<blockquote class="userstuff summary" lang="{language}" dir="{_text(work.direction)}">'
+        f'<blockquote class="userstuff summary" lang="{language}" dir="{html_text(work.direction)}">'
         f"{work.summary}</blockquote>"  # sanitised HTML, kept as it is
         if work.summary
         else ""
@@ -136,9 +137,9 @@ def render_blurb(work: Work, viewer: Viewer) -> SafeString:
     pk = work.pk
     html = (
         f'<li class="blurb work" id="work_{pk}" aria-labelledby="work_{pk}_title">'
-        f'<p class="datetime">{_text(revised)}</p>'
-        f'<h3 class="heading" id="work_{pk}_title"><a href="{_text(work.get_absolute_url())}" lang="{language}"'
-        f' dir="auto">{_text(work.title)}</a> by {_byline_html(work, viewer)}{for_line(work, " for {}")}</h3>'
+        f'<p class="datetime">{html_text(revised)}</p>'
+        f'<h3 class="heading" id="work_{pk}_title"><a href="{html_text(work.get_absolute_url())}" lang="{language}"'
+        f' dir="auto">{html_text(work.title)}</a> by {_byline_html(work, viewer)}{for_line(work, " for {}")}</h3>'
         f'<p class="fandoms"><span class="visually-hidden">Fandoms:</span>{fandoms}</p>'
         '<ul class="required-tags" aria-label="Required tags">'
         f'<li class="rating-{rating_code}" title="Rating: {rating_name}"><span aria-hidden="true">{rating_code}</span>'
@@ -155,10 +156,10 @@ def render_blurb(work: Work, viewer: Viewer) -> SafeString:
 def _reuse(work: Work) -> str:
     """AI use (only when some was disclosed: "No AI used" is the usual case and would crowd every blurb) and the
     reuse permissions in short words (docs/reuse.md)."""
-    ai_use = f'<strong class="ai-use">{_text(ai_use_label(work))}</strong> · ' if discloses_ai_use(work) else ""
+    ai_use = f'<strong class="ai-use">{html_text(ai_use_label(work))}</strong> · ' if discloses_ai_use(work) else ""
     return (
         f'<p class="reuse">{ai_use}<span class="visually-hidden">Permissions: </span>'
-        f"{_text(permissions_line(work, short=True))}</p>"
+        f"{html_text(permissions_line(work, short=True))}</p>"
     )
 
 

@@ -3,14 +3,13 @@
 Every work page shows the stats, a memoised guest body included (works/page_memo.py renders them into it for each
 request), and every first view shows the list: tags by type, language, permissions and series. Django's templates
 took about 1.3 ms of CPU for the two, a sixth of a new visitor's page. Every value from a person is escaped
-(`_text`); only this module's own markup goes in as it is.
+(`blurbs.html_text`); only this module's own markup goes in as it is.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from html import escape
 
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
@@ -20,6 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 from fanshelf.core.durations import duration
 from fanshelf.core.numbers import grouped
 from fanshelf.tags.models import TagType
+from fanshelf.works.blurbs import html_text as _text
 from fanshelf.works.blurbs import tag_link
 from fanshelf.works.models import Work
 from fanshelf.works.reuse import ai_use_label, permissions_line
@@ -35,11 +35,6 @@ _TAG_ROWS = (
     (TagType.CHARACTER, "Characters", False),
     (TagType.FREEFORM, "Additional Tags", False),
 )
-
-
-def _text(value: object) -> str:
-    """A value as HTML text: escaped, quotes too (it may stand in an attribute)."""
-    return escape(str(value))
 
 
 def _day(value: date | datetime) -> str:

@@ -62,20 +62,23 @@ def filter_form(
     text = data.get("q") or ""
     value = f' value="{html.escape(text)}"' if text else ""  # Django's text input has no value when it is empty
     form = _forms.get_or_make(key, render).replace(f' value="{_SEARCH_MARK}"', value, 1)
-    tags = _tag_filter("include", include, "Include tags") + _tag_filter("exclude", exclude, "Exclude tags")
+    completions = html.escape(reverse("discovery:tag_names"))
+    tags = "".join(
+        _tag_filter(kind, names, legend, completions)
+        for kind, names, legend in (("include", include, "Include tags"), ("exclude", exclude, "Exclude tags"))
+    )
     return mark_safe(form.replace(_TAGS_MARK, tags, 1))  # the memoised form with escaped parts put in
 
 
-def _tag_filter(kind: str, names: Sequence[str], legend: str) -> str:
+def _tag_filter(kind: str, names: Sequence[str], legend: str, completions: str) -> str:
     """The fieldset of the tags included (or excluded): a ticked box for each, untick to remove it, and a box for
-    another, which offers completions when scripts run (static/fanshelf/tags.js)."""
+    another, which offers completions from the address `completions` when scripts run (static/fanshelf/tags.js)."""
     boxes = "".join(
         f'\n  <p><label><input type="checkbox" name="{kind}" value="{html.escape(name)}" checked>'
         f" {html.escape(name)}</label></p>"
         for name in names
     )
     hint = '\n  <p class="hint">Untick a tag to remove it.</p>' if names else ""
-    completions = html.escape(reverse("discovery:tag_names"))
     return (
         f"<fieldset>\n  <legend>{legend}</legend>{boxes}{hint}\n"
         f'  <p><label for="id_{kind}_new">Another tag to {kind}</label> <input type="text" name="{kind}"'
