@@ -236,6 +236,10 @@ EMAIL_USE_TLS = env_bool("FANSHELF_EMAIL_TLS", True)
 DEFAULT_FROM_EMAIL = env_str("FANSHELF_EMAIL_FROM", "Fanshelf <noreply@localhost>")
 
 LANGUAGE_CODE = "en"
+# The archive's pages are written in English only. With Django's full list, LocaleMiddleware took a browser's
+# language for the words Django supplies (months, form errors), and a page part memoised for that reader (a blurb's
+# "03 Déc 2026") then reached every other reader of it.
+LANGUAGES = [("en", "English")]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

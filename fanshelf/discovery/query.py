@@ -10,15 +10,17 @@ import datetime
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Any, Literal
 
+from django.db.models import QuerySet
 from django.http import QueryDict
 
 from fanshelf.accounts.models import AiDisclosure
 from fanshelf.core.numbers import NotANumber, name_holding_nul, nul_message, number_message, parse_digits
 from fanshelf.core.pagination import MAX_PAGE
+from fanshelf.core.prepared import MAX_VALUES, Prepared, all_fields, loaded
 from fanshelf.discovery.reader_sets import SHELF_LABELS
-from fanshelf.tags.models import CATEGORIES, RATINGS, WARNINGS, Tag
+from fanshelf.tags.models import CATEGORIES, RATINGS, WARNINGS, Tag, typed_names
 
 MAX_TAGS = 30
 MAX_TEXT = 1_000
@@ -258,8 +260,31 @@ def _tag_names_typed(get: Getter, label: str) -> list[str]:
 
 
 def tags_named(names: list[str]) -> dict[str, Tag]:
-    """The tags these names name (`Tag.objects.named_any`), with their canonicals, in one query (none for no names)."""
-    return Tag.objects.select_related("merger").named_any(names) if names else {}
+    """The tags these names name (as `Tag.objects.named_any` finds them), with their canonicals, in one query (none
+    for no names): {name stripped and lowercased: tag}. A listing with tags asks it on every view, so by SQL
+    compiled once per number of names (core/prepared.py)."""
+    typed = typed_names(names)
+    if not typed:
+        return {}
+    if len(typed) > MAX_VALUES:
+        return Tag.objects.select_related("merger").named_any(typed)
+    fields = all_fields(Tag)
+    found: dict[str, Tag] = {}
+    for lower_name, *row in _tags_named.rows(len(typed), *typed):
+        tag, merger_row = loaded(Tag, fields, row[: len(fields)]), row[len(fields) :]
+        merger = loaded(Tag, fields, merger_row) if merger_row[0] is not None else None
+        Tag.merger.field.set_cached_value(tag, merger)
+        found[lower_name] = tag
+    return found
+
+
+def _tags_named_of(count: int, *typed: str) -> QuerySet[Any]:
+    fields = all_fields(Tag)
+    named = Tag.objects.named_in(typed)
+    return named.values_list("lower_name", *fields, *(f"merger__{name}" for name in fields))
+
+
+_tags_named = Prepared(_tags_named_of, text=True)
 
 
 def resolve_tag_names(names: list[str], known: dict[str, Tag]) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -89,6 +89,11 @@ def tag_from_url_part(part: str) -> str:
     return part
 
 
+def typed_names(names: Iterable[str]) -> list[str]:
+    """Names as typed, each once, as tags are looked up by them: stripped and lowercased."""
+    return sorted({name.strip().lower() for name in names})
+
+
 class TagQuerySet(models.QuerySet["Tag"]):
     def named(self, name: str) -> TagQuerySet:
         """The tag of that name, ignoring case and surrounding spaces (names are unique that way)."""
@@ -96,9 +101,12 @@ class TagQuerySet(models.QuerySet["Tag"]):
 
     def named_any(self, names: Iterable[str]) -> dict[str, Tag]:
         """The tags of these names, as `named` finds each, in one query: {name stripped and lowercased: tag}."""
-        typed = {name.strip().lower() for name in names}
-        found = self.annotate(lower_name=Lower("name")).filter(lower_name__in=typed)
+        found = self.named_in(typed_names(names))
         return {tag.lower_name: tag for tag in found}  # type: ignore[attr-defined]
+
+    def named_in(self, typed: Iterable[str]) -> TagQuerySet:
+        """The tags whose lowercased name (`lower_name`, annotated) is one of these (`typed_names`)."""
+        return self.annotate(lower_name=Lower("name")).filter(lower_name__in=typed)
 
     def not_banned(self) -> TagQuerySet:
         """Tags anyone may see and use: every tag but those moderators banned."""

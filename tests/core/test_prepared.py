@@ -7,11 +7,14 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 from django.db.models import QuerySet
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from fanshelf.accounts.models import User
-from fanshelf.core.prepared import NotPreparable, Prepared, all_fields, instances
+from fanshelf.core.prepared import NotPreparable, Prepared, all_fields, instances, partial
+from fanshelf.tags.models import Tag, typed_names
 from fanshelf.works.models import Work
 from tests.factories import make_work
 
@@ -51,3 +54,29 @@ def test_a_value_that_is_not_a_parameter_is_refused(author: User) -> None:
 
     with pytest.raises(NotPreparable):
         Prepared(sliced).rows("sliced", 3)
+
+
+def _tags_of_names(count: int, *typed: str) -> QuerySet[Any]:
+    return Tag.objects.named_in(typed).values_list("lower_name", "pk")  # type: ignore[misc]
+
+
+def test_names_go_in_as_text_and_find_what_the_orm_finds(author: User) -> None:
+    make_work(author, fandoms=["Lantern “Cycle” 灯", "מגדלור"], characters=["Ade"])
+    prepared = Prepared(_tags_of_names, text=True)
+    for names in (["ADE "], ["Lantern “Cycle” 灯", "מגדלור", "no such tag"], [" ade", "Zebra"], ["ade"]):
+        typed = typed_names(names)
+        found = prepared.rows(len(typed), *typed)
+        assert sorted(found) == sorted(Tag.objects.named_in(typed).values_list("lower_name", "pk"))  # type: ignore[misc]
+        assert found  # each finds a tag, so the comparison holds something
+
+
+def test_an_instance_loaded_with_some_fields_reads_the_others_when_first_used(author: User) -> None:
+    work = make_work(author, title="Salt “and” 灯")
+    loaded = partial(Work, ("title", "id"), ("Salt “and” 灯", work.pk))
+    assert loaded.get_deferred_fields() == set(all_fields(Work)) - {"id", "title"}
+    assert (loaded._state.adding, loaded._state.db) == (False, "default")
+    with CaptureQueriesContext(connection) as asked:
+        assert loaded.word_count == work.word_count > 0
+    assert len(asked.captured_queries) == 1
+    assert loaded == work
+    assert loaded.title == "Salt “and” 灯"

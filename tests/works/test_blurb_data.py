@@ -60,3 +60,28 @@ def test_attached_data_is_what_the_prefetch_gives(author: User) -> None:
     assert plain_shown[2] == []
     # A queryset made from the attached relation still filters in the database.
     assert list(works[0].tags.filter(name="Apple Fandom").values_list("name", flat=True)) == ["Apple Fandom"]
+
+
+def test_attached_relations_answer_counts_themselves_and_ask_the_database_for_anything_else(author: User) -> None:
+    other = make_work(author, title="Another", fandoms=["Apple Fandom"], characters=["Ade", "Mira"])
+    work = make_work(author, title="Lanterns «灯»", fandoms=["Apple Fandom", "Zebra Fandom"], characters=["Mira"])
+    (attached,) = works = [Work.objects.get(pk=work.pk)]
+    attach_blurb_data(works)
+    tag_count, pseud = work.tags.count(), author.default_pseud()
+    with CaptureQueriesContext(connection) as asked:
+        names = [tag.name for tag in attached.tags.all()]
+        assert attached.tags.count() == len(names) == tag_count
+        assert attached.tags.all().exists()
+        assert attached.gifts.count() == 0
+        assert not attached.gifts.exists()
+        assert [each.name for each in attached.creator_pseuds] == [pseud.name]
+    assert not asked.captured_queries
+    # Anything else is the relation's own queryset: this work's rows only, from the database.
+    assert list(attached.tags.order_by("-name").values_list("name", flat=True)) == sorted(names, reverse=True)
+    assert set(attached.tags.filter(name__endswith="Fandom").values_list("name", flat=True)) == {
+        "Apple Fandom",
+        "Zebra Fandom",
+    }
+    assert not attached.tags.filter(name="Ade").exists()  # the other work's character
+    assert other.tags.filter(name="Ade").exists()
+    assert attached.creatorships.get().pseud_id == pseud.pk
