@@ -155,8 +155,10 @@ def _in_model_order(model: type[Model], names: tuple[str, ...]) -> tuple[list[st
     return ordered, [names.index(name) for name in ordered]
 
 
-def all_fields(model: type[Model]) -> list[str]:
-    return [field.attname for field in model._meta.concrete_fields]
+@functools.cache
+def all_fields(model: type[Model]) -> tuple[str, ...]:
+    """Every concrete field's attname, in the model's order (worked out once per model)."""
+    return tuple(field.attname for field in model._meta.concrete_fields)
 
 
 def attach(instance: Model, name: str, objects: list[Any]) -> None:
