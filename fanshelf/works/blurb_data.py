@@ -9,6 +9,7 @@ same filters, and leave them where the prefetch would have: `work.tags.all()`, `
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
@@ -16,7 +17,6 @@ from typing import Any
 from django.db.models import QuerySet, prefetch_related_objects
 
 from fanshelf.accounts.models import Pseud, User
-from fanshelf.core.memo import Memo
 from fanshelf.core.prepared import MAX_VALUES, Prepared, all_fields, attach, instances, partial
 from fanshelf.tags.models import Tag
 from fanshelf.works.models import SHOWN_TAG_FIELDS, Creatorship, Gift, Work, WorkTag
@@ -43,11 +43,22 @@ def _gifts_of(shape: int, *work_ids: int) -> QuerySet[Any]:
 
 # By the number of works (shape): one compiled statement per page size.
 _tags, _credits, _gifts = Prepared(_tags_of), Prepared(_credits_of), Prepared(_gifts_of)
+
+
 # One instance per tag, and per pseud as credited, for every page this process shows, keyed by all the fields read:
 # a tag renamed (or a pseud) is a new key, so an instance never shows an old name. A listing page's blurbs hold
 # ~150; most are the same tags and people as other pages'. Only the fields read are used of them.
-_tag_instances: Memo[Tag] = Memo(65_536, name="works.blurb_data.tags")
-_pseud_instances: Memo[Pseud] = Memo(16_384, name="works.blurb_data.pseuds")
+@functools.lru_cache(maxsize=65_536)
+def _tag(row: tuple[Any, ...]) -> Tag:
+    return partial(Tag, SHOWN_TAG_FIELDS, row)
+
+
+@functools.lru_cache(maxsize=16_384)
+def _credited(row: tuple[Any, ...]) -> Pseud:
+    """The pseud and its account from a credit's (pseud id, name, account id, username)."""
+    pseud = partial(Pseud, _PSEUD_FIELDS, row[:3])
+    Pseud.user.field.set_cached_value(pseud, partial(User, _USER_FIELDS, row[2:]))
+    return pseud
 
 
 def attach_blurb_data(works: Sequence[Work]) -> None:
@@ -56,24 +67,16 @@ def attach_blurb_data(works: Sequence[Work]) -> None:
         _attach_some(works[start : start + MAX_VALUES])
 
 
-def _credited(row: tuple[Any, ...]) -> Pseud:
-    """The pseud and its account from a credit's row (pseud id, name, account id, username), memoised by it."""
-    pseud = partial(Pseud, _PSEUD_FIELDS, row[:3])
-    Pseud.user.field.set_cached_value(pseud, partial(User, _USER_FIELDS, row[2:]))
-    return _pseud_instances.put(row, pseud)
-
-
 def _attach_some(works: Sequence[Work]) -> None:
     ids = [work.pk for work in works]
     tags: dict[int, list[Tag]] = defaultdict(list)
     for work_id, *values in _tags.rows(len(ids), *ids):
-        row = tuple(values)
-        tags[work_id].append(_tag_instances.get(row) or _tag_instances.put(row, partial(Tag, SHOWN_TAG_FIELDS, row)))
+        tags[work_id].append(_tag(tuple(values)))
     credits: dict[int, list[Creatorship]] = defaultdict(list)
     for row in _credits.rows(len(ids), *ids):
         credit = partial(Creatorship, _CREDIT_FIELDS, row[:4])
         credited = (row[2], *row[4:])  # the pseud's id, its name, its account's id and username
-        Creatorship.pseud.field.set_cached_value(credit, _pseud_instances.get(credited) or _credited(credited))
+        Creatorship.pseud.field.set_cached_value(credit, _credited(credited))
         credits[credit.work_id].append(credit)
     gifts = instances(Gift, _gifts.rows(len(ids), *ids))
     if any(gift.pseud_id for gift in gifts):  # rare: their pseuds read by the ORM, only then
