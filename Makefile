@@ -7,6 +7,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
 SIZE ?= 100000
+# The commit bench_ab compares this checkout with, side by side (make bench AB_BASE=<commit>).
+AB_BASE ?= HEAD~1
 TEST_PACKAGES := chromium epubcheck poppler-utils calibre fonts-noto-cjk
 # axe-core, which the browser test runs on every page it visits; npm installs it here (var/ is not committed).
 AXE_DIR := var/test-tools
@@ -92,3 +94,4 @@ bench: install
 	$(BIN)/python -m bench.bench_pages --size $(SIZE)
 	nice -n 10 $(BIN)/python -m bench.bench_stats_memo --size $(SIZE)
 	$(BIN)/python -m bench.bench_traffic --size $(SIZE)
+	$(BIN)/python -m bench.bench_ab --base $(AB_BASE) --size $(SIZE)
