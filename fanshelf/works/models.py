@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.core.signals import setting_changed
 from django.db import models
 from django.db.models import Q
 from django.urls import get_script_prefix, reverse
+from django.utils.functional import cached_property
 
 from fanshelf.accounts.models import AiDisclosure, Mute, Pseud, Reuse, User, is_moderator
 from fanshelf.tags.models import ADULT_RATINGS, RATINGS, Tag, TagType
