@@ -15,7 +15,7 @@ from django.urls import reverse, set_script_prefix
 
 from fanshelf.accounts.models import User
 from fanshelf.works.series import add_to_series
-from tests.core.pages import parse
+from tests.core.pages import parse, unsafe_parts_of_page
 from tests.factories import make_work
 
 pytestmark = pytest.mark.django_db
@@ -173,3 +173,26 @@ def test_a_site_served_under_a_path_links_its_frame_under_that_path(author: User
             f"{prefix}/works/",
             f"{prefix}/downloads/opds/",
         )
+
+
+def test_a_long_listing_leaves_out_runs_of_pages_and_keeps_its_filters_escaped_in_each_link(
+    guest: Client, author: User, settings: object
+) -> None:
+    settings.FANSHELF_WORKS_PER_PAGE = 1  # type: ignore[attr-defined]
+    for number in range(12):
+        make_work(author, title=f"Lantern “{number}” 灯")
+
+    markup = guest.get(
+        reverse("discovery:works"), {"sort": "title", "page": "6", "exclude": "“Moth” & <b>"}
+    ).content.decode()
+    assert not unsafe_parts_of_page(markup)
+    pager = parse(markup).select_one(".listing-results nav.pagination")
+    assert pager is not None
+    shown = [item.get_text(" ", strip=True).removeprefix("Page ") for item in pager.select("ol li")]
+    assert shown == ["← Previous", "1", "…", "4", "5", "6", "7", "8", "…", "12", "Next →"]
+    assert pager.select_one(".page-count").get_text(strip=True) == "Page 6 of 12"  # type: ignore[union-attr]
+    for link in pager.select("a"):
+        query = dict(parse_qsl(urlsplit(str(link["href"])).query))
+        assert query.pop("exclude") == "“Moth” & <b>"
+        assert query.pop("sort") == "title"
+        assert set(query) == {"page"}
