@@ -73,7 +73,9 @@ def render_work_page(
             "preview": False,
         }
     else:
-        context = _page_context(request, work, chapter, entire, preview, _surroundings(request, work, preview))
+        known = probe if probe is not None else page_memo.probe(work.pk)  # one statement: most works have neither
+        surroundings = _surroundings(request, work, preview, in_series=known.in_series, related=known.related)
+        context = _page_context(request, work, chapter, entire, preview, surroundings)
     page = render_to_string("works/work_page.html", context, request)
     if preview or not work.posted:
         return HttpResponse(page)
@@ -81,12 +83,11 @@ def render_work_page(
     return PageThenHit(page, work, visitor_key(request), viewer, None if entire else chapter)
 
 
-def _surroundings(
-    request: HttpRequest, work: Work, preview: bool, *, in_series: bool = True, related: bool = True
-) -> dict[str, Any]:
+def _surroundings(request: HttpRequest, work: Work, preview: bool, *, in_series: bool, related: bool) -> dict[str, Any]:
     """What the page shows of other works and of the site: read for every request, memo or not, since their
     changes do not name this work in its outbox (a series retitled, a neighbour hidden, downloads switched off).
-    A caller who knows the work is in no series, or cites and is cited by no work, says so and saves the queries."""
+    The work's probe (page_memo.probe) says whether it is in a series and whether it cites or is cited by any work;
+    when not, as for most works, those are not read, for guests and signed-in readers alike."""
     user = request.user
     # The download view's own rule (downloads.access), so the links show exactly when they would work. A guest
     # may open exactly the works listed for guests, so for them it is decided already.

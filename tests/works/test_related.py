@@ -51,6 +51,11 @@ def test_after_approval_the_parent_lists_the_podfic_with_its_creator(author: Use
     page = guest.get(f"/works/{parent.pk}/").content.decode()
     assert "Works inspired by this one" in page
     assert "Salt and Lanterns (read aloud)</a> (podfic) by <bdi>Pageturner</bdi>" in page
+    # Signed in, on both works' pages (their surroundings read by the same probe as a guest's).
+    assert "Salt and Lanterns (read aloud)</a> (podfic)" in author_client.get(f"/works/{parent.pk}/").content.decode()
+    child_page = _reader_client_with_pseud(reader).get(f"/works/{link.child_id}/").content.decode()
+    assert 'aria-label="Derived from"' in child_page
+    assert f"/works/{parent.pk}/" in child_page
 
 
 def test_a_parent_creator_can_remove_an_approved_link(author: User, reader: User, guest: Client) -> None:
