@@ -273,6 +273,12 @@ def fresh_state() -> tuple[int, int]:
     return _live().state()
 
 
+def state_if_shared(index: DiscoveryIndex) -> tuple[int, int] | None:
+    """The shared index's state when `index` is it (call after `ensure_fresh`), else None (an index a test built)."""
+    live = _shared
+    return live.state() if live is not None and live.index is index else None
+
+
 def fresh_stats() -> int:
     """The shared index's stats version: the number of stats batches applied since its build. Together with
     `fresh_state()` it keys anything that shows or orders by counts."""

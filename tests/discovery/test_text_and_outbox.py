@@ -83,6 +83,9 @@ def test_edits_reach_filters_and_text_through_the_outbox(author: User) -> None:
     index = ensure_fresh()
     work = make_work(author, title="First light", freeforms=["Fluff"])
     assert execute(WorkQuery(include=("Fluff",)), AnonymousUser(), ensure_fresh()).work_ids == [work.pk]
+    # Searched before each change too: text hits are kept by the index's state, and every change moves it on.
+    assert found("first") == [work.pk]
+    assert found("last") == found("evening") == []
     fields = WorkFields(
         title="Last light", pseuds=[author.default_pseud()], rating="Explicit",
         warnings=["No Archive Warnings Apply"], fandoms=["Tidewater Chronicles"], freeforms=["Angst"],
@@ -95,8 +98,10 @@ def test_edits_reach_filters_and_text_through_the_outbox(author: User) -> None:
     assert found("first") == []
     add_chapter(work, ChapterFields(content="More words arrive with the evening tide here."), post=True)
     assert execute(WorkQuery(words=WorkQuery().words.narrowed(20)), AnonymousUser(), ensure_fresh()).total == 1
+    assert found("evening") == found("last") == [work.pk]
     delete_work(Work.objects.get(pk=work.pk))
     assert execute(WorkQuery(), AnonymousUser(), ensure_fresh()).total == 0
+    assert found("last") == found("evening") == []
 
 
 def test_an_index_applied_change_by_change_equals_a_fresh_build(author: User) -> None:
