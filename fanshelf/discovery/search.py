@@ -83,22 +83,28 @@ class _Resolved:
     all_of: list[int]
 
 
-# Text hits by phrases and the shared index's state. A common word matches a tenth of the archive, and reading its
-# matches and their scores took ~185 ms at a million works (two rarer words, ~1 ms); every sort, page and filter of
-# its listing reads the same hits. The text rows change only with the outbox rows that move the state (each process
-# writes them as it applies those rows), so hits kept under a state are never older than it. A few only: a common
-# word's hits take ~1.5 MB at a million works.
+# Text hits by phrases and the shared index's state, for phrases that match many works. A common word matches a
+# tenth of the archive, and reading its matches and their scores took ~185 ms at a million works (two rarer words,
+# ~1 ms); every sort, page and filter of its listing reads the same hits. The text rows change only with the outbox
+# rows that move the state (each process writes them as it applies those rows), so hits kept under a state are never
+# older than it. Only hits of at least MANY_TEXT_HITS works are kept, so the cheap ones do not push the costly ones
+# out: eight at most, as a common word's take ~1.5 MB at a million works.
 _text_memo: Memo[text.TextHits] = Memo(8)
+MANY_TEXT_HITS = 5_000
 
 
 def _text_hits(phrases: Sequence[str], index: DiscoveryIndex) -> text.TextHits:
-    """The text hits, memoised when `index` is the shared one (another index, as a test builds, has no state)."""
+    """The text hits, kept when `index` is the shared one (another index, as a test builds, has no state)."""
     from fanshelf.discovery.live import state_if_shared
 
     state = state_if_shared(index)
-    if state is None:
-        return text.search(phrases)
-    return _text_memo.get_or_make((tuple(phrases), state), lambda: text.search(phrases))
+    key = (tuple(phrases), state)
+    known = _text_memo.get(key) if state is not None else None
+    if known is None:
+        known = text.search(phrases)
+        if state is not None and len(known.ids) >= MANY_TEXT_HITS:
+            _text_memo.put(key, known)
+    return known
 
 
 def execute(
