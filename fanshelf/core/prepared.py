@@ -122,11 +122,6 @@ def instances(model: type[M], rows: list[tuple[Any, ...]], using: str = "default
     return [loaded(model, names, row, using) for row in rows]
 
 
-def partial(model: type[M], names: tuple[str, ...], values: Sequence[Any], using: str = "default") -> M:
-    """An instance with only these fields loaded (attnames and their values), as `.only()` would give it."""
-    return loaded(model, names, values, using)
-
-
 def loaded(model: type[M], names: Sequence[str], values: Sequence[Any], using: str = "default") -> M:
     """An instance as `Model.from_db` makes it from these fields (the others deferred: read when first used), made
     without `__init__` when the model adds nothing to it: a listing page makes ~150 (tags, credits, pseuds) and

@@ -17,7 +17,7 @@ from typing import Any
 from django.db.models import QuerySet, prefetch_related_objects
 
 from fanshelf.accounts.models import Pseud, User
-from fanshelf.core.prepared import MAX_VALUES, Prepared, all_fields, attach, instances, partial
+from fanshelf.core.prepared import MAX_VALUES, Prepared, all_fields, attach, instances, loaded
 from fanshelf.tags.models import Tag
 from fanshelf.works.models import SHOWN_TAG_FIELDS, Creatorship, Gift, Work, WorkTag
 
@@ -50,14 +50,14 @@ _tags, _credits, _gifts = Prepared(_tags_of), Prepared(_credits_of), Prepared(_g
 # ~150; most are the same tags and people as other pages'. Only the fields read are used of them.
 @functools.lru_cache(maxsize=65_536)
 def _tag(row: tuple[Any, ...]) -> Tag:
-    return partial(Tag, SHOWN_TAG_FIELDS, row)
+    return loaded(Tag, SHOWN_TAG_FIELDS, row)
 
 
 @functools.lru_cache(maxsize=16_384)
 def _credited(row: tuple[Any, ...]) -> Pseud:
     """The pseud and its account from a credit's (pseud id, name, account id, username)."""
-    pseud = partial(Pseud, _PSEUD_FIELDS, row[:3])
-    Pseud.user.field.set_cached_value(pseud, partial(User, _USER_FIELDS, row[2:]))
+    pseud = loaded(Pseud, _PSEUD_FIELDS, row[:3])
+    Pseud.user.field.set_cached_value(pseud, loaded(User, _USER_FIELDS, row[2:]))
     return pseud
 
 
@@ -74,7 +74,7 @@ def _attach_some(works: Sequence[Work]) -> None:
         tags[work_id].append(_tag(tuple(values)))
     credits: dict[int, list[Creatorship]] = defaultdict(list)
     for row in _credits.rows(len(ids), *ids):
-        credit = partial(Creatorship, _CREDIT_FIELDS, row[:4])
+        credit = loaded(Creatorship, _CREDIT_FIELDS, row[:4])
         credited = (row[2], *row[4:])  # the pseud's id, its name, its account's id and username
         Creatorship.pseud.field.set_cached_value(credit, _credited(credited))
         credits[credit.work_id].append(credit)

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from fanshelf.accounts.models import User
-from fanshelf.core.prepared import NotPreparable, Prepared, all_fields, instances, partial
+from fanshelf.core.prepared import NotPreparable, Prepared, all_fields, instances, loaded
 from fanshelf.tags.models import Tag, typed_names
 from fanshelf.works.models import Work
 from tests.factories import make_work
@@ -72,11 +72,11 @@ def test_names_go_in_as_text_and_find_what_the_orm_finds(author: User) -> None:
 
 def test_an_instance_loaded_with_some_fields_reads_the_others_when_first_used(author: User) -> None:
     work = make_work(author, title="Salt “and” 灯")
-    loaded = partial(Work, ("title", "id"), ("Salt “and” 灯", work.pk))
-    assert loaded.get_deferred_fields() == set(all_fields(Work)) - {"id", "title"}
-    assert (loaded._state.adding, loaded._state.db) == (False, "default")
+    instance = loaded(Work, ("title", "id"), ("Salt “and” 灯", work.pk))
+    assert instance.get_deferred_fields() == set(all_fields(Work)) - {"id", "title"}
+    assert (instance._state.adding, instance._state.db) == (False, "default")
     with CaptureQueriesContext(connection) as asked:
-        assert loaded.word_count == work.word_count > 0
+        assert instance.word_count == work.word_count > 0
     assert len(asked.captured_queries) == 1
-    assert loaded == work
-    assert loaded.title == "Salt “and” 灯"
+    assert instance == work
+    assert instance.title == "Salt “and” 灯"
