@@ -362,7 +362,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8031)
     parser.add_argument("--keep-copy", action="store_true", help="leave the copy of the corpus for inspection")
     parser.add_argument("--print-only", action="store_true", help="print the table without adding it to RESULTS.md")
+    parser.add_argument("--rows", default="", help="only these rows, by key (ceiling,mixed), printed without targets")
     args = parser.parse_args(argv)
+    chosen = [row for row in ROWS if row.key in args.rows.split(",")] if args.rows else ROWS
+    if not chosen:
+        parser.error(f"--rows: none of {args.rows!r} is a row; the rows are {','.join(row.key for row in ROWS)}")
     database = args.db or ("postgres" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite")
     load_before = Path("/proc/loadavg").read_text().strip()
     corpus = _corpus_url(args.size, database)
@@ -404,6 +408,8 @@ def main(argv: list[str] | None = None) -> int:
         runner = Runner(base, var_dir, args.seconds, config, server.pid)
         runner.warm(ids[:READER_SET])
         for number, row in enumerate(ROWS, start=1):
+            if row not in chosen:
+                continue
             if row.key == "reader":
                 row = Row(row.key, row.label, row.mode, f"/works/{ids[0]}/")
             if row.beside == "reader_set":
@@ -417,12 +423,15 @@ def main(argv: list[str] | None = None) -> int:
         server.wait(timeout=60)
         for handle in log:
             handle.close()
-    notes = [memory, _database_size(), *_checks(var_dir, text_seconds, results)]
+    notes = [memory, _database_size(), *(_checks(var_dir, text_seconds, results) if chosen == ROWS else [])]
     connections.close_all()
     if not args.keep_copy:
         _drop_copy(copy)
     load_after = Path("/proc/loadavg").read_text().strip()
-    _report(args, database, results, notes, (load_before, load_after))
+    if chosen == ROWS:
+        _report(args, database, results, notes, (load_before, load_after))
+    else:
+        print("\n".join([*_row_lines(chosen, results, _ceiling(results)), *notes, load_before, load_after]))
     shutil.rmtree(var_dir, ignore_errors=True)
     return 0
 
@@ -509,8 +518,8 @@ def _code_version() -> str:
 
 def _ceiling(results: dict[str, Result]) -> float:
     """The stylesheet's rate, the higher of its two runs: a share against a run the machine slowed for a while
-    (seen: 909 requests/s at the start, 2,900 at the end) would flatter every row."""
-    return max(results["ceiling"].rate, results["ceiling_end"].rate)
+    (seen: 909 requests/s at the start, 2,900 at the end) would flatter every row. NaN when neither ran."""
+    return max((results[key].rate for key in ("ceiling", "ceiling_end") if key in results), default=float("nan"))
 
 
 def _targets(results: dict[str, Result]) -> list[tuple[str, str, bool]]:
@@ -531,21 +540,28 @@ def _targets(results: dict[str, Result]) -> list[tuple[str, str, bool]]:
     ]  # fmt: skip
 
 
-def _report(
-    args: argparse.Namespace, database: str, results: dict[str, Result], notes: list[str], load: tuple[str, str]
-) -> None:
-    ceiling = _ceiling(results)
-    prefix = "DATABASE_URL=postgres://… " if database == "postgres" else ""
-    buffer = "Redis" if os.environ.get("FANSHELF_CACHE_URL") else "each process's memory"
-    rows = []
-    for row in ROWS:
+def _row_lines(rows: list[Row], results: dict[str, Result], ceiling: float) -> list[str]:
+    lines = [
+        "| traffic | connections | requests/s | p50 ms | p95 ms | p99 ms | errors | share of ceiling | requests per "
+        "server CPU second |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
         result = results[row.key]
         connections = f"{row.connections} + {BESIDE}" if row.beside else str(row.connections)
-        rows.append(
+        lines.append(
             f"| {row.label} | {connections} | {result.rate:,.1f} | {result.p50:.1f} | {result.p95:.1f} | "
             f"{result.p99:.1f} | {result.error_kinds} | {result.rate / ceiling:.3f} | {result.per_cpu_second:,.0f}"
             f"{' (both traffics)' if row.beside else ''} |"
         )
+    return lines
+
+
+def _report(
+    args: argparse.Namespace, database: str, results: dict[str, Result], notes: list[str], load: tuple[str, str]
+) -> None:
+    prefix = "DATABASE_URL=postgres://… " if database == "postgres" else ""
+    buffer = "Redis" if os.environ.get("FANSHELF_CACHE_URL") else "each process's memory"
     lines = [
         f"## Traffic under gunicorn, {args.size:,} works, {'PostgreSQL' if database == 'postgres' else 'SQLite'} "
         f"({time.strftime('%Y-%m-%d %H:%M')})",
@@ -557,10 +573,7 @@ def _report(
         "",
         "Shares are of the higher of the stylesheet's two rates.",
         "",
-        "| traffic | connections | requests/s | p50 ms | p95 ms | p99 ms | errors | share of ceiling | requests per "
-        "server CPU second |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
-        *rows,
+        *_row_lines(ROWS, results, _ceiling(results)),
         "",
         "| target (issue 13) | measured | met |",
         "|---|---:|---|",

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
+from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.http import Http404, QueryDict
 from pyroaring import BitMap
@@ -83,13 +84,16 @@ class _Resolved:
     all_of: list[int]
 
 
-# Text hits by phrases and the shared index's state, for phrases that match many works. A common word matches a
+# Text hits by their terms and the shared index's state, for terms that match many works. A common word matches a
 # tenth of the archive, and reading its matches and their scores took ~185 ms at a million works (two rarer words,
-# ~1 ms); every sort, page and filter of its listing reads the same hits. The text rows change only with the outbox
-# rows that move the state (each process writes them as it applies those rows), so hits kept under a state are never
-# older than it. Only hits of at least MANY_TEXT_HITS works are kept, so the cheap ones do not push the costly ones
-# out: eight at most, as a common word's take ~1.5 MB at a million works.
-_text_memo: Memo[text.TextHits] = Memo(8)
+# ~1 ms); every sort, page and filter of its listing reads the same hits, as do the searches asking the same terms
+# in another order or twice. The text rows change only with the outbox rows that move the state (each process
+# writes them as it applies those rows), so hits kept under a state are never older than it. Only hits of at least
+# MANY_TEXT_HITS works are kept, so the cheap ones do not push the costly ones out, up to FANSHELF_TEXT_MEMO_MB
+# per process (a common word's take ~1.5 MB at a million works).
+_text_memo: Memo[text.TextHits] = Memo(
+    settings.FANSHELF_TEXT_MEMO_MB << 20, weigh=lambda hits: hits.ids.nbytes + hits.scores.nbytes
+)
 MANY_TEXT_HITS = 5_000
 
 
@@ -98,7 +102,7 @@ def _text_hits(phrases: Sequence[str], index: DiscoveryIndex) -> text.TextHits:
     from fanshelf.discovery.live import state_if_shared
 
     state = state_if_shared(index)
-    key = (tuple(phrases), state)
+    key = (text.terms_of(phrases), state)
     known = _text_memo.get(key) if state is not None else None
     if known is None:
         known = text.search(phrases)

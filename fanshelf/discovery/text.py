@@ -284,9 +284,15 @@ def _postgres_term(term: str) -> tuple[str, list[str]]:
     return f"(phraseto_tsquery('simple', %s) || {crowded})", [term, term, CROWDED]
 
 
+def terms_of(phrases: Sequence[str]) -> tuple[str, ...]:
+    """The terms a work must hold to match every phrase, each once and sorted: phrases that ask the same ("Salt
+    Salt", "Tide Salt" and "Salt Tide") give the same terms, and `search` the same hits."""
+    return tuple(sorted({term for phrase in phrases for term in query_terms(phrase)}))
+
+
 def search(phrases: Sequence[str]) -> TextHits:
     """Works containing every phrase (each a word or a quoted phrase), with scores."""
-    terms = list(dict.fromkeys(term for phrase in phrases for term in query_terms(phrase)))
+    terms = terms_of(phrases)
     if not terms:
         return TextHits(ids=np.zeros(0, np.int64), scores=np.zeros(0, np.float64))
     with connection.cursor() as cursor:

@@ -10,6 +10,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from fanshelf.accounts.models import User
 from fanshelf.discovery import search
+from fanshelf.discovery import text as text_search
 from fanshelf.discovery.index import DiscoveryIndex
 from fanshelf.discovery.live import current_index, ensure_fresh
 from fanshelf.discovery.query import WorkQuery, with_text
@@ -104,6 +105,28 @@ def test_edits_reach_filters_and_text_through_the_outbox(author: User, monkeypat
     delete_work(Work.objects.get(pk=work.pk))
     assert execute(WorkQuery(), AnonymousUser(), ensure_fresh()).total == 0
     assert found("last") == found("evening") == []
+
+
+def test_the_same_words_in_another_order_or_twice_read_the_hits_kept_for_them(
+    author: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search, "MANY_TEXT_HITS", 0)
+    both = make_work(author, title="Harbour lantern")
+    make_work(author, title="Harbour only")
+    ensure_fresh()
+    search._text_memo.clear()
+    asked: list[list[str]] = []
+    read = text_search.search
+
+    def counted(phrases: list[str]) -> text_search.TextHits:
+        asked.append(list(phrases))
+        return read(phrases)
+
+    monkeypatch.setattr(text_search, "search", counted)
+    assert found("Harbour Lantern") == found("Lantern Harbour") == found("Lantern Harbour Lantern") == [both.pk]
+    assert asked == [["Harbour", "Lantern"]], "read once, then kept for all three"
+    assert len(found("Harbour")) == 2
+    assert len(asked) == 2, "one word is other terms"
 
 
 def test_an_index_applied_change_by_change_equals_a_fresh_build(author: User) -> None:
