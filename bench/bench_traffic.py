@@ -118,22 +118,27 @@ def _corpus_url(size: int, database: str) -> str:
     return f"sqlite:///{path}"
 
 
-def _copy_corpus(corpus: str) -> str:
-    """A fresh copy of the corpus to serve and write to; returns its URL."""
+def _copy_url(corpus: str) -> str:
+    """Where the copy of the corpus goes."""
     if corpus.startswith("sqlite"):
         source = Path(corpus.removeprefix("sqlite:///"))
-        target = source.with_name(source.name.replace("bench-", "traffic-"))
-        _drop_copy(f"sqlite:///{target}")
-        read_only = closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True))  # the corpus is never written
-        with read_only as reading, closing(sqlite3.connect(target)) as writing:
-            reading.backup(writing)
-        return f"sqlite:///{target}"
+        return f"sqlite:///{source.with_name(source.name.replace('bench-', 'traffic-'))}"
     parts = urllib.parse.urlsplit(corpus)
-    name = parts.path.lstrip("/")
-    copy = f"{name}_traffic"
-    _drop_copy(parts._replace(path=f"/{copy}").geturl())
-    _postgres_admin(corpus, f'CREATE DATABASE "{copy}" TEMPLATE "{name}"')
-    return parts._replace(path=f"/{copy}").geturl()
+    return parts._replace(path=f"{parts.path}_traffic").geturl()
+
+
+def _copy_corpus(corpus: str) -> str:
+    """A fresh copy of the corpus to serve and write to; returns its URL."""
+    copy = _copy_url(corpus)
+    _drop_copy(copy)
+    if corpus.startswith("sqlite"):
+        read_only = closing(sqlite3.connect(f"file:{corpus.removeprefix('sqlite:///')}?mode=ro", uri=True))
+        with read_only as reading, closing(sqlite3.connect(copy.removeprefix("sqlite:///"))) as writing:
+            reading.backup(writing)  # the corpus is never written
+        return copy
+    name, copied = (urllib.parse.urlsplit(url).path.lstrip("/") for url in (corpus, copy))
+    _postgres_admin(corpus, f'CREATE DATABASE "{copied}" TEMPLATE "{name}"')
+    return copy
 
 
 def _drop_copy(url: str) -> None:
@@ -154,7 +159,7 @@ def _postgres_admin(url: str, statement: str) -> None:
         connection.execute(statement.encode())
 
 
-def _prepare_copy() -> float:
+def _prepare_copy(fill_text: bool = True) -> float:
     """Migrate the copy (a corpus loaded before a newer migration still serves) and fill its text index; returns
     the seconds the text took."""
     from django.core.management import call_command
@@ -167,6 +172,8 @@ def _prepare_copy() -> float:
     call_command("migrate", verbosity=0, interactive=False)
     call_command("collectstatic", verbosity=0, interactive=False)
     started = time.perf_counter()
+    if not fill_text:
+        return 0.0
     with fast_sqlite():
         text.clear()
         text.rebuild(list(Work.objects.order_by("pk").values_list("pk", flat=True)), outbox_tops()[0])
@@ -361,6 +368,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", choices=["sqlite", "postgres"], default=None, help="default: DATABASE_URL's kind")
     parser.add_argument("--port", type=int, default=8031)
     parser.add_argument("--keep-copy", action="store_true", help="leave the copy of the corpus for inspection")
+    parser.add_argument(
+        "--reuse-copy", action="store_true",
+        help="serve the copy a --keep-copy run left, text index and all, and keep it (for profiling: printed only)",
+    )  # fmt: skip
     parser.add_argument("--print-only", action="store_true", help="print the table without adding it to RESULTS.md")
     parser.add_argument("--rows", default="", help="only these rows, by key (ceiling,mixed), printed without targets")
     args = parser.parse_args(argv)
@@ -371,7 +382,7 @@ def main(argv: list[str] | None = None) -> int:
     load_before = Path("/proc/loadavg").read_text().strip()
     corpus = _corpus_url(args.size, database)
     print(f"Copying the corpus {corpus.split('@')[-1]} ...", flush=True)
-    copy = _copy_corpus(corpus)
+    copy = _copy_url(corpus) if args.reuse_copy else _copy_corpus(corpus)
     var_dir = Path(tempfile.mkdtemp(prefix="fanshelf-traffic-"))
     env = {
         **os.environ, "DATABASE_URL": copy, "FANSHELF_VAR_DIR": str(var_dir), "FANSHELF_REQUEST_RATE": "off",
@@ -385,7 +396,7 @@ def main(argv: list[str] | None = None) -> int:
     from django.db import connections
 
     print("Migrating the copy and filling its text index ...", flush=True)
-    text_seconds = _prepare_copy()
+    text_seconds = _prepare_copy(fill_text=not args.reuse_copy)
     ids = _readable_ids(SAMPLE)
     _count_reader_on(ids)
     sessions = _signed_in()
@@ -425,10 +436,10 @@ def main(argv: list[str] | None = None) -> int:
             handle.close()
     notes = [memory, _database_size(), *(_checks(var_dir, text_seconds, results) if chosen == ROWS else [])]
     connections.close_all()
-    if not args.keep_copy:
+    if not args.keep_copy and not args.reuse_copy:
         _drop_copy(copy)
     load_after = Path("/proc/loadavg").read_text().strip()
-    if chosen == ROWS:
+    if chosen == ROWS and not args.reuse_copy:
         _report(args, database, results, notes, (load_before, load_after))
     else:
         print("\n".join([*_row_lines(chosen, results, _ceiling(results)), *notes, load_before, load_after]))

@@ -8,9 +8,10 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
-from django.urls import get_script_prefix, reverse
+from django.urls import get_script_prefix
 
 from fanshelf.accounts.models import is_moderator
+from fanshelf.core.addresses import address
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -78,9 +79,9 @@ def tag_to_url_part(name: str) -> str:
 
 @functools.lru_cache(maxsize=65_536)
 def works_url(prefix: str, name: str) -> str:
-    """A tag's works listing, reversed once per name (a listing's blurbs link ~250 tags). The script prefix is in
-    the key because reverse() puts it in the address."""
-    return reverse("discovery:tag_works", args=[tag_to_url_part(name)])
+    """A tag's works listing, made once per name (a listing's blurbs link ~250 tags). The script prefix is in the
+    key because it is in the address."""
+    return address("discovery:tag_works", tag_to_url_part(name))
 
 
 def tag_from_url_part(part: str) -> str:

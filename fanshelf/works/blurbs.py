@@ -17,6 +17,7 @@ from django.utils.dateformat import format as format_date
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from fanshelf.core.addresses import address
 from fanshelf.core.durations import duration
 from fanshelf.core.numbers import grouped
 from fanshelf.tags.models import Tag, TagType, works_url
@@ -61,7 +62,7 @@ def tag_link(prefix: str, name: str) -> str:
 @functools.lru_cache(maxsize=16_384)
 def _creator_link(prefix: str, username: str, pseud: str, shown: str) -> str:
     """A creator's link to their pseud's works, made once per pseud as named (`shown`: "Name (username)")."""
-    url = reverse("discovery:pseud_works", args=[username, pseud])
+    url = address("discovery:pseud_works", username, pseud)
     return f'<a rel="author" href="{html_text(url)}" dir="auto">{html_text(shown)}</a>'
 
 

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import functools
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
-from django.core.signals import setting_changed
 from django.db import models
 from django.db.models import Q
-from django.urls import get_script_prefix, reverse
+from django.urls import reverse
 from django.utils.functional import cached_property
 
 from fanshelf.accounts.models import AiDisclosure, Mute, Pseud, Reuse, User, is_moderator
+from fanshelf.core.addresses import address
 from fanshelf.tags.models import ADULT_RATINGS, RATINGS, Tag, TagType
 from fanshelf.works.languages import LANGUAGE_NAMES, LANGUAGES, direction
 
@@ -47,21 +46,6 @@ def blurb_prefetches() -> list[models.Prefetch[Any, Any, Any] | str]:
         models.Prefetch("gifts", queryset=Gift.objects.filter(refused=False)),
         "gifts__pseud__user",
     ]
-
-
-_ANY_ID = 918_273_645  # a work id standing in the reversed address, cut out around it
-
-
-@functools.cache
-def _work_address(script_prefix: str) -> tuple[str, str]:
-    """A work page's address before and after its id, reversed once per process and script prefix: a listing page
-    links twenty works, and reverse() cost ~50 µs each."""
-    head, _, tail = reverse("works:detail", args=[_ANY_ID]).partition(str(_ANY_ID))
-    return head, tail
-
-
-# A test that changes the URLs gets its own addresses.
-setting_changed.connect(lambda **kwargs: _work_address.cache_clear(), weak=False)
 
 
 class WorkQuerySet(models.QuerySet["Work"]):
@@ -181,8 +165,7 @@ class Work(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        head, tail = _work_address(get_script_prefix())
-        return f"{head}{int(self.pk)}{tail}"
+        return address("works:detail", int(self.pk))
 
     @property
     def is_complete(self) -> bool:
@@ -441,7 +424,6 @@ class Series(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
 
         return reverse("works:series", args=[self.pk])
 
