@@ -156,7 +156,7 @@ _cache_url = FANSHELF_CACHE_URL = env_str("FANSHELF_CACHE_URL")
 # Hits wait this long in a buffer (Redis when FANSHELF_CACHE_URL names one, else the process) before being written
 # in one batch (works/hits.py); 0 writes each hit after its page has gone out.
 FANSHELF_HIT_FLUSH_SECONDS = env_int("FANSHELF_HIT_FLUSH_SECONDS", 2)
-# Guest work page bodies kept per process (works/page_memo.py); 0 renders every page.
+# Work page bodies kept per process, for guests and signed-in readers (works/page_memo.py); 0 renders every page.
 FANSHELF_WORK_PAGE_MEMO = env_int("FANSHELF_WORK_PAGE_MEMO", 512, minimum=0)
 # Megabytes of text search hits each process keeps for terms that match many works (discovery/search.py).
 FANSHELF_TEXT_MEMO_MB = env_int("FANSHELF_TEXT_MEMO_MB", 48, minimum=0)

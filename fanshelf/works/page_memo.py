@@ -1,11 +1,13 @@
-"""Guest work pages, memoised: the body once per work version and reader variant, the frame for every request.
+"""Work pages, memoised: the body once per work version and reader variant, the frame for every request.
 
-A guest's work page is the same for every guest who passed (or needs no) adult gate, so its body (work information,
-preface, chapter text and notes, series and related works) is rendered once and kept in a per-process memo
-(core.memo.Memo). What differs per request or moves often is rendered for every request around it: the site's
-frame (header, messages, CSRF tokens), the stats (hits, kudos, comments and bookmarks counts, read from the work's
-own row, which the view loads anyway), the kudos box and the comments. The adult gate and the hit are decided for
-every request before the memo is asked (works/reading.py).
+A work page's body (work information, preface, chapter text and notes, series and related works) is the same for
+every reader who passed (or needs no) adult gate, guest or signed in, but for its creators and the moderators
+(their buttons, an anonymous work's names, a hidden work's notice) and for the sharing buttons (a gift to refuse,
+an invitation to co-create), so it is rendered once and kept in a per-process memo (core.memo.Memo). What differs
+per request or moves often is rendered for every request around it: the site's frame (header, messages, CSRF
+tokens), the sharing buttons, the stats (hits, kudos, comments and bookmarks counts, read from the work's own row,
+which the view loads anyway), the kudos box and the comments. The adult gate and the hit are decided for every
+request before the memo is asked (works/reading.py).
 
 The key is everything the body shows:
 - the work's *version*: the highest id and the number of its outbox rows (`WorkChange`) other than count changes.
@@ -16,10 +18,11 @@ The key is everything the body shows:
 - the chapter shown (or the entire work), and the reader variant: the time zone dates are shown in, and the path
   the site is served under (every link carries it);
 - what the page shows of other works and of the site, read on every request because their changes do not name
-  this work: its series (titles, neighbours), its parent and child works as this guest may see them, and whether
-  downloads are on.
+  this work: its series (titles, neighbours), its parent and child works as this reader may see them, and whether
+  downloads are on (and the work is listed for them).
 
-Signed-in readers never use it: blocks, mutes, their own works, moderation tools and buttons make their pages theirs.
+A guest and a signed-in reader with the same key get the same body: nothing in it is theirs (blocks and mutes show
+in the comments and listings, preferences in blurbs, all outside it). Creators and moderators never use it.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ from django.urls import get_script_prefix
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from fanshelf.accounts.models import is_moderator
 from fanshelf.core.memo import Memo
 from fanshelf.core.prepared import fits_a_column
 from fanshelf.works.blurb_data import attach_blurb_data
@@ -50,7 +54,9 @@ from fanshelf.works.models import (
     WorkChange,
 )
 
-# Where the stats go in a memoised body: random per process, so no text a creator writes can stand for it.
+# Where the sharing buttons and the stats go in a memoised body: random per process, so no text a creator writes
+# can stand for them.
+SHARING_MARK = mark_safe(f"<!--sharing-{secrets.token_hex(8)}-->")
 STATS_MARK = mark_safe(f"<!--stats-{secrets.token_hex(8)}-->")
 
 # How the memo did, for tests and benchmarks: "served" from the memo, "rendered" into it.
@@ -58,9 +64,11 @@ counts: Counter[str] = Counter()
 
 
 @dataclass
-class GuestBody:
-    """One memoised body, cut where the stats go; with what the frame's comments need of the chapters."""
+class SharedBody:
+    """One memoised body, cut where the sharing buttons and the stats go; with what the frame's comments need of
+    the chapters."""
 
+    before_sharing: SafeString
     before_stats: SafeString
     after_stats: SafeString
     page_title: str
@@ -68,7 +76,7 @@ class GuestBody:
     chapters: list[Chapter]
 
 
-_bodies: Memo[GuestBody] = Memo(512, name="works.page_memo")
+_bodies: Memo[SharedBody] = Memo(512, name="works.page_memo")
 # A work's tags, credits and gifts as `for_blurbs` prefetches them, by (work, version): every change to them writes
 # an outbox row that moves the version on. What the guest frame needs of them (the adult gate's rating, the
 # creators) comes from here on a memoised page, so the page reads only the work's row.
@@ -83,8 +91,12 @@ def _memo_size() -> int:
 
 
 def serves(request: HttpRequest, work: Work, preview: bool) -> bool:
-    """Whether this page may come from the memo: a guest's view of a posted work, the memo switched on."""
-    return _memo_size() > 0 and not preview and work.posted and not request.user.is_authenticated
+    """Whether this page may come from the memo: a posted work seen by anyone but its creators and the moderators,
+    the memo switched on."""
+    if _memo_size() <= 0 or preview or not work.posted:
+        return False
+    user = request.user
+    return not user.is_authenticated or not (is_moderator(user) or work.is_created_by(user))
 
 
 class Probe(NamedTuple):
@@ -143,15 +155,15 @@ def with_blurb_data(work: Work, version: tuple[int, int]) -> Work:
     return work
 
 
-def guest_body(
+def shared_body(
     request: HttpRequest,
     work: Work,
     chapter: Chapter | None,
     entire: bool,
     version_and_surroundings: tuple[tuple[int, int], dict[str, Any]],
     make_context: Callable[[], dict[str, Any]],
-) -> GuestBody:
-    """The memoised body for this guest view, rendered when there is none. The work's version comes from `probe`,
+) -> SharedBody:
+    """The memoised body for this view, rendered when there is none. The work's version comes from `probe`,
     which the view read before the work and everything the body shows; the surroundings are what the body shows of
     other works (see the module's docstring); `make_context` builds the page's context."""
     version, surroundings = version_and_surroundings
@@ -168,13 +180,15 @@ def guest_body(
     if body is not None:
         counts["served"] += 1
         return body
-    context = {**make_context(), "stats_mark": STATS_MARK}
+    context = {**make_context(), "sharing_mark": SHARING_MARK, "stats_mark": STATS_MARK}
     html = render_to_string("works/_work_body.html", context, request)
-    before, _, after = html.partition(STATS_MARK)
+    before_sharing, _, rest = html.partition(SHARING_MARK)
+    before_stats, _, after_stats = rest.partition(STATS_MARK)
     shown = context["chapter"]
-    body = GuestBody(
-        mark_safe(before),  # the template's own output, cut in two
-        mark_safe(after),
+    body = SharedBody(
+        mark_safe(before_sharing),  # the template's own output, cut in three
+        mark_safe(before_stats),
+        mark_safe(after_stats),
         context["page_title"],
         _light(shown) if shown is not None else None,
         [_light(each) for each in context["chapters"]],

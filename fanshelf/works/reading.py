@@ -48,14 +48,14 @@ def render_work_page(
     preview: bool = False,
     probe: page_memo.Probe | None = None,
 ) -> HttpResponse:
-    """Render one chapter (the first when none is named) or the entire work. A guest's body comes from the memo
-    (works/page_memo.py) when the caller read the work's `probe` before the work; the gate, the frame, the stats
-    and the hit are decided for every request."""
+    """Render one chapter (the first when none is named) or the entire work. The body comes from the memo
+    (works/page_memo.py) when the caller read the work's `probe` before the work and the reader is not one of its
+    creators or a moderator; the gate, the frame, the stats and the hit are decided for every request."""
     if not preview and needs_adult_gate(request, work):
         return render(request, "works/adult_gate.html", {"work": work}, status=200)
     if probe is not None and page_memo.serves(request, work, preview):
         surroundings = _surroundings(request, work, preview, in_series=probe.in_series, related=probe.related)
-        body = page_memo.guest_body(
+        body = page_memo.shared_body(
             request,
             work,
             chapter,

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from fanshelf.core.pagination import paginate
 from fanshelf.works import actions, page_memo
 from fanshelf.works.access import get_chapter_for_reading, get_work_for_editing, get_work_for_reading
+from fanshelf.works.blurb_data import attach_blurb_data
 from fanshelf.works.forms import ChapterForm, ChapterOrderForm, ChapterWithCocreatorsForm, WorkForm, add_action_errors
 from fanshelf.works.models import Chapter, Work
 from fanshelf.works.reading import ADULT_SESSION_KEY, render_work_page
@@ -29,15 +30,16 @@ def my_drafts(request: HttpRequest) -> HttpResponse:
     return render(request, "works/listing.html", {"heading": "My Drafts", "page_obj": page})
 
 
-def _probe_then_work(request: HttpRequest, work_id: int) -> tuple[page_memo.Probe | None, Work]:
-    """For a guest, the work's version (works/page_memo.py) is read before the work: a body rendered from this
-    read of the work is then at least as new as the version it is memoised under. Its tags and credits, which
-    only a new version changes, come from the memo when this version's are there."""
-    if request.user.is_authenticated:
-        return None, get_work_for_reading(request, work_id)
+def _probe_then_work(request: HttpRequest, work_id: int) -> tuple[page_memo.Probe, Work]:
+    """The work's version (works/page_memo.py) is read before the work: a body rendered from this read of the work
+    is then at least as new as the version it is memoised under. A posted work's tags and credits, which only a
+    new version changes, come from the memo when this version's are there."""
     probe = page_memo.probe(work_id)
     work = get_work_for_reading(request, work_id, blurb_data=False)
-    return probe, page_memo.with_blurb_data(work, probe.version)
+    if work.posted:
+        return probe, page_memo.with_blurb_data(work, probe.version)
+    attach_blurb_data([work])  # a draft's, read as they are: drafts are not keyed by versions
+    return probe, work
 
 
 def work_detail(request: HttpRequest, work_id: int) -> HttpResponse:

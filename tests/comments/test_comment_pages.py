@@ -14,11 +14,13 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
+from fanshelf.accounts.actions import PseudFields, create_pseud, update_pseud
 from fanshelf.accounts.models import User
 from fanshelf.comments import actions
 from fanshelf.comments.models import Comment
 from fanshelf.comments.threads import PER_PAGE, REPLIES_SHOWN
 from fanshelf.works.models import Work
+from tests.core.pages import parse
 from tests.factories import STORY, make_user, make_work, signed_in_client
 
 pytestmark = pytest.mark.django_db
@@ -233,3 +235,21 @@ def test_a_guest_pages_exactly_the_threads_each_page_shows(author: User, reader:
     entire = page_of(guest, reverse("works:entire", args=[work.pk]))
     assert next_page in entire
     assert "Hidden on chapter two" not in entire + chapter_two
+
+
+def pseud_choices(client: Client, work: Work) -> list[tuple[str, bool]]:
+    """The comment form's "Comment as" options on the work page: (label, selected)."""
+    options = parse(page_of(client, work.get_absolute_url())).select("#id_comment_pseud option")
+    return [(option.get_text(), option.has_attr("selected")) for option in options]
+
+
+def test_a_readers_comment_form_lists_their_pseuds_as_they_are_now(author: User, reader: User) -> None:
+    work = make_work(author)
+    client = signed_in_client(reader)
+    assert pseud_choices(client, work) == [("Pageturner", True)]
+    added = create_pseud(reader, PseudFields(name="Lamp Keeper 灯"))
+    for _ in range(2):  # the second time from the memo
+        assert pseud_choices(client, work) == [("Lamp Keeper 灯 (Pageturner)", False), ("Pageturner", True)]
+    update_pseud(added, PseudFields(name="Ferry"))
+    assert pseud_choices(client, work) == [("Ferry (Pageturner)", False), ("Pageturner", True)]
+    assert pseud_choices(signed_in_client(make_user("Driftwood")), work) == [("Driftwood", True)]

@@ -26,8 +26,9 @@ from fanshelf.works.actions import (
 )
 from fanshelf.works.models import Work
 from fanshelf.works.series import add_to_series
+from fanshelf.works.sharing import give, invite
 from tests.core.pages import page_title, parse, text_of
-from tests.factories import make_work
+from tests.factories import make_user, make_work, signed_in_client
 
 STORY = "The ferry bell rang for nobody, and the harbour answered anyway."
 
@@ -204,17 +205,62 @@ def test_a_memoised_guest_page_reads_no_tags_or_credits(work: Work) -> None:
     assert '"works_creatorship"' not in tables
 
 
-def test_signed_in_readers_never_get_the_guest_body(work: Work, client_for: dict[str, Client]) -> None:
+def test_creators_and_moderators_never_get_the_shared_body(work: Work, client_for: dict[str, Client]) -> None:
     guest_page = read(guest_from("10.0.8.1"), work.get_absolute_url())
     before = served()
     creator_page = read(client_for["creator"], work.get_absolute_url())
-    reader_page = read(client_for["reader"], work.get_absolute_url())
+    moderator_page = read(client_for["moderator"], work.get_absolute_url())
     assert served() == before
     assert "Edit work" in text_of(creator_page)
     assert "Edit work" not in text_of(guest_page)
+    assert "Edit work" not in text_of(moderator_page)
     assert parse(creator_page).select_one("form[action$='/kudos/']") is None  # no kudos on one's own work
-    assert parse(reader_page).select_one("#kudos form") is not None
-    assert "Edit work" not in text_of(reader_page)
+
+
+def test_signed_in_readers_get_the_shared_body_with_their_own_sharing_buttons(
+    work: Work, author: User, reader: User, client_for: dict[str, Client]
+) -> None:
+    give(work, author, [reader.username])
+    invite(work, author, [make_user("Inkwell", allow_cocreators=True).username])
+    guest_page = read(guest_from("10.0.8.2"), work.get_absolute_url())
+    before = served()
+    recipient_page = read(client_for["reader"], work.get_absolute_url())
+    other_page = read(signed_in_client(make_user("Driftwood")), work.get_absolute_url())
+    invitee_page = read(signed_in_client(User.objects.get(username="Inkwell")), work.get_absolute_url())
+    assert served() == before + 3
+    accept = "form[action$='/invitation/accept/']"
+    assert parse(invitee_page).select_one(accept) is not None
+    assert parse(recipient_page).select_one(accept) is None
+    for page in (guest_page, recipient_page, other_page, invitee_page):
+        assert STORY in text_of(page)
+        assert [line.get_text() for line in parse(page).select("p.gifts")] == [f"For {reader.username}."]
+    refuse = "form[action$='/gift/refuse/']"
+    assert parse(recipient_page).select_one(refuse) is not None
+    assert parse(other_page).select_one(refuse) is None
+    assert parse(guest_page).select_one(refuse) is None
+    assert parse(other_page).select_one("#kudos form") is not None
+    assert "Edit work" not in text_of(recipient_page)
+
+
+def test_a_restricted_anonymous_work_shares_its_body_among_signed_in_readers_only(
+    author: User, client_for: dict[str, Client]
+) -> None:
+    work = make_work(author, title="Locked Harbour", chapters=[STORY], restricted=True, anonymous=True)
+    url = work.get_absolute_url()
+    first = read(client_for["reader"], url)
+    before = served()
+    second = read(signed_in_client(make_user("Driftwood")), url)
+    assert served() == before + 1
+    for page in (first, second):
+        assert STORY in text_of(page)
+        assert "Restricted: registered users only" in text_of(page)
+        assert [line.get_text() for line in parse(page).select("p.byline")] == ["by Anonymous"]
+    answer = guest_from("10.0.8.3").get(url)
+    assert answer.status_code == 302
+    assert STORY not in answer.content.decode()
+    creator_page = read(client_for["creator"], url)
+    assert served() == before + 1
+    assert parse(creator_page).select_one("p.byline a[rel=author]") is not None
 
 
 def test_right_to_left_and_cjk_text_come_back_from_the_memo_unchanged(author: User) -> None:
