@@ -5,6 +5,8 @@ on stdin, "<kind> <count>", with one JSON line on stdout: the CPU milliseconds o
 through Django's WSGI handler, each by a new guest (a client address no other view used). Kinds:
 - work: a work page no view of this process opened before (a new visitor's first view, a hit each);
 - memo: one of 50 work pages opened again (its body memoised; a hit each still, as each guest is new);
+- signed: a work page no view of this process opened before, by one of five signed-in readers (their reading
+  history written, as on every signed-in view);
 - listing: one of the 800 listings of bench_traffic (40 fandoms, 4 sorts, 5 pages), mostly first views;
 - search: a text search of two words, or a word and a number, as bench_traffic sends them (the copy's text index
   is filled first when the third argument is "text").
@@ -71,8 +73,10 @@ def main() -> None:
     folder = _set_up(Path(sys.argv[2]))
     if sys.argv[3:] == ["text"]:
         _fill_text_index()
+    from django.contrib.auth import get_user_model
     from django.contrib.auth.models import AnonymousUser
     from django.core.handlers.wsgi import WSGIHandler
+    from django.test import Client
     from django.test.client import RequestFactory
 
     from fanshelf.works import hits
@@ -87,12 +91,19 @@ def main() -> None:
     listings, searches = random.Random(3), random.Random(4)
     visitors = iter(range(1, 2**24))
 
-    def view(path: str, query: str = "") -> None:
+    cookies = []
+    for user in get_user_model().objects.order_by("pk")[:5]:
+        client = Client()
+        client.force_login(user)
+        cookies.append(f"sessionid={client.cookies['sessionid'].value}")
+
+    def view(path: str, query: str = "", cookie: str = "") -> None:
         number = next(visitors)
         address = f"10.{number >> 16 & 255}.{number >> 8 & 255}.{number & 255}"
         environ = factory._base_environ(  # type: ignore[attr-defined]
-            PATH_INFO=path, QUERY_STRING=query, REQUEST_METHOD="GET", REMOTE_ADDR=address, HTTP_USER_AGENT="bench-ab"
-        )
+            PATH_INFO=path, QUERY_STRING=query, REQUEST_METHOD="GET", REMOTE_ADDR=address, HTTP_USER_AGENT="bench-ab",
+            HTTP_COOKIE=cookie,
+        )  # fmt: skip
         statuses: list[str] = []
 
         def start_response(status: str, headers: Any, *exc_info: Any) -> Any:
@@ -103,7 +114,7 @@ def main() -> None:
             raise SystemExit(f"{path}?{query} answered {statuses[0]}")
 
     def request(kind: str, number: int) -> tuple[str, str]:
-        if kind == "work":
+        if kind in ("work", "signed"):
             return f"/works/{ids.pop()}/", ""
         if kind == "memo":
             return f"/works/{again[number % len(again)]}/", ""
@@ -125,8 +136,9 @@ def main() -> None:
         times: list[float] = []
         for number in range(int(count)):
             path, query = request(kind, number)
+            cookie = cookies[number % len(cookies)] if kind == "signed" else ""
             started = time.process_time()
-            view(path, query)
+            view(path, query, cookie)
             times.append((time.process_time() - started) * 1000)
         hits.flush()
         answer: dict[str, Any] = {"times": times}
