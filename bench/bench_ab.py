@@ -125,8 +125,9 @@ def main(argv: list[str] | None = None) -> int:
         f"--batch {args.batch}`. Code: {code} against {base}. Python {platform.python_version()}, "
         f"{platform.machine()}, {os.cpu_count()} cores; /proc/loadavg before: `{load_before}`, after: `{load_after}`.",
         "",
-        "CPU milliseconds per view in one process each, through Django's WSGI handler, every view by a new guest; "
-        f"{args.rounds} rounds of {args.batch} views of each kind, the two sides' batches back to back. Speed-up: the "
+        "CPU milliseconds per view in one process each, through Django's WSGI handler, every view by a new guest "
+        f"(or one of five signed-in readers, for their kind); {args.rounds} rounds of {args.batch} views of each "
+        "kind, the two sides' batches back to back. Speed-up: the "
         "median over rounds of (base's batch CPU / this code's), with the lowest and highest round.",
         "",
         f"| view | {base}: median ms | this code: median ms | speed-up | lowest round | highest round |",
