@@ -26,7 +26,6 @@ import argparse
 import os
 import re
 import shutil
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -34,12 +33,13 @@ import time
 import urllib.parse
 import urllib.request
 from collections import Counter
-from contextlib import closing, suppress
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.bench_listing import wait_until_serving
 from bench.results import record
+from bench.traffic_copy import copy_corpus, copy_url, corpus_url, drop_copy
 
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
@@ -104,59 +104,6 @@ class Result:
     hits: str = ""  # "written / pages served" for the rows that count hits
     requests: int = 0
     per_cpu_second: float = 0.0  # requests per second of the server's own CPU time: per core, whatever the load
-
-
-def _corpus_url(size: int, database: str) -> str:
-    if database == "postgres":
-        url = os.environ.get("DATABASE_URL", "")
-        if not url.startswith("postgres"):
-            sys.exit("--db postgres copies the corpus DATABASE_URL names: set it to the PostgreSQL corpus.")
-        return url
-    path = BENCH_DIR / "data" / f"bench-{size}.sqlite3"
-    if not path.exists():
-        sys.exit(f"No corpus at {path}: run `python -m bench.run --size {size}` first.")
-    return f"sqlite:///{path}"
-
-
-def _copy_url(corpus: str) -> str:
-    """Where the copy of the corpus goes."""
-    if corpus.startswith("sqlite"):
-        source = Path(corpus.removeprefix("sqlite:///"))
-        return f"sqlite:///{source.with_name(source.name.replace('bench-', 'traffic-'))}"
-    parts = urllib.parse.urlsplit(corpus)
-    return parts._replace(path=f"{parts.path}_traffic").geturl()
-
-
-def _copy_corpus(corpus: str) -> str:
-    """A fresh copy of the corpus to serve and write to; returns its URL."""
-    copy = _copy_url(corpus)
-    _drop_copy(copy)
-    if corpus.startswith("sqlite"):
-        read_only = closing(sqlite3.connect(f"file:{corpus.removeprefix('sqlite:///')}?mode=ro", uri=True))
-        with read_only as reading, closing(sqlite3.connect(copy.removeprefix("sqlite:///"))) as writing:
-            reading.backup(writing)  # the corpus is never written
-        return copy
-    name, copied = (urllib.parse.urlsplit(url).path.lstrip("/") for url in (corpus, copy))
-    _postgres_admin(corpus, f'CREATE DATABASE "{copied}" TEMPLATE "{name}"')
-    return copy
-
-
-def _drop_copy(url: str) -> None:
-    if url.startswith("sqlite"):
-        path = Path(url.removeprefix("sqlite:///"))
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return
-    _postgres_admin(url, f'DROP DATABASE IF EXISTS "{urllib.parse.urlsplit(url).path.lstrip("/")}" WITH (FORCE)')
-
-
-def _postgres_admin(url: str, statement: str) -> None:
-    """Run a database-level statement from the server's maintenance database (outside any transaction)."""
-    import psycopg
-
-    admin = urllib.parse.urlsplit(url)._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(statement.encode())
 
 
 def _prepare_copy(fill_text: bool = True) -> float:
@@ -380,9 +327,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--rows: none of {args.rows!r} is a row; the rows are {','.join(row.key for row in ROWS)}")
     database = args.db or ("postgres" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite")
     load_before = Path("/proc/loadavg").read_text().strip()
-    corpus = _corpus_url(args.size, database)
+    corpus = corpus_url(args.size, database)
     print(f"Copying the corpus {corpus.split('@')[-1]} ...", flush=True)
-    copy = _copy_url(corpus) if args.reuse_copy else _copy_corpus(corpus)
+    copy = copy_url(corpus) if args.reuse_copy else copy_corpus(corpus)
     var_dir = Path(tempfile.mkdtemp(prefix="fanshelf-traffic-"))
     env = {
         **os.environ, "DATABASE_URL": copy, "FANSHELF_VAR_DIR": str(var_dir), "FANSHELF_REQUEST_RATE": "off",
@@ -437,7 +384,7 @@ def main(argv: list[str] | None = None) -> int:
     notes = [memory, _database_size(), *(_checks(var_dir, text_seconds, results) if chosen == ROWS else [])]
     connections.close_all()
     if not args.keep_copy and not args.reuse_copy:
-        _drop_copy(copy)
+        drop_copy(copy)
     load_after = Path("/proc/loadavg").read_text().strip()
     if chosen == ROWS and not args.reuse_copy:
         _report(args, database, results, notes, (load_before, load_after))
