@@ -17,6 +17,9 @@ from fanshelf.discovery.live import reset_shared_index
 from fanshelf.tags.models import CATEGORIES, FIXED_TYPES, RATINGS, WARNINGS, Tag, TagType
 from fanshelf.works import page_memo
 from tests.factories import make_user, signed_in_client
+from tests.live_server_threads import serve_one_request_at_a_time
+
+serve_one_request_at_a_time()  # where the live server's threads share the test's SQLite connection
 
 # Files whose tests take a minute or more each (they start servers or crawl every route as every role). Run first,
 # so that with `--dist loadfile` the two workers share the short tests at the end instead of one worker finishing
