@@ -11,18 +11,20 @@ before the next begins. On PostgreSQL every thread has its own connection and no
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.core.servers.basehttp import ThreadedWSGIServer
 from django.test.testcases import LiveServerThread
 
-WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
 _one_request = threading.Lock()
 
 
-def _one_at_a_time(app: WsgiApp) -> WsgiApp:
-    def serve(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+def _one_at_a_time(app: WSGIApplication) -> WSGIApplication:
+    def serve(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         with _one_request:
             result = app(environ, start_response)
             try:
@@ -36,8 +38,10 @@ def _one_at_a_time(app: WsgiApp) -> WsgiApp:
 
 
 class OneRequestAtATimeServer(ThreadedWSGIServer):
-    def set_app(self, application: WsgiApp) -> None:
-        super().set_app(_one_at_a_time(application) if self.connections_override else application)
+    def set_app(self, application: WSGIApplication | None) -> None:
+        if application is not None and self.connections_override:
+            application = _one_at_a_time(application)
+        super().set_app(application)
 
 
 def serve_one_request_at_a_time() -> None:

@@ -28,10 +28,14 @@ class _Answer:
         self.log.append(f"{self.name} closed")
 
 
+def _ignore_start(status: str, headers: list[tuple[str, str]], exc_info: Any = None, /) -> Callable[[bytes], object]:
+    return lambda data: None
+
+
 def test_requests_sent_together_are_served_whole_one_after_another() -> None:
     log: list[str] = []
 
-    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> _Answer:
+    def app(environ: dict[str, Any], start_response: Any) -> _Answer:
         log.append(f"{environ['name']} start")
         start_response("200 OK", [])
         return _Answer(log, environ["name"])
@@ -40,7 +44,7 @@ def test_requests_sent_together_are_served_whole_one_after_another() -> None:
     bodies: dict[str, list[bytes]] = {}
 
     def request(name: str) -> None:
-        bodies[name] = list(served({"name": name}, lambda *args: None))
+        bodies[name] = list(served({"name": name}, _ignore_start))
 
     threads = [threading.Thread(target=request, args=(f"r{n}",)) for n in range(4)]
     for thread in threads:
