@@ -122,7 +122,8 @@ def main(argv: list[str] | None = None) -> int:
         f"## First views against commit {base}, side by side, {args.size:,} works, SQLite ({_now()})",
         "",
         f"Command: `.venv/bin/python -m bench.bench_ab --base {args.base} --size {args.size} --rounds {args.rounds} "
-        f"--batch {args.batch}`. Code: {code} against {base}. Python {platform.python_version()}, "
+        f"--batch {args.batch}{'' if kinds == list(KINDS) else ' --kinds ' + ','.join(kinds)}`. "
+        f"Code: {code} against {base}. Python {platform.python_version()}, "
         f"{platform.machine()}, {os.cpu_count()} cores; /proc/loadavg before: `{load_before}`, after: `{load_after}`.",
         "",
         "CPU milliseconds per view in one process each, through Django's WSGI handler, every view by a new guest "

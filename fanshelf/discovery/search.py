@@ -86,11 +86,12 @@ class _Resolved:
 
 # Text hits by their terms and the shared index's state, for terms that match many works. A common word matches a
 # tenth of the archive, and reading its matches and their scores took ~185 ms at a million works (two rarer words,
-# ~1 ms); every sort, page and filter of its listing reads the same hits, as do the searches asking the same terms
-# in another order or twice. The text rows change only with the outbox rows that move the state (each process
-# writes them as it applies those rows), so hits kept under a state are never older than it. Only hits of at least
-# MANY_TEXT_HITS works are kept, so the cheap ones do not push the costly ones out, up to FANSHELF_TEXT_MEMO_MB
-# per process (a common word's take ~1.5 MB at a million works).
+# ~1 ms); every sort, page and filter of its listing reads the same hits. Where scores add up (SQLite), each term's
+# hits are read and kept on their own, and a search of several terms is made from them: eleven common words make
+# 66 pairs, each of which cost a read of its own before. The text rows change only with the outbox rows that move
+# the state (each process writes them as it applies those rows), so hits kept under a state are never older than
+# it. Only hits of at least MANY_TEXT_HITS works are kept, so the cheap ones do not push the costly ones out, up to
+# FANSHELF_TEXT_MEMO_MB per process (a common word's take ~1.5 MB at a million works).
 _text_memo: Memo[text.TextHits] = Memo(
     settings.FANSHELF_TEXT_MEMO_MB << 20, weigh=lambda hits: hits.ids.nbytes + hits.scores.nbytes
 )
@@ -102,10 +103,17 @@ def _text_hits(phrases: Sequence[str], index: DiscoveryIndex) -> text.TextHits:
     from fanshelf.discovery.live import state_if_shared
 
     state = state_if_shared(index)
-    key = (text.terms_of(phrases), state)
+    terms = text.terms_of(phrases)
+    if len(terms) > 1 and text.scores_add_up():
+        return text.all_of([_kept_hits((term,), state) for term in terms])
+    return _kept_hits(terms, state)
+
+
+def _kept_hits(terms: tuple[str, ...], state: tuple[int, int] | None) -> text.TextHits:
+    key = (terms, state)
     known = _text_memo.get(key) if state is not None else None
     if known is None:
-        known = text.search(phrases)
+        known = text.search_terms(terms)
         if state is not None and len(known.ids) >= MANY_TEXT_HITS:
             _text_memo.put(key, known)
     return known

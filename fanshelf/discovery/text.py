@@ -292,9 +292,13 @@ def terms_of(phrases: Sequence[str]) -> tuple[str, ...]:
 
 def search(phrases: Sequence[str]) -> TextHits:
     """Works containing every phrase (each a word or a quoted phrase), with scores."""
-    terms = terms_of(phrases)
+    return search_terms(terms_of(phrases))
+
+
+def search_terms(terms: Sequence[str]) -> TextHits:
+    """Works containing every term (as `terms_of` gives them), with scores, in the order of their ids."""
     if not terms:
-        return TextHits(ids=np.zeros(0, np.int64), scores=np.zeros(0, np.float64))
+        return _no_hits()
     with connection.cursor() as cursor:
         if is_postgres():
             parts = [_postgres_term(term) for term in terms]
@@ -314,9 +318,34 @@ def search(phrases: Sequence[str]) -> TextHits:
             )
         rows = cursor.fetchall()
     if not rows:
-        return TextHits(ids=np.zeros(0, np.int64), scores=np.zeros(0, np.float64))
+        return _no_hits()
     pairs = np.asarray(rows, dtype=np.float64)
+    pairs = pairs[np.argsort(pairs[:, 0], kind="stable")]
     return TextHits(ids=pairs[:, 0].astype(np.int64), scores=pairs[:, 1].copy())
+
+
+def _no_hits() -> TextHits:
+    return TextHits(ids=np.zeros(0, np.int64), scores=np.zeros(0, np.float64))
+
+
+def scores_add_up() -> bool:
+    """Whether a search's scores are the sums of its terms' own: SQLite's bm25 adds each phrase's part (its rarity
+    and its count in the work, weighed by the work's length), so each term's hits can be read alone, kept, and
+    combined by `all_of`. PostgreSQL's ts_rank does not add up so."""
+    return not is_postgres()
+
+
+def all_of(parts: Sequence[TextHits]) -> TextHits:
+    """The works in every part (each in the order of its ids), with their scores added."""
+    smallest, *others = sorted(parts, key=lambda part: len(part.ids))
+    ids, scores = smallest.ids, smallest.scores
+    for other in others:
+        if not len(ids) or not len(other.ids):
+            return _no_hits()
+        where = np.minimum(np.searchsorted(other.ids, ids), len(other.ids) - 1)
+        found = other.ids[where] == ids
+        ids, scores = ids[found], scores[found] + other.scores[where[found]]
+    return TextHits(ids=ids, scores=scores)
 
 
 def catch_up() -> int:

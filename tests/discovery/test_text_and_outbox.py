@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
@@ -116,17 +117,44 @@ def test_the_same_words_in_another_order_or_twice_read_the_hits_kept_for_them(
     ensure_fresh()
     search._text_memo.clear()
     asked: list[list[str]] = []
-    read = text_search.search
+    read = text_search.search_terms
 
-    def counted(phrases: list[str]) -> text_search.TextHits:
-        asked.append(list(phrases))
-        return read(phrases)
+    def counted(terms: list[str]) -> text_search.TextHits:
+        asked.append(list(terms))
+        return read(terms)
 
-    monkeypatch.setattr(text_search, "search", counted)
+    monkeypatch.setattr(text_search, "search_terms", counted)
     assert found("Harbour Lantern") == found("Lantern Harbour") == found("Lantern Harbour Lantern") == [both.pk]
-    assert asked == [["Harbour", "Lantern"]], "read once, then kept for all three"
     assert len(found("Harbour")) == 2
-    assert len(asked) == 2, "one word is other terms"
+    if text_search.scores_add_up():
+        # SQLite: each word read once on its own, kept, and every search of them made from the kept hits.
+        assert asked == [["Harbour"], ["Lantern"]]
+    else:
+        assert asked == [["Harbour", "Lantern"], ["Harbour"]], "read once for all three; one word is other terms"
+    assert found("Gull") == []
+    assert asked[-1] == ["Gull"], "a new term is read"
+
+
+def test_hits_made_from_each_terms_own_equal_the_search_of_them_all(author: User) -> None:
+    if not text_search.scores_add_up():
+        pytest.skip("PostgreSQL's ts_rank does not add up by term: its searches read all their terms at once")
+    texts = [
+        "The harbour lantern swung; the harbour slept.",
+        "A lantern, a harbour, a gull over the harbour wall and the lantern again.",
+        "Gull and lantern only. Gull, gull, gull.",
+        "Harbour gull lantern “ゼロの港” שלום",
+        "Nothing here to find at all.",
+    ]
+    for number, story in enumerate(texts):
+        make_work(author, title=f"Tide log {number}", chapters=[story])
+    ensure_fresh()
+    for phrases in (["harbour", "lantern"], ["gull", "lantern", "harbour"], ['"harbour wall"', "gull"], ["ゼロの港"]):
+        terms = text_search.terms_of(phrases)
+        together = text_search.search_terms(terms)
+        made = text_search.all_of([text_search.search_terms((term,)) for term in terms])
+        assert made.ids.tolist() == together.ids.tolist(), phrases
+        assert len(together.ids) > 0, phrases
+        assert np.allclose(made.scores, together.scores, rtol=1e-12, atol=0), phrases
 
 
 def test_an_index_applied_change_by_change_equals_a_fresh_build(author: User) -> None:
