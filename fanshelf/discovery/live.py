@@ -200,14 +200,18 @@ class LiveIndex:
             self.waiting = {w: pk for w, pk in waiting.items() if w not in work_ids}
         if not work_ids and not changed_tags:
             return 0
-        self.batches += 1
-        self.changed_in = _stamped(self.changed_in, work_ids, self.batches)
+        # The state moves on last, once the text rows and the index hold the batch: whatever is kept under a state
+        # (listings, text hits) is then never older than it.
+        batch = self.batches + 1
+        self.changed_in = _stamped(self.changed_in, work_ids, batch)
         try:
             text.apply_changes(text_changes)
         except DatabaseError:
             # A read-only database (or a busy one) must not break listings; filters stay current.
             logger.exception("discovery: could not update the text index; it catches up on the next start")
-        return self.index.apply_works(work_ids)
+        applied = self.index.apply_works(work_ids)
+        self.batches = batch
+        return applied
 
 
 def _at(stamps: npt.NDArray[np.uint32], work_id: int) -> int:
@@ -277,6 +281,15 @@ def state_if_shared(index: DiscoveryIndex) -> tuple[int, int] | None:
     """The shared index's state when `index` is it (call after `ensure_fresh`), else None (an index a test built)."""
     live = _shared
     return live.state() if live is not None and live.index is index else None
+
+
+def changed_since(state: tuple[int, int]) -> npt.NDArray[np.intp] | None:
+    """The works changed (counts aside) since the shared index was at `state`, by id; None when it was rebuilt
+    since (or is not built), so anything kept from then must be read again."""
+    live = _shared
+    if live is None or live.build != state[0] or live.batches < state[1]:
+        return None
+    return np.flatnonzero(live.changed_in > state[1])
 
 
 def fresh_stats() -> int:

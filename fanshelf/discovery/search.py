@@ -6,7 +6,7 @@ import datetime
 import heapq
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -84,18 +84,27 @@ class _Resolved:
     all_of: list[int]
 
 
-# Text hits by their terms and the shared index's state, for terms that match many works. A common word matches a
-# tenth of the archive, and reading its matches and their scores took ~185 ms at a million works (two rarer words,
-# ~1 ms); every sort, page and filter of its listing reads the same hits. Where scores add up (SQLite), each term's
-# hits are read and kept on their own, and a search of several terms is made from them: eleven common words make
-# 66 pairs, each of which cost a read of its own before. The text rows change only with the outbox rows that move
-# the state (each process writes them as it applies those rows), so hits kept under a state are never older than
-# it. Only hits of at least MANY_TEXT_HITS works are kept, so the cheap ones do not push the costly ones out, up to
-# FANSHELF_TEXT_MEMO_MB per process (a common word's take ~1.5 MB at a million works).
-_text_memo: Memo[text.TextHits] = Memo(
-    settings.FANSHELF_TEXT_MEMO_MB << 20, weigh=lambda hits: hits.ids.nbytes + hits.scores.nbytes
+# Text hits by their terms, for terms that match many works. A common word matches a tenth of the archive, and
+# reading its matches and their scores took ~185 ms at a million works (two rarer words, ~1 ms); every sort, page
+# and filter of its listing reads the same hits. Where scores add up (SQLite), each term's hits are read and kept on
+# their own, and a search of several terms is made from them: eleven common words make 66 pairs, each of which cost
+# a read of its own before. Kept hits carry the shared index's state they were read at; at a later state, the works
+# changed since (the index knows them: every change to a work's text moves it on) are read again and put in their
+# place, so a work posted or edited anywhere does not make every process read every common word again. The works
+# not changed keep their scores as read: the archive's size and the word's rarity, which weigh them, move a little
+# with each change, so past REREAD_AFTER changed works the term is read whole again. Only hits of at least
+# MANY_TEXT_HITS works are kept, so the cheap ones do not push the costly ones out, up to FANSHELF_TEXT_MEMO_MB per
+# process (a common word's take ~1.5 MB at a million works).
+class _Kept(NamedTuple):
+    hits: text.TextHits
+    state: tuple[int, int]
+
+
+_text_memo: Memo[_Kept] = Memo(
+    settings.FANSHELF_TEXT_MEMO_MB << 20, weigh=lambda kept: kept.hits.ids.nbytes + kept.hits.scores.nbytes
 )
 MANY_TEXT_HITS = 5_000
+REREAD_AFTER = 1_000
 
 
 def _text_hits(phrases: Sequence[str], index: DiscoveryIndex) -> text.TextHits:
@@ -110,13 +119,25 @@ def _text_hits(phrases: Sequence[str], index: DiscoveryIndex) -> text.TextHits:
 
 
 def _kept_hits(terms: tuple[str, ...], state: tuple[int, int] | None) -> text.TextHits:
-    key = (terms, state)
-    known = _text_memo.get(key) if state is not None else None
-    if known is None:
-        known = text.search_terms(terms)
-        if state is not None and len(known.ids) >= MANY_TEXT_HITS:
-            _text_memo.put(key, known)
-    return known
+    """The terms' hits as of `state` (the shared index's, or None: read them now)."""
+    from fanshelf.discovery.live import changed_since
+
+    if state is None:
+        return text.search_terms(terms)
+    kept = _text_memo.get(terms)
+    if kept is not None and kept.state != state:
+        changed = changed_since(kept.state)
+        if changed is None or len(changed) > REREAD_AFTER:
+            kept = None
+        else:
+            again = text.search_terms(terms, among=changed.tolist())
+            kept = _text_memo.put(terms, _Kept(text.replaced(kept.hits, changed, again), state))
+    if kept is not None:
+        return kept.hits
+    hits = text.search_terms(terms)
+    if len(hits.ids) >= MANY_TEXT_HITS:
+        _text_memo.put(terms, _Kept(hits, state))
+    return hits
 
 
 def execute(

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from django.db import connection, transaction
 from django.dispatch import receiver
 from django_tasks import task
@@ -295,28 +296,19 @@ def search(phrases: Sequence[str]) -> TextHits:
     return search_terms(terms_of(phrases))
 
 
-def search_terms(terms: Sequence[str]) -> TextHits:
-    """Works containing every term (as `terms_of` gives them), with scores, in the order of their ids."""
-    if not terms:
+def search_terms(terms: Sequence[str], among: Sequence[int] | None = None) -> TextHits:
+    """Works containing every term (as `terms_of` gives them), with scores, in the order of their ids; with
+    `among`, only those of these works."""
+    if not terms or (among is not None and not len(among)):
         return _no_hits()
+    rows: list[tuple[int, float]] = []
+    chunks: list[list[int] | None] = [None]
+    if among is not None:
+        chunks = [*_chunks([int(work_id) for work_id in among])]
     with connection.cursor() as cursor:
-        if is_postgres():
-            parts = [_postgres_term(term) for term in terms]
-            query = " && ".join(sql for sql, _ in parts)
-            cursor.execute(
-                f"SELECT work_id, ts_rank(document, q) FROM {TABLE}, ({'SELECT ' + query}) AS t(q) "  # noqa: S608
-                "WHERE document @@ q",
-                [param for _, params in parts for param in params],
-            )
-        else:
-            match = " AND ".join(_fts5_phrase(term) for term in terms)
-            weights = ", ".join(str(w) for w in SQLITE_WEIGHTS)
-            # bm25 gives lower numbers for better matches; negate so higher is better everywhere.
-            cursor.execute(
-                f"SELECT rowid, -bm25({TABLE}, {weights}, 0.0) FROM {TABLE} WHERE {TABLE} MATCH %s",  # noqa: S608
-                [match],
-            )
-        rows = cursor.fetchall()
+        for chunk in chunks:
+            cursor.execute(*_search_statement(terms, chunk))
+            rows += cursor.fetchall()
     if not rows:
         return _no_hits()
     pairs = np.asarray(rows, dtype=np.float64)
@@ -324,8 +316,38 @@ def search_terms(terms: Sequence[str]) -> TextHits:
     return TextHits(ids=pairs[:, 0].astype(np.int64), scores=pairs[:, 1].copy())
 
 
+def _chunks(ids: list[int]) -> list[list[int]]:
+    return [ids[begin : begin + CHUNK] for begin in range(0, len(ids), CHUNK)]
+
+
+def _search_statement(terms: Sequence[str], among: list[int] | None) -> tuple[str, list[Any]]:
+    """The statement and parameters finding works with every term (among these works, when given)."""
+    if is_postgres():
+        parts = [_postgres_term(term) for term in terms]
+        query = " && ".join(sql for sql, _ in parts)
+        params: list[Any] = [param for _, params in parts for param in params]
+        only = f" AND work_id IN ({', '.join(['%s'] * len(among))})" if among is not None else ""
+        sql = f"SELECT work_id, ts_rank(document, q) FROM {TABLE}, ({'SELECT ' + query}) AS t(q) WHERE document @@ q"  # noqa: S608 - fixed names and placeholders
+        return sql + only, params + (among or [])
+    match = " AND ".join(_fts5_phrase(term) for term in terms)
+    weights = ", ".join(str(w) for w in SQLITE_WEIGHTS)
+    only = f" AND rowid IN ({', '.join(['%s'] * len(among))})" if among is not None else ""
+    # bm25 gives lower numbers for better matches; negate so higher is better everywhere.
+    sql = f"SELECT rowid, -bm25({TABLE}, {weights}, 0.0) FROM {TABLE} WHERE {TABLE} MATCH %s"  # noqa: S608
+    return sql + only, [match, *(among or [])]
+
+
 def _no_hits() -> TextHits:
     return TextHits(ids=np.zeros(0, np.int64), scores=np.zeros(0, np.float64))
+
+
+def replaced(hits: TextHits, works: npt.NDArray[np.intp], found: TextHits) -> TextHits:
+    """`hits` with these works' hits replaced by `found` (these works' hits read again)."""
+    kept = ~np.isin(hits.ids, works)
+    ids = np.concatenate([hits.ids[kept], found.ids])
+    scores = np.concatenate([hits.scores[kept], found.scores])
+    order = np.argsort(ids, kind="stable")
+    return TextHits(ids=ids[order], scores=scores[order])
 
 
 def scores_add_up() -> bool:

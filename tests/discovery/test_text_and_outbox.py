@@ -135,6 +135,45 @@ def test_the_same_words_in_another_order_or_twice_read_the_hits_kept_for_them(
     assert asked[-1] == ["Gull"], "a new term is read"
 
 
+def test_kept_hits_follow_posts_edits_and_deletions_by_reading_only_the_works_changed(
+    author: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search, "MANY_TEXT_HITS", 0)
+    calm = make_work(author, title="Harbour at dawn")
+    busy = make_work(author, title="Harbour market")
+    make_work(author, title="Inland fields")
+    ensure_fresh()
+    search._text_memo.clear()
+    reads: list[tuple[list[str], list[int] | None]] = []
+    read = text_search.search_terms
+
+    def counted(terms: list[str], among: list[int] | None = None) -> text_search.TextHits:
+        reads.append((list(terms), None if among is None else sorted(among)))
+        return read(terms, among)
+
+    monkeypatch.setattr(text_search, "search_terms", counted)
+    assert sorted(found("harbour")) == [calm.pk, busy.pk]
+    assert reads == [(["harbour"], None)]
+
+    fields = WorkFields(
+        title="Market day", pseuds=[author.default_pseud()], rating="General Audiences",
+        warnings=["No Archive Warnings Apply"], fandoms=["Tidewater Chronicles"],
+    )  # fmt: skip
+    update_work(busy, author, fields)  # no longer says "harbour"
+    posted = make_work(author, title="A harbour wall in winter")
+    assert sorted(found("harbour")) == sorted(found("harbour", sort="title")) == [calm.pk, posted.pk]
+    assert reads[1:] == [(["harbour"], sorted([busy.pk, posted.pk]))], "only the two works changed are read again"
+
+    delete_work(Work.objects.get(pk=calm.pk))
+    assert found("harbour") == [posted.pk]
+    assert reads[-1] == (["harbour"], [calm.pk])
+
+    monkeypatch.setattr(search, "REREAD_AFTER", 0)  # past it, the term is read whole again
+    make_work(author, title="Harbour lights")
+    assert len(found("harbour")) == 2
+    assert reads[-1] == (["harbour"], None)
+
+
 def test_hits_made_from_each_terms_own_equal_the_search_of_them_all(author: User) -> None:
     if not text_search.scores_add_up():
         pytest.skip("PostgreSQL's ts_rank does not add up by term: its searches read all their terms at once")
