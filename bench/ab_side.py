@@ -9,7 +9,10 @@ through Django's WSGI handler, each by a new guest (a client address no other vi
   history written, as on every signed-in view);
 - listing: one of the 800 listings of bench_traffic (40 fandoms, 4 sorts, 5 pages), mostly first views;
 - search: a text search of two words, or a word and a number, as bench_traffic sends them (the copy's text index
-  is filled first when the third argument is "text").
+  is filled first when the third argument is "text");
+- edits: the same searches while works change: before each, an outbox row naming a random work (the row a series
+  change writes, outside the timing), and the view brings the index up to date at once, as on an archive where
+  works are posted and edited all the time (the row's text is written again within the timing, on both sides).
 Only standard Django and the project's own modules are used, so a side can run an older commit's code.
 """
 
@@ -73,6 +76,7 @@ def main() -> None:
     folder = _set_up(Path(sys.argv[2]))
     if sys.argv[3:] == ["text"]:
         _fill_text_index()
+    from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import AnonymousUser
     from django.core.handlers.wsgi import WSGIHandler
@@ -80,7 +84,7 @@ def main() -> None:
     from django.test.client import RequestFactory
 
     from fanshelf.works import hits
-    from fanshelf.works.models import Work
+    from fanshelf.works.models import Work, WorkChange
 
     hits._ensure_flusher = lambda: None  # flushed here, after each batch, outside the timing
     readable = Work.objects.visible_to(AnonymousUser()).filter(tags__name__in=UNGATED_RATINGS)
@@ -88,7 +92,7 @@ def main() -> None:
     random.Random(5).shuffle(ids)
     again = ids[:50]  # the "memo" kind's pages; first views take from the other end
     handler, factory = WSGIHandler(), RequestFactory()
-    listings, searches = random.Random(3), random.Random(4)
+    listings, searches, edited = random.Random(3), random.Random(4), random.Random(6)
     visitors = iter(range(1, 2**24))
 
     cookies = []
@@ -134,9 +138,12 @@ def main() -> None:
     for line in sys.stdin:
         kind, count = line.split()
         times: list[float] = []
+        settings.DISCOVERY_REFRESH_SECONDS = 0 if kind == "edits" else 1.0
         for number in range(int(count)):
             path, query = request(kind, number)
             cookie = cookies[number % len(cookies)] if kind == "signed" else ""
+            if kind == "edits":
+                WorkChange.objects.create(work_id=edited.choice(again + ids[:1000]), kind="series")
             started = time.process_time()
             view(path, query, cookie)
             times.append((time.process_time() - started) * 1000)

@@ -5,11 +5,11 @@ loaded (bench/data/bench-N.sqlite3, `python -m bench.run --size N`). The commit 
 a temporary git worktree; each side (REV's code, then this working tree's) runs in its own process on its own copy
 of the corpus (bench/ab_side.py), through Django's WSGI handler without a server. The driver sends both sides the
 same batches in turn, R rounds of B views of each kind (a new visitor's first view of a work page, a memoised work
-page, a signed-in reader's first view, the 800 listings of bench_traffic, text searches), alternating which side
-goes first. These machines are shared and their speed drifts by tens of percent within a minute; two batches run
-back to back see nearly the same machine, so each kind's figure is the median over rounds of the ratio between the
-two sides' batches, and its spread (lowest and highest round) is printed beside it. Printed, and added at the top
-of bench/RESULTS.md.
+page, a signed-in reader's first view, the 800 listings of bench_traffic, text searches, text searches while works
+change), alternating which side goes first. These machines are shared and their speed drifts by tens of percent
+within a minute; two batches run back to back see nearly the same machine, so each kind's figure is the median over
+rounds of the ratio between the two sides' batches, and its spread (lowest and highest round) is printed beside it.
+Printed, and added at the top of bench/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ KINDS = {
     "signed": "work page, a signed-in reader's first view of it",
     "listing": "listing of the 800 (fandom, sort, page), mostly first views",
     "search": "text search, two words or a word and a number",
+    "edits": "the same text searches, a work changed before each",
 }
 
 
@@ -99,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     _git("worktree", "add", "--detach", str(worktree), base)
     load_before = Path("/proc/loadavg").read_text().strip()
     try:
-        text = "search" in kinds
+        text = "search" in kinds or "edits" in kinds
         sides = [Side(worktree, args.size, corpus, text), Side(ROOT, args.size, corpus, text)]
         times: dict[str, list[list[float]]] = {kind: [[], []] for kind in kinds}
         ratios: dict[str, list[float]] = {kind: [] for kind in kinds}
