@@ -171,7 +171,7 @@ def test_kept_hits_follow_posts_edits_and_deletions_by_reading_only_the_works_ch
     monkeypatch.setattr(search, "REREAD_AFTER", 0)  # past it, the term is read whole again
     make_work(author, title="Harbour lights")
     assert len(found("harbour")) == 2
-    assert reads[-1] == (["harbour"], None)
+    assert reads[-1:] == [(["harbour"], None)]
 
 
 def test_hits_made_from_each_terms_own_equal_the_search_of_them_all(author: User) -> None:
