@@ -160,6 +160,8 @@ FANSHELF_HIT_FLUSH_SECONDS = env_int("FANSHELF_HIT_FLUSH_SECONDS", 2)
 FANSHELF_WORK_PAGE_MEMO = env_int("FANSHELF_WORK_PAGE_MEMO", 512, minimum=0)
 # Megabytes of text search hits each process keeps for terms that match many works (discovery/search.py).
 FANSHELF_TEXT_MEMO_MB = env_int("FANSHELF_TEXT_MEMO_MB", 48, minimum=0)
+# Megabytes of such hits kept in the database for every process to start from (discovery/shared_hits.py).
+FANSHELF_TEXT_SHARED_MB = env_int("FANSHELF_TEXT_SHARED_MB", 128, minimum=0)
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}

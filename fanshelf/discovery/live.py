@@ -65,6 +65,10 @@ class OutboxCursor:
     def start_at_end(self) -> None:
         self.watermark, self.tag_watermark = outbox_tops()
 
+    def through(self) -> int:
+        """The outbox id up to which this cursor has seen every row (below its lowest gap)."""
+        return min(self.gaps) - 1 if self.gaps else self.watermark
+
     def poll(self, top: int) -> Polled:
         """New outbox rows, given the outbox's current top id."""
         rows: list[tuple[int, int, str]] = []
@@ -120,6 +124,7 @@ class LiveIndex:
         # holding it sees one moment's waiting changes.
         self.waiting: Mapping[int, int] = {}
         self.stats_applied = 0.0  # when the last stats batch was applied (time.monotonic)
+        self.text_through = 0  # every outbox row up to this id is in the text table (`text_mark`)
         self._load()
 
     def _load(self) -> None:
@@ -128,7 +133,7 @@ class LiveIndex:
         cursor.start_at_end()
         text.catch_up()
         self.index = DiscoveryIndex.build()
-        self.cursor = cursor
+        self.cursor, self.text_through = cursor, cursor.watermark
         self.last_refresh = self.stats_applied = time.monotonic()
         self.build, self.batches, self.changed_in = next(_builds), 0, np.zeros(0, np.uint32)
         self.stats, self.stats_in, self.waiting = 0, np.zeros(0, np.uint32), {}
@@ -173,6 +178,7 @@ class LiveIndex:
             except Exception:
                 self.cursor = saved  # try these rows again next time
                 raise
+            self.text_through = self.cursor.through()  # only now: the rows polled are in the text table too
             if self.waiting and self.last_refresh - self.stats_applied >= stats_seconds():
                 applied += self._apply_stats()  # the rows are polled: a failure here leaves them waiting
             return applied
@@ -290,6 +296,23 @@ def changed_since(state: tuple[int, int]) -> npt.NDArray[np.intp] | None:
     if live is None or live.build != state[0] or live.batches < state[1]:
         return None
     return np.flatnonzero(live.changed_in > state[1])
+
+
+def text_mark() -> int:
+    """The outbox id up to which every change is in the text table, as the shared index last saw it (call after
+    `ensure_fresh`): text hits read from now on miss no change up to it (shared_hits.py)."""
+    return _live().text_through
+
+
+def changed_after(mark: int, most: int) -> list[int] | None:
+    """The works named by outbox rows after `mark`, counts aside: what hits read at that mark may hold wrongly.
+    None when a reindex came since, the outbox is behind the mark (a database restored from before it), or more
+    than `most` rows came since."""
+    rows = WorkChange.objects.filter(pk__gt=mark).exclude(kind__in=COUNT_ONLY_KINDS)
+    found = list(rows.order_by().values_list("work_id", "kind")[: most + 1])
+    if len(found) > most or any(kind == REINDEXED for _, kind in found) or outbox_tops()[0] < mark:
+        return None
+    return sorted({work_id for work_id, _ in found})
 
 
 def fresh_stats() -> int:

@@ -26,3 +26,18 @@ class ExclusionProfile(models.Model):
 
     def __str__(self) -> str:
         return f"exclusions of {self.user_id}"
+
+
+class SharedTextHits(models.Model):
+    """A common term's text hits as one process read them, for every other process of the archive to start from
+    (discovery/shared_hits.py): a cache, never shown, rebuilt from the text table whenever it is not usable."""
+
+    key = models.CharField(max_length=64, primary_key=True)  # sha256 of the terms (text.terms_of)
+    mark = models.BigIntegerField()  # every outbox row up to this id was in the text table when they were read
+    ids = models.BinaryField()  # work ids, int64, ascending
+    scores = models.BinaryField()  # their scores, float64
+    size = models.PositiveIntegerField()  # bytes of both
+    read_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"text hits {self.key[:12]} at {self.mark}"

@@ -18,7 +18,7 @@ from pyroaring import BitMap
 from fanshelf.core.memo import Memo
 from fanshelf.core.numbers import number_param
 from fanshelf.core.pagination import MAX_PAGE
-from fanshelf.discovery import text
+from fanshelf.discovery import shared_hits, text
 from fanshelf.discovery.closure import FACET_TYPES, FIXED_TYPE_CODES, TYPE_CODES
 from fanshelf.discovery.columns import IdArray, bitmap_of
 from fanshelf.discovery.exclusions import reader_filter
@@ -94,7 +94,8 @@ class _Resolved:
 # not changed keep their scores as read: the archive's size and the word's rarity, which weigh them, move a little
 # with each change, so past REREAD_AFTER changed works the term is read whole again. Only hits of at least
 # MANY_TEXT_HITS works are kept, so the cheap ones do not push the costly ones out, up to FANSHELF_TEXT_MEMO_MB per
-# process (a common word's take ~1.5 MB at a million works).
+# process (a common word's take ~1.5 MB at a million works). A term read whole is stored for the archive's other
+# processes too, which start from it instead of reading it themselves (shared_hits.py).
 class _Kept(NamedTuple):
     hits: text.TextHits
     state: tuple[int, int]
@@ -120,24 +121,44 @@ def _text_hits(phrases: Sequence[str], index: DiscoveryIndex) -> text.TextHits:
 
 def _kept_hits(terms: tuple[str, ...], state: tuple[int, int] | None) -> text.TextHits:
     """The terms' hits as of `state` (the shared index's, or None: read them now)."""
-    from fanshelf.discovery.live import changed_since
-
     if state is None:
         return text.search_terms(terms)
-    kept = _text_memo.get(terms)
-    if kept is not None and kept.state != state:
-        changed = changed_since(kept.state)
-        if changed is None or len(changed) > REREAD_AFTER:
-            kept = None
-        else:
-            again = text.search_terms(terms, among=changed.tolist())
-            kept = _text_memo.put(terms, _Kept(text.replaced(kept.hits, changed, again), state))
-    if kept is not None:
-        return kept.hits
-    hits = text.search_terms(terms)
-    if len(hits.ids) >= MANY_TEXT_HITS:
-        _text_memo.put(terms, _Kept(hits, state))
-    return hits
+    kept = _brought_to(_text_memo.get(terms), terms, state)
+    if kept is None:
+        with shared_hits.one_reader(terms):  # a reader of the same terms elsewhere on this machine goes first
+            kept = _brought_to(_text_memo.get(terms), terms, state) or _read_whole(terms, state)
+    return kept.hits
+
+
+def _brought_to(kept: _Kept | None, terms: tuple[str, ...], state: tuple[int, int]) -> _Kept | None:
+    """Kept hits brought up to `state`: the works changed since read again; None past REREAD_AFTER or a rebuild."""
+    from fanshelf.discovery.live import changed_since
+
+    if kept is None or kept.state == state:
+        return kept
+    changed = changed_since(kept.state)
+    if changed is None or len(changed) > REREAD_AFTER:
+        return None
+    again = text.search_terms(terms, among=changed.tolist())
+    return _text_memo.put(terms, _Kept(text.replaced(kept.hits, changed, again), state))
+
+
+def _read_whole(terms: tuple[str, ...], state: tuple[int, int]) -> _Kept:
+    """The terms' hits from those another process stored (shared_hits.py) with the works changed since read again,
+    or read whole and stored for the others; kept when they number MANY_TEXT_HITS or more."""
+    from fanshelf.discovery.live import changed_after, text_mark
+
+    mark = text_mark()  # before reading: whatever is read is at least this new
+    stored = shared_hits.load(terms)
+    changed = changed_after(stored[1], REREAD_AFTER) if stored is not None else None
+    if stored is not None and changed is not None:
+        hits = text.replaced(stored[0], np.asarray(changed), text.search_terms(terms, among=changed))
+    else:
+        hits = text.search_terms(terms)
+        if len(hits.ids) >= MANY_TEXT_HITS:
+            shared_hits.save(terms, hits, mark)
+    kept = _Kept(hits, state)
+    return _text_memo.put(terms, kept) if len(hits.ids) >= MANY_TEXT_HITS else kept
 
 
 def execute(

@@ -404,13 +404,19 @@ def merge_segments() -> None:
 def forget_deleted_text() -> int:
     """Bring the text rows up to date with the outbox (a deleted work's row removed, an orphaned one rewritten
     without its old creators), then merge the segments so that no deleted word is left on disk. Returns how many
-    rows were rewritten. Safe to run twice."""
+    rows were rewritten. Safe to run twice. Hits other processes stored (shared_hits.py) are dropped too."""
+    from fanshelf.discovery import shared_hits
+
     written = catch_up()
     merge_segments()
+    shared_hits.forget()
     return written
 
 
 def _queue_forgetting() -> None:
+    from fanshelf.discovery import shared_hits
+
+    transaction.on_commit(shared_hits.forget)
     if not is_postgres():
         transaction.on_commit(forget_deleted_text.enqueue)
 
