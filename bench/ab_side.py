@@ -2,7 +2,8 @@
 
 It copies the corpus, sets Django up on the copy the way a server runs (no test instrumentation), then answers lines
 on stdin, "<kind> <count>", with one JSON line on stdout: the CPU milliseconds of each of `count` views of that kind
-through Django's WSGI handler, each by a new guest (a client address no other view used). Kinds:
+through Django's WSGI handler, each by a new guest (a client address no other view used); a file name after them
+profiles those views into it (cProfile's format, for pstats). Kinds:
 - work: a work page no view of this process opened before (a new visitor's first view, a hit each);
 - memo: one of 50 work pages opened again (its body memoised; a hit each still, as each guest is new);
 - signed: a work page no view of this process opened before, by one of five signed-in readers (their reading
@@ -18,6 +19,7 @@ Only standard Django and the project's own modules are used, so a side can run a
 
 from __future__ import annotations
 
+import cProfile
 import json
 import os
 import random
@@ -136,7 +138,8 @@ def main() -> None:
     hits.flush()
     print("ready", flush=True)
     for line in sys.stdin:
-        kind, count = line.split()
+        kind, count, *profile_to = line.split()  # a third word: profile the views into that file (pstats)
+        profiler = cProfile.Profile() if profile_to else None
         times: list[float] = []
         settings.DISCOVERY_REFRESH_SECONDS = 0 if kind == "edits" else 1.0
         for number in range(int(count)):
@@ -145,9 +148,14 @@ def main() -> None:
             if kind == "edits":
                 WorkChange.objects.create(work_id=edited.choice(again + ids[:1000]), kind="series")
             started = time.process_time()
-            view(path, query, cookie)
+            if profiler is not None:
+                profiler.runcall(view, path, query, cookie)
+            else:
+                view(path, query, cookie)
             times.append((time.process_time() - started) * 1000)
         hits.flush()
+        if profiler is not None:
+            profiler.dump_stats(profile_to[0])
         answer: dict[str, Any] = {"times": times}
         print(json.dumps(answer), flush=True)
     shutil.rmtree(folder, ignore_errors=True)
