@@ -31,7 +31,9 @@ from fanshelf.discovery.models import SharedTextHits
 from fanshelf.discovery.text import TextHits
 
 logger = logging.getLogger(__name__)
-LOCK_STRIPES = 64  # lock files: terms share them by their key's hash, so their number stays bounded
+# Lock files: terms share them by their key's hash, so their number stays bounded; two terms that share one wait
+# for each other only while one of them is being read.
+LOCK_STRIPES = 256
 
 
 def _key(terms: Sequence[str]) -> str:
@@ -46,7 +48,7 @@ def one_reader(terms: Sequence[str]) -> Iterator[None]:
     stripe = int(_key(terms)[:8], 16) % LOCK_STRIPES
     try:
         folder.mkdir(exist_ok=True)
-        held = (folder / f"text-hits-{stripe:02d}.lock").open("a+b")  # closed below, with the lock
+        held = (folder / f"text-hits-{stripe:03d}.lock").open("a+b")  # closed below, with the lock
     except OSError:
         yield
         return
