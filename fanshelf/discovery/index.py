@@ -12,6 +12,7 @@ import ctypes
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -56,6 +57,13 @@ NUMERIC_COLUMNS: dict[str, npt.DTypeLike] = {
 COUNT_FIELDS = {"kudos": "kudos_count", "hits": "hit_count", "comments": "comment_count", "bookmarks": "bookmark_count"}
 ANONYMOUS_SORT_NAME = "Anonymous"
 APPLY_CHUNK = 2_000
+
+
+class MovedCounts(NamedTuple):
+    """What a stats batch moved: the listed works whose counts changed, and which counts (COUNT_FIELDS keys)."""
+
+    works: list[int]
+    fields: frozenset[str]
 
 
 @dataclass
@@ -274,15 +282,16 @@ class DiscoveryIndex:
                 self.creator_rank.forget_unused(before - {int(slots[w]) for w in chunk if w < len(slots)})
         return len(unique)
 
-    def apply_counts(self, work_ids: Iterable[int]) -> list[int]:
+    def apply_counts(self, work_ids: Iterable[int]) -> MovedCounts:
         """Re-read only the counts (kudos, hits, comments, bookmarks) of these works and write them into the count
         columns, leaving everything else the index holds for them alone: one indexed query per chunk, no bitmap
-        touched. Returns the listed works whose counts moved."""
+        touched. Returns the listed works whose counts moved, and which counts moved."""
         from fanshelf.works.models import Work
 
         listed = self.listed
         wanted = sorted(w for w in set(work_ids) if w in listed)
         moved: list[int] = []
+        fields: set[str] = set()
         for begin in range(0, len(wanted), APPLY_CHUNK):
             chunk = wanted[begin : begin + APPLY_CHUNK]
             rows = list(Work.objects.filter(pk__in=chunk).values_list("pk", *COUNT_FIELDS.values()))
@@ -293,10 +302,13 @@ class DiscoveryIndex:
             differs = np.zeros(len(ids), dtype=np.bool_)
             with self.lock.writing():
                 for position, name in enumerate(COUNT_FIELDS, start=1):
-                    differs |= self.columns[name][ids].astype(np.int64) != table[:, position]
+                    changed = self.columns[name][ids].astype(np.int64) != table[:, position]
+                    if changed.any():
+                        fields.add(name)
+                    differs |= changed
                     self.columns.put(name, ids, table[:, position])
             moved += ids[differs].tolist()
-        return moved
+        return MovedCounts(moved, frozenset(fields))
 
     def reload_graph(self, changed_tags: Sequence[int]) -> list[int]:
         """Reload the tag closure after wrangling; returns the works whose filter ids may have changed."""

@@ -28,7 +28,7 @@ from fanshelf.core.memo import Memo
 from fanshelf.core.prepared import MAX_VALUES, Prepared, all_fields, instances
 from fanshelf.discovery import exclusions
 from fanshelf.discovery.index import COUNT_FIELDS
-from fanshelf.discovery.live import ensure_fresh, fresh_state, fresh_stats, fresh_versions
+from fanshelf.discovery.live import ensure_fresh, fresh_state, fresh_stats_of, fresh_versions
 from fanshelf.discovery.query import Range, WorkQuery
 from fanshelf.discovery.reader_sets import shelf_version
 from fanshelf.discovery.search import FacetCount, SearchResult, execute
@@ -131,21 +131,21 @@ _facet_counts: Memo[dict[str, list[FacetCount]]] = Memo(1024)
 
 def facet_key(query: WorkQuery, viewer: Viewer) -> tuple[object, ...] | None:
     """What a guest's facet counts depend on: the filters (not the page, sort or direction, which only order and
-    cut the same works), the index's state, which moves with every applied change but counts, and its stats
-    version when a count range decides which works match (call after `ensure_fresh`). None for a signed-in reader,
+    cut the same works), the index's state, which moves with every applied change but counts, and the last stats
+    batch that moved each count a range filters by (call after `ensure_fresh`). None for a signed-in reader,
     whose mutes, exclusion profile and shelves make theirs their own, and for text searches, whose words are read
     from the database's text index rather than this process's index."""
     if viewer.is_authenticated or query.phrases or query.excluded_phrases:
         return None
     filters = replace(query, sort="", direction=None, page=1, per_page=0)
-    by_counts = any(getattr(query, name) != Range() for name in COUNT_FIELDS)
-    return (fresh_state(), fresh_stats() if by_counts else None, filters)
+    ranged = tuple(name for name in COUNT_FIELDS if getattr(query, name) != Range())
+    return (fresh_state(), fresh_stats_of(ranged), filters)
 
 
-def ordered_by_counts(query: WorkQuery) -> bool:
-    """Whether counts decide which works a listing shows or their order (a sort or a range by kudos, hits,
+def counts_deciding(query: WorkQuery) -> tuple[str, ...]:
+    """The counts that decide which works a listing shows or their order (a sort or a range by kudos, hits,
     comments or bookmarks, from the form or the search text), not only the figures its blurbs show."""
-    return query.sort in COUNT_FIELDS or any(getattr(query, name) != Range() for name in COUNT_FIELDS)
+    return tuple(name for name in COUNT_FIELDS if query.sort == name or getattr(query, name) != Range())
 
 
 def counted_in(work_ids: Sequence[int]) -> tuple[int, ...]:

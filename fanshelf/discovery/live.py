@@ -34,7 +34,7 @@ from django.db import DatabaseError, connection
 
 from fanshelf.discovery import text
 from fanshelf.discovery.closure import tag_changes_since
-from fanshelf.discovery.index import DiscoveryIndex
+from fanshelf.discovery.index import COUNT_FIELDS, DiscoveryIndex
 from fanshelf.tags.models import TagChange
 from fanshelf.works.models import COUNT_ONLY_KINDS, WorkChange
 
@@ -120,6 +120,7 @@ class LiveIndex:
         self.changed_in = np.zeros(0, np.uint32)  # per work id: the batch that last changed it (0: the build)
         self.stats = 0  # stats batches applied since the build
         self.stats_in = np.zeros(0, np.uint32)  # per work id: the stats batch that last moved its counts
+        self.stats_of = dict.fromkeys(COUNT_FIELDS, 0)  # per count: the stats batch that last moved it for a work
         # Count changes not applied yet, {work id: latest outbox id}; replaced, never changed in place, so a reader
         # holding it sees one moment's waiting changes.
         self.waiting: Mapping[int, int] = {}
@@ -137,6 +138,7 @@ class LiveIndex:
         self.last_refresh = self.stats_applied = time.monotonic()
         self.build, self.batches, self.changed_in = next(_builds), 0, np.zeros(0, np.uint32)
         self.stats, self.stats_in, self.waiting = 0, np.zeros(0, np.uint32), {}
+        self.stats_of = dict.fromkeys(COUNT_FIELDS, 0)
 
     def state(self) -> tuple[int, int]:
         """Changes whenever anything this process lists may have changed, counts aside: (build, batches applied
@@ -155,12 +157,13 @@ class LiveIndex:
         """Write the waiting count changes into the index's count columns in one batch (the caller holds the
         refresh lock); the stats version moves only if a listed work's counts really moved."""
         moved = self.index.apply_counts(self.waiting)
-        if moved:
+        if moved.works:
             self.stats += 1
-            self.stats_in = _stamped(self.stats_in, moved, self.stats)
+            self.stats_in = _stamped(self.stats_in, moved.works, self.stats)
+            self.stats_of = {**self.stats_of, **dict.fromkeys(moved.fields, self.stats)}
         self.waiting = {}
         self.stats_applied = time.monotonic()
-        return len(moved)
+        return len(moved.works)
 
     def refresh(self) -> int:
         """Apply new outbox rows (and wrangling changes), and the waiting count changes when their interval has
@@ -319,6 +322,14 @@ def fresh_stats() -> int:
     """The shared index's stats version: the number of stats batches applied since its build. Together with
     `fresh_state()` it keys anything that shows or orders by counts."""
     return _live().stats
+
+
+def fresh_stats_of(counts: Iterable[str]) -> tuple[int, ...]:
+    """Per count (a key of `index.COUNT_FIELDS`), the stats batch that last moved it for some listed work (call
+    after `ensure_fresh`): what keys anything ordered or filtered by these counts, so a batch of hits alone leaves
+    a listing sorted by kudos as it was."""
+    stats_of = _live().stats_of
+    return tuple(stats_of[count] for count in counts)
 
 
 def fresh_waiting() -> Mapping[int, int]:

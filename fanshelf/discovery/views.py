@@ -26,7 +26,7 @@ from fanshelf.discovery.actions import save_exclusion_profile
 from fanshelf.discovery.exclusion_forms import ExclusionForm
 from fanshelf.discovery.exclusions import profile_values
 from fanshelf.discovery.listing import ListingScope
-from fanshelf.discovery.live import ensure_fresh, fresh_state, fresh_stats, fresh_waiting
+from fanshelf.discovery.live import ensure_fresh, fresh_state, fresh_stats, fresh_stats_of, fresh_waiting
 from fanshelf.discovery.models import ExclusionProfile
 from fanshelf.discovery.query import QueryError, WorkQuery, split_names
 from fanshelf.discovery.search import listed_tag_counts
@@ -58,7 +58,8 @@ class MemoisedBody:
 
     html: SafeString
     work_ids: tuple[int, ...]  # the works it shows
-    stats: int | None  # the stats version it was made at, if counts decide its works or their order
+    deciding: tuple[str, ...]  # the counts that decide its works or their order (`listing.counts_deciding`)
+    stats: tuple[int, ...]  # per count deciding, the stats batch that last moved it, when it was made
     counted: tuple[int, ...]  # per work shown, the stats batch that last moved its counts, when it was made
     waiting: tuple[int, ...]  # per work shown, the outbox id of a count change waiting then (0: none)
 
@@ -67,7 +68,7 @@ class MadeBody(NamedTuple):
     html: SafeString
     status: int
     work_ids: tuple[int, ...]
-    by_counts: bool  # counts decide which works it shows or their order (`listing.ordered_by_counts`)
+    deciding: tuple[str, ...]  # the counts that decide which works it shows or their order
 
 
 # Listing bodies (everything but the site's frame) by `body_key`; ~65 KB each.
@@ -99,23 +100,25 @@ def render_listing(request: HttpRequest, page: ListingPage) -> HttpResponse:
         made = _listing_body(request, page)
         body, status, shown = made.html, made.status, made.work_ids
         if key is not None and status == 200 and fresh_stats() == stats:  # no stats batch landed meanwhile
-            by_counts = stats if made.by_counts else None
-            _bodies.put(
-                key, MemoisedBody(body, shown, by_counts, listing.counted_in(shown), _waiting_on(shown, waiting))
+            deciding = made.deciding
+            memo = MemoisedBody(
+                body, shown, deciding, fresh_stats_of(deciding), listing.counted_in(shown), _waiting_on(shown, waiting)
             )
+            _bodies.put(key, memo)
     frame = {"heading": page.heading, "head": page.head, "body": body}
     return render(request, "discovery/listing.html", frame, status=status)
 
 
 def _still_true(memo: MemoisedBody, signed_in: bool, waiting: Mapping[int, int]) -> bool:
-    """Whether a memoised body still shows what a new one would, as far as counts go. Sorted or filtered by counts:
-    until the next stats batch (at most every FANSHELF_STATS_REFRESH_SECONDS, however many hits in between).
-    Otherwise: until a batch moves the counts of a work it shows. And for a signed-in reader, only while no count
-    change waits on one of its works that was not waiting when it was made: it may be their own kudos, comment or
-    bookmark, which the work page already shows (guests share bodies until the batch)."""
-    if memo.stats is not None and memo.stats != fresh_stats():
+    """Whether a memoised body still shows what a new one would, as far as counts go: until a stats batch (at most
+    every FANSHELF_STATS_REFRESH_SECONDS, however many hits in between) moves the counts of a work it shows, or,
+    when sorted or filtered by some counts, moves those counts of any work (a batch of hits alone leaves a listing
+    sorted by kudos as it was). And for a signed-in reader, only while no count change waits on one of its works
+    that was not waiting when it was made: it may be their own kudos, comment or bookmark, which the work page
+    already shows (guests share bodies until the batch)."""
+    if memo.deciding and fresh_stats_of(memo.deciding) != memo.stats:
         return False
-    if memo.stats is None and listing.counted_in(memo.work_ids) != memo.counted:
+    if listing.counted_in(memo.work_ids) != memo.counted:
         return False
     return not signed_in or _waiting_on(memo.work_ids, waiting) == memo.waiting
 
@@ -127,11 +130,11 @@ def _waiting_on(work_ids: tuple[int, ...], waiting: Mapping[int, int]) -> tuple[
 def _listing_body(request: HttpRequest, page: ListingPage) -> MadeBody:
     context: dict[str, Any] = {"heading": page.heading, **page.context, "form_data": request.GET}
     shown: tuple[int, ...] = ()
-    by_counts = False
+    deciding: tuple[str, ...] = ()
 
     def body(status: int, **extra: Any) -> MadeBody:
         html = mark_safe(render_to_string(page.template, {**context, **extra}, request))
-        return MadeBody(html, status, shown, by_counts)
+        return MadeBody(html, status, shown, deciding)
 
     try:
         query = WorkQuery.from_params(request.GET)
@@ -140,7 +143,7 @@ def _listing_body(request: HttpRequest, page: ListingPage) -> MadeBody:
         raw = {name: split_names(request.GET.getlist(name)) for name in ("include", "exclude")}
         return body(400, **raw, error=str(error))
     params = listing.reader_params(query)
-    shown, by_counts = tuple(result.work_ids), listing.ordered_by_counts(result.query)
+    shown, deciding = tuple(result.work_ids), listing.counts_deciding(result.query)
     context.update(
         form_data=listing.form_data(query, request.GET),
         include=(*query.include, *query.other_include),  # names searched as text stay in the form too

@@ -26,6 +26,7 @@ from tests.factories import make_work
 
 WORKS = reverse("discovery:works")
 BY_HITS = f"{WORKS}?sort=hits"
+BY_KUDOS = f"{WORKS}?sort=kudos"
 
 
 def stat_shown(page: Any, title: str, label: str) -> str:
@@ -153,6 +154,29 @@ def test_a_stats_batch_keeps_a_listing_not_ordered_by_counts_when_none_of_its_wo
     assert listed_titles(guest.get(WORKS)) == ["Shingle Beach"]
     assert listed_titles(guest.get(BY_HITS)) == ["Tidepool"]
     assert bodies_rendered == [WORKS, BY_HITS, BY_HITS]  # by date: kept; by hits: made again
+
+
+def test_a_batch_of_hits_alone_keeps_a_listing_sorted_by_kudos_and_a_batch_with_kudos_makes_it_again(
+    author: User, reader: User, guest: Client, settings: Any, stats_interval: float, bodies_rendered: list[str]
+) -> None:
+    settings.FANSHELF_WORKS_PER_PAGE = 1
+    elsewhere = make_work(author, title="Tidepool")
+    make_work(author, title="Shingle Beach")  # the newest: first among works of equal kudos
+    assert listed_titles(guest.get(BY_KUDOS)) == ["Shingle Beach"]
+    guest.get(BY_HITS)
+    apply_hits(visits(elsewhere, 5))
+    the_interval_passes()
+
+    assert listed_titles(guest.get(BY_KUDOS)) == ["Shingle Beach"]
+    assert listed_titles(guest.get(BY_HITS)) == ["Tidepool"]
+    assert bodies_rendered == [BY_KUDOS, BY_HITS, BY_HITS], (
+        "by kudos: kept through a batch of hits; by hits: made again"
+    )
+
+    leave_kudos(elsewhere, reader, "")
+    the_interval_passes()
+    assert listed_titles(guest.get(BY_KUDOS)) == ["Tidepool"]
+    assert bodies_rendered[-1] == BY_KUDOS
 
 
 def test_a_new_work_and_a_hidden_work_show_at_once_right_after_hits(
