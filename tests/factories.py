@@ -10,7 +10,7 @@ from allauth.account.models import EmailAddress
 from django.test import Client
 
 from fanshelf.accounts.models import Pseud, User
-from fanshelf.works.actions import ChapterFields, WorkFields, add_chapter, create_work
+from fanshelf.works.actions import ChapterFields, WorkFields, add_chapter, create_work, update_work
 from fanshelf.works.models import Work
 
 _counter = itertools.count(1)
@@ -59,3 +59,12 @@ def make_work(
         add_chapter(work, ChapterFields(content=text), post=post)
     work.refresh_from_db()
     return work
+
+
+def retitle_work(work: Work, editor: User, title: str) -> None:
+    """Edit a work made by make_work's defaults through update_work, giving it a new title and nothing else new."""
+    fields = WorkFields(
+        title=title, pseuds=[editor.default_pseud()], rating="General Audiences",
+        warnings=["No Archive Warnings Apply"], fandoms=["Tidewater Chronicles"],
+    )  # fmt: skip
+    update_work(work, editor, fields)

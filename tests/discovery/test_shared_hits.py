@@ -20,9 +20,8 @@ from fanshelf.discovery.live import ensure_fresh, reset_shared_index
 from fanshelf.discovery.models import SharedTextHits
 from fanshelf.discovery.query import WorkQuery, with_text
 from fanshelf.discovery.search import execute
-from fanshelf.works.actions import WorkFields, update_work
 from fanshelf.works.models import WorkChange
-from tests.factories import make_user, make_work
+from tests.factories import make_user, make_work, retitle_work
 
 pytestmark = pytest.mark.django_db
 
@@ -75,11 +74,7 @@ def test_another_process_starts_from_the_stored_hits_and_reads_only_the_works_ch
     assert sorted(found("harbour")) == [calm.pk, busy.pk]
     assert reads[1:] == [(["harbour"], [])], "started from the stored hits: nothing changed, nothing read"
 
-    fields = WorkFields(
-        title="Market day", pseuds=[author.default_pseud()], rating="General Audiences",
-        warnings=["No Archive Warnings Apply"], fandoms=["Tidewater Chronicles"],
-    )  # fmt: skip
-    update_work(busy, author, fields)  # no longer says "harbour"
+    retitle_work(busy, author, "Market day")  # no longer says "harbour"
     posted = make_work(author, title="A harbour wall in winter, harbour lights")
     another_process()
     assert sorted(found("harbour")) == [calm.pk, posted.pk]

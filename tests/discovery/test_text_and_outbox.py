@@ -25,7 +25,7 @@ from fanshelf.works.actions import (
     update_work,
 )
 from fanshelf.works.models import Work
-from tests.factories import make_user, make_work
+from tests.factories import make_user, make_work, retitle_work
 
 if TYPE_CHECKING:
     from fanshelf.works.models import Viewer
@@ -155,11 +155,7 @@ def test_kept_hits_follow_posts_edits_and_deletions_by_reading_only_the_works_ch
     assert sorted(found("harbour")) == [calm.pk, busy.pk]
     assert reads == [(["harbour"], None)]
 
-    fields = WorkFields(
-        title="Market day", pseuds=[author.default_pseud()], rating="General Audiences",
-        warnings=["No Archive Warnings Apply"], fandoms=["Tidewater Chronicles"],
-    )  # fmt: skip
-    update_work(busy, author, fields)  # no longer says "harbour"
+    retitle_work(busy, author, "Market day")  # no longer says "harbour"
     posted = make_work(author, title="A harbour wall in winter")
     assert sorted(found("harbour")) == sorted(found("harbour", sort="title")) == [calm.pk, posted.pk]
     assert reads[1:] == [(["harbour"], sorted([busy.pk, posted.pk]))], "only the two works changed are read again"
