@@ -13,6 +13,7 @@ from django.test import Client
 from fanshelf.accounts.blocking import mute
 from fanshelf.accounts.models import User
 from fanshelf.core import switches
+from fanshelf.discovery import kept_hits
 from fanshelf.discovery.live import reset_shared_index
 from fanshelf.tags.models import CATEGORIES, FIXED_TYPES, RATINGS, WARNINGS, Tag, TagType
 from fanshelf.works import page_memo
@@ -143,6 +144,7 @@ def _fresh_shared_index(settings: Any) -> Iterator[None]:
     # Count changes applied at once too (tests/discovery/test_stats_without_invalidation.py sets an interval).
     settings.FANSHELF_STATS_REFRESH_SECONDS = 0
     reset_shared_index()
+    kept_hits.clear()  # text hits and term sizes another test's works made
     yield
     reset_shared_index()
 

@@ -4,25 +4,24 @@ from __future__ import annotations
 
 import datetime
 import heapq
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
-from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.http import Http404, QueryDict
 from pyroaring import BitMap
 
-from fanshelf.core.memo import Memo
 from fanshelf.core.numbers import number_param
 from fanshelf.core.pagination import MAX_PAGE
-from fanshelf.discovery import shared_hits, text
+from fanshelf.discovery import text
 from fanshelf.discovery.closure import FACET_TYPES, FIXED_TYPE_CODES, TYPE_CODES
 from fanshelf.discovery.columns import IdArray, bitmap_of
 from fanshelf.discovery.exclusions import reader_filter
 from fanshelf.discovery.index import DiscoveryIndex, Popularity
+from fanshelf.discovery.kept_hits import text_hits
 from fanshelf.discovery.loader import from_micros, micros
 from fanshelf.discovery.query import RANGE_FIELDS, DateRange, QueryError, Range, WorkQuery
 from fanshelf.discovery.reader_sets import shelf_filter
@@ -84,83 +83,6 @@ class _Resolved:
     all_of: list[int]
 
 
-# Text hits by their terms, for terms that match many works. A common word matches a tenth of the archive, and
-# reading its matches and their scores took ~185 ms at a million works (two rarer words, ~1 ms); every sort, page
-# and filter of its listing reads the same hits. Where scores add up (SQLite), each term's hits are read and kept on
-# their own, and a search of several terms is made from them: eleven common words make 66 pairs, each of which cost
-# a read of its own before. Kept hits carry the shared index's state they were read at; at a later state, the works
-# changed since (the index knows them: every change to a work's text moves it on) are read again and put in their
-# place, so a work posted or edited anywhere does not make every process read every common word again. The works
-# not changed keep their scores as read: the archive's size and the word's rarity, which weigh them, move a little
-# with each change, so past REREAD_AFTER changed works the term is read whole again. Only hits of at least
-# MANY_TEXT_HITS works are kept, so the cheap ones do not push the costly ones out, up to FANSHELF_TEXT_MEMO_MB per
-# process (a common word's take ~1.5 MB at a million works). A term read whole is stored for the archive's other
-# processes too, which start from it instead of reading it themselves (shared_hits.py).
-class _Kept(NamedTuple):
-    hits: text.TextHits
-    state: tuple[int, int]
-
-
-_text_memo: Memo[_Kept] = Memo(
-    settings.FANSHELF_TEXT_MEMO_MB << 20, weigh=lambda kept: kept.hits.ids.nbytes + kept.hits.scores.nbytes
-)
-MANY_TEXT_HITS = 5_000
-REREAD_AFTER = 1_000
-
-
-def _text_hits(phrases: Sequence[str], index: DiscoveryIndex) -> text.TextHits:
-    """The text hits, kept when `index` is the shared one (another index, as a test builds, has no state)."""
-    from fanshelf.discovery.live import state_if_shared
-
-    state = state_if_shared(index)
-    terms = text.terms_of(phrases)
-    if len(terms) > 1 and text.scores_add_up():
-        return text.all_of([_kept_hits((term,), state) for term in terms])
-    return _kept_hits(terms, state)
-
-
-def _kept_hits(terms: tuple[str, ...], state: tuple[int, int] | None) -> text.TextHits:
-    """The terms' hits as of `state` (the shared index's, or None: read them now)."""
-    if state is None:
-        return text.search_terms(terms)
-    kept = _brought_to(_text_memo.get(terms), terms, state)
-    if kept is None:
-        with shared_hits.one_reader(terms):  # a reader of the same terms elsewhere on this machine goes first
-            kept = _brought_to(_text_memo.get(terms), terms, state) or _read_whole(terms, state)
-    return kept.hits
-
-
-def _brought_to(kept: _Kept | None, terms: tuple[str, ...], state: tuple[int, int]) -> _Kept | None:
-    """Kept hits brought up to `state`: the works changed since read again; None past REREAD_AFTER or a rebuild."""
-    from fanshelf.discovery.live import changed_since
-
-    if kept is None or kept.state == state:
-        return kept
-    changed = changed_since(kept.state)
-    if changed is None or len(changed) > REREAD_AFTER:
-        return None
-    again = text.search_terms(terms, among=changed.tolist())
-    return _text_memo.put(terms, _Kept(text.replaced(kept.hits, changed, again), state))
-
-
-def _read_whole(terms: tuple[str, ...], state: tuple[int, int]) -> _Kept:
-    """The terms' hits from those another process stored (shared_hits.py) with the works changed since read again,
-    or read whole and stored for the others; kept when they number MANY_TEXT_HITS or more."""
-    from fanshelf.discovery.live import changed_after, text_mark
-
-    mark = text_mark()  # before reading: whatever is read is at least this new
-    stored = shared_hits.load(terms)
-    changed = changed_after(stored[1], REREAD_AFTER) if stored is not None else None
-    if stored is not None and changed is not None:
-        hits = text.replaced(stored[0], np.asarray(changed), text.search_terms(terms, among=changed))
-    else:
-        hits = text.search_terms(terms)
-        if len(hits.ids) >= MANY_TEXT_HITS:
-            shared_hits.save(terms, hits, mark)
-    kept = _Kept(hits, state)
-    return _text_memo.put(terms, kept) if len(hits.ids) >= MANY_TEXT_HITS else kept
-
-
 def execute(
     query: WorkQuery,
     viewer: Viewer,
@@ -176,8 +98,8 @@ def execute(
 
         index = current_index()
     resolved = _resolve(query, index)
-    hits = _text_hits(query.phrases, index) if query.phrases else None
-    excluded = [_text_hits([phrase], index).ids for phrase in query.excluded_phrases]
+    hits = text_hits(query.phrases, index) if query.phrases else None
+    excluded = [text_hits([phrase], index).ids for phrase in query.excluded_phrases]
     shelves = shelf_filter(query, viewer)  # before the lock: it may read the reader's shelves
     standing = reader_filter(viewer, query.exclusions)  # the same: mutes and exclusion profile
     hidden = 0

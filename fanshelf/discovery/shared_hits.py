@@ -1,6 +1,6 @@
 """Text hits shared by every process of an archive.
 
-Each process keeps the hits of the common terms it reads (search.py), but reading a common term whole is the
+Each process keeps the hits of the common terms it reads (kept_hits.py), but reading a common term whole is the
 costliest thing a search does: ~0.25 s for a word in 180,000 of a million works on SQLite, several times that on a
 busy machine. Without sharing, each worker of each machine, and each worker started later, reads every common term
 for itself. So the process that reads a term whole stores its hits in the database (`SharedTextHits`) with the

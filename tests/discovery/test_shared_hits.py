@@ -14,7 +14,7 @@ from django.core.management import call_command
 
 from fanshelf.accounts.actions import PseudFields, create_pseud, delete_account
 from fanshelf.accounts.models import User
-from fanshelf.discovery import search, shared_hits
+from fanshelf.discovery import kept_hits, shared_hits
 from fanshelf.discovery import text as text_search
 from fanshelf.discovery.live import ensure_fresh, reset_shared_index
 from fanshelf.discovery.models import SharedTextHits
@@ -48,13 +48,13 @@ def counted_reads(monkeypatch: pytest.MonkeyPatch) -> list[Read]:
 
 def another_process() -> None:
     """What a process started now has: no kept hits, and an index of its own built from the database."""
-    search._text_memo.clear()
+    kept_hits.clear()
     reset_shared_index()
 
 
 @pytest.fixture
 def common(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(search, "MANY_TEXT_HITS", 0)  # every term counts as common
+    monkeypatch.setattr(kept_hits, "MANY_TEXT_HITS", 0)  # every term counts as common
     another_process()
 
 
@@ -80,7 +80,7 @@ def test_another_process_starts_from_the_stored_hits_and_reads_only_the_works_ch
     assert sorted(found("harbour")) == [calm.pk, posted.pk]
     assert reads[2:] == [(["harbour"], sorted([busy.pk, posted.pk]))], "only the two works changed are read again"
     fresh = text_search.search(["harbour"])
-    kept = search._text_memo.get(("harbour",))
+    kept = kept_hits._text_memo.get(("harbour",))
     assert kept is not None
     assert kept.hits.ids.tolist() == fresh.ids.tolist()
     at_posted = kept.hits.ids.tolist().index(posted.pk)
@@ -99,7 +99,7 @@ def test_stored_hits_older_than_a_reindex_or_too_far_behind_are_read_again(
     assert reads == [(["lantern"], None), (["lantern"], None)], "a reindex since: read whole"
     assert SharedTextHits.objects.get().mark == WorkChange.objects.latest("pk").pk, "and stored again"
 
-    monkeypatch.setattr(search, "REREAD_AFTER", 1)
+    monkeypatch.setattr(kept_hits, "REREAD_AFTER", 1)
     second = make_work(author, title="Lantern row again")
     third = make_work(author, title="Lantern row once more")
     another_process()
@@ -125,6 +125,31 @@ def test_no_hits_are_stored_past_the_budget_and_a_deleted_account_leaves_none(
     assert len(found("gull")) == 1
     text_search.forget_deleted_text.enqueue()
     assert not SharedTextHits.objects.exists()
+
+
+def test_a_term_that_matched_few_works_is_read_again_at_once_and_stored_once_it_matches_many(
+    author: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(kept_hits, "MANY_TEXT_HITS", 2)
+    looked_up: list[tuple[str, ...]] = []
+    load = shared_hits.load
+
+    def counted_load(terms: tuple[str, ...]) -> tuple[text_search.TextHits, int] | None:
+        looked_up.append(tuple(terms))
+        return load(terms)
+
+    monkeypatch.setattr(shared_hits, "load", counted_load)
+    first = make_work(author, title="Gull at noon")
+    assert found("gull") == [first.pk]
+    assert looked_up == [("gull",)]
+    assert found("gull") == [first.pk]
+    assert looked_up == [("gull",)], "known to match few works: no turn taken, nothing stored looked up"
+    assert not SharedTextHits.objects.exists()
+
+    more = [make_work(author, title=f"Gull log {n}").pk for n in range(2)]
+    assert sorted(found("gull")) == sorted([first.pk, *more])
+    assert looked_up == [("gull",)]
+    assert SharedTextHits.objects.count() == 1, "matching many works now: stored for the other processes"
 
 
 def test_readers_of_the_same_terms_take_turns() -> None:

@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from fanshelf.accounts.models import User
-from fanshelf.discovery import search
+from fanshelf.discovery import kept_hits
 from fanshelf.discovery import text as text_search
 from fanshelf.discovery.index import DiscoveryIndex
 from fanshelf.discovery.live import current_index, ensure_fresh
@@ -83,7 +83,7 @@ def test_best_match_puts_title_hits_above_passing_mentions(author: User) -> None
 
 
 def test_edits_reach_filters_and_text_through_the_outbox(author: User, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(search, "MANY_TEXT_HITS", 0)  # every search's hits kept, as a common word's are
+    monkeypatch.setattr(kept_hits, "MANY_TEXT_HITS", 0)  # every search's hits kept, as a common word's are
     index = ensure_fresh()
     work = make_work(author, title="First light", freeforms=["Fluff"])
     assert execute(WorkQuery(include=("Fluff",)), AnonymousUser(), ensure_fresh()).work_ids == [work.pk]
@@ -111,11 +111,11 @@ def test_edits_reach_filters_and_text_through_the_outbox(author: User, monkeypat
 def test_the_same_words_in_another_order_or_twice_read_the_hits_kept_for_them(
     author: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(search, "MANY_TEXT_HITS", 0)
+    monkeypatch.setattr(kept_hits, "MANY_TEXT_HITS", 0)
     both = make_work(author, title="Harbour lantern")
     make_work(author, title="Harbour only")
     ensure_fresh()
-    search._text_memo.clear()
+    kept_hits.clear()
     asked: list[list[str]] = []
     read = text_search.search_terms
 
@@ -138,12 +138,12 @@ def test_the_same_words_in_another_order_or_twice_read_the_hits_kept_for_them(
 def test_kept_hits_follow_posts_edits_and_deletions_by_reading_only_the_works_changed(
     author: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(search, "MANY_TEXT_HITS", 0)
+    monkeypatch.setattr(kept_hits, "MANY_TEXT_HITS", 0)
     calm = make_work(author, title="Harbour at dawn")
     busy = make_work(author, title="Harbour market")
     make_work(author, title="Inland fields")
     ensure_fresh()
-    search._text_memo.clear()
+    kept_hits.clear()
     reads: list[tuple[list[str], list[int] | None]] = []
     read = text_search.search_terms
 
@@ -164,7 +164,7 @@ def test_kept_hits_follow_posts_edits_and_deletions_by_reading_only_the_works_ch
     assert found("harbour") == [posted.pk]
     assert reads[-1] == (["harbour"], [calm.pk])
 
-    monkeypatch.setattr(search, "REREAD_AFTER", 0)  # past it, the term is read whole again
+    monkeypatch.setattr(kept_hits, "REREAD_AFTER", 0)  # past it, the term is read whole again
     make_work(author, title="Harbour lights")
     assert len(found("harbour")) == 2
     assert reads[-1:] == [(["harbour"], None)]

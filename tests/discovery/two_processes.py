@@ -50,11 +50,11 @@ def _search() -> None:
     a term read whole, or the works a read was limited to."""
     from django.contrib.auth.models import AnonymousUser
 
-    from fanshelf.discovery import search, text
+    from fanshelf.discovery import kept_hits, search, text
     from fanshelf.discovery.live import ensure_fresh
     from fanshelf.discovery.query import WorkQuery, with_text
 
-    search.MANY_TEXT_HITS = 0
+    kept_hits.MANY_TEXT_HITS = 0
     read = text.search_terms
     reads: list[str] = []
 
