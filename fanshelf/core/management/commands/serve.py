@@ -51,6 +51,7 @@ class Command(BaseCommand):
             raise CommandError("--workers and --threads must be at least 1")
         argv = [
             "gunicorn", "fanshelf.wsgi", "--preload", "--workers", str(workers), "--threads", str(threads),
+            "--worker-class", "fanshelf.core.balanced_worker.BalancedThreadWorker",
             "--bind", options["bind"], "--access-logfile", "-",
         ]  # fmt: skip
         argv += _control_socket_options()
