@@ -12,7 +12,7 @@ from django.test import Client
 
 from fanshelf.accounts.blocking import mute
 from fanshelf.accounts.models import User
-from fanshelf.core import switches
+from fanshelf.core import guest_frame, switches
 from fanshelf.discovery import kept_hits
 from fanshelf.discovery.live import reset_shared_index
 from fanshelf.tags.models import CATEGORIES, FIXED_TYPES, RATINGS, WARNINGS, Tag, TagType
@@ -115,6 +115,7 @@ def _test_settings(settings: Any) -> None:
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     cache.clear()  # the process's memory cache outlives a test: limits, switches and memos start empty
     page_memo.clear()  # guest work pages, keyed by work id: a rolled-back test's ids come back in the next
+    guest_frame.clear()
     # A test's database has no site settings row: the defaults, already in the cache as every process has them once
     # warm, so no page's query count depends on being the first to ask.
     switches.publish(switches.Switches())

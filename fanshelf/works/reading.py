@@ -15,11 +15,12 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 
 from fanshelf.accounts.models import User
-from fanshelf.core import switches
+from fanshelf.core import guest_frame, switches
 from fanshelf.core.prepared import Prepared, all_fields, attach, instances
 from fanshelf.core.visitors import visitor_key
 from fanshelf.tags.models import TagType
 from fanshelf.works import page_memo
+from fanshelf.works.guest_page import guest_page
 from fanshelf.works.hits import record_hit
 from fanshelf.works.models import Chapter, Work
 from fanshelf.works.related import children_for_display, parents_for_display
@@ -63,20 +64,25 @@ def render_work_page(
             (probe.version, surroundings),
             lambda: _page_context(request, work, chapter, entire, preview, surroundings),
         )
-        context: dict[str, Any] = {
-            "work": work,
-            "memoised": body,
-            "page_title": body.page_title,
-            "chapter": body.chapter,
-            "chapters": body.chapters,
-            "is_creator": False,
-            "preview": False,
-        }
+        if guest_frame.fits(request):
+            page = guest_page(request, work, body)
+        else:
+            context: dict[str, Any] = {
+                "work": work,
+                "memoised": body,
+                "page_title": body.page_title,
+                "chapter": body.chapter,
+                "chapters": body.chapters,
+                "is_creator": False,
+                "preview": False,
+            }
+            page = render_to_string("works/work_page.html", context, request)
     else:
         known = probe if probe is not None else page_memo.probe(work.pk)  # one statement: most works have neither
         surroundings = _surroundings(request, work, preview, in_series=known.in_series, related=known.related)
-        context = _page_context(request, work, chapter, entire, preview, surroundings)
-    page = render_to_string("works/work_page.html", context, request)
+        page = render_to_string(
+            "works/work_page.html", _page_context(request, work, chapter, entire, preview, surroundings), request
+        )
     if preview or not work.posted:
         return HttpResponse(page)
     viewer = request.user if request.user.is_authenticated else None
