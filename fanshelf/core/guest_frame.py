@@ -20,7 +20,6 @@ from django.http import HttpRequest
 from django.template import engines
 from django.template.defaultfilters import urlencode
 from django.urls import get_script_prefix
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from fanshelf.core import switches
@@ -48,14 +47,14 @@ def fits(request: HttpRequest) -> bool:
     return not request.user.is_authenticated and not len(get_messages(request))
 
 
-def page(request: HttpRequest, title: str, head: SafeString, content: SafeString) -> str:
-    """The whole page: the kept frame with the title (escaped here), the head's and the content's HTML, and the
-    login link coming back to this request's address."""
+def page(request: HttpRequest, title: SafeString, head: SafeString, content: SafeString) -> str:
+    """The whole page: the kept frame with the title's, the head's and the content's HTML, and the login link
+    coming back to this request's address."""
     now = switches.current()
     key = (settings.SITE_NAME, get_script_prefix(), now.read_only, now.notice)
     pieces = _frames.get_or_make(key, lambda: _render(request))
     filled = {
-        "title": escape(title),
+        "title": title,
         "head": head,
         "content": content,
         "back": urlencode(request.get_full_path()),

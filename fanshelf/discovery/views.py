@@ -14,11 +14,12 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, escape, format_html, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 from fanshelf.accounts.access import get_pseud, get_user_for_managing, get_user_for_profile
 from fanshelf.accounts.models import User
+from fanshelf.core import guest_frame
 from fanshelf.core.memo import Memo
 from fanshelf.core.pagination import paginate
 from fanshelf.discovery import listing
@@ -105,8 +106,18 @@ def render_listing(request: HttpRequest, page: ListingPage) -> HttpResponse:
                 body, shown, deciding, fresh_stats_of(deciding), listing.counted_in(shown), _waiting_on(shown, waiting)
             )
             _bodies.put(key, memo)
+    if guest_frame.fits(request):  # the page discovery/listing.html gives, in the kept frame
+        framed = guest_frame.page(request, _title(page.heading), conditional_escape(page.head), body)
+        return HttpResponse(framed, status=status)
     frame = {"heading": page.heading, "head": page.head, "body": body}
     return render(request, "discovery/listing.html", frame, status=status)
+
+
+def _title(heading: str) -> SafeString:
+    """discovery/listing.html's title: the heading without its tags (still HTML when the heading was, as
+    `striptags` leaves it), then the site's name."""
+    plain = strip_tags(heading)
+    return (mark_safe(plain) if isinstance(heading, SafeString) else escape(plain)) + escape(f" - {settings.SITE_NAME}")
 
 
 def _still_true(memo: MemoisedBody, signed_in: bool, waiting: Mapping[int, int]) -> bool:

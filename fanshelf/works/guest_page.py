@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template import Context
 from django.template.loader import get_template
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from fanshelf.core import guest_frame
@@ -39,7 +40,7 @@ def guest_page(request: HttpRequest, work: Work, body: SharedBody) -> str:
     content = mark_safe(  # each part is HTML the templates made (page_parts escapes what it shows)
         body.before_sharing + body.before_stats + page_parts.stats(work) + body.after_stats + "\n" + after
     )
-    title = f"{body.page_title} [{settings.SITE_NAME}]"
+    title = escape(f"{body.page_title} [{settings.SITE_NAME}]")
     return guest_frame.page(request, title, work_meta_tags(work), content)
 
 
