@@ -97,7 +97,7 @@ MIDDLEWARE = [
     "fanshelf.core.middleware.RequestBodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "fanshelf.core.middleware.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "fanshelf.accounts.middleware.UserTimezoneMiddleware",
     "fanshelf.core.middleware.LoginNeededMiddleware",

@@ -377,3 +377,16 @@ def test_a_request_for_another_host_gets_a_400_page_not_a_server_error(db: None)
 
     response = Client(raise_request_exception=False, HTTP_HOST="evil.example").get("/")
     assert response.status_code == 400
+
+
+@pytest.mark.django_db
+def test_the_policy_follows_its_setting(client: Client, settings: Any) -> None:
+    """The header is built once, and again when the setting changes (a new media host, say)."""
+    assert "audio.example.org" not in client.get("/works/")["Content-Security-Policy"]
+    directives = settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]
+    settings.CONTENT_SECURITY_POLICY = {
+        "DIRECTIVES": {**directives, "media-src": ["'self'", "https://audio.example.org"]}
+    }
+    policy = client.get("/works/")["Content-Security-Policy"]
+    assert "media-src 'self' https://audio.example.org" in policy
+    assert "script-src 'self'" in policy

@@ -1,13 +1,15 @@
 from __future__ import annotations
 
+import functools
 import logging
 import sys
 from collections.abc import Callable
 
+from csp.utils import build_policy
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.signals import got_request_exception
+from django.core.signals import got_request_exception, setting_changed
 from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -182,3 +184,30 @@ class ReadOnlyMiddleware:
             response["Retry-After"] = "600"
             return response
         return self.get_response(request)
+
+
+class ContentSecurityPolicyMiddleware:
+    """The Content-Security-Policy header of settings.CONTENT_SECURITY_POLICY on every response that has none,
+    built once (by django-csp's builder) instead of for every response: the site uses no nonces and no per-view
+    policy, so the header is the same text on every page (~65 µs a request to build). A test that changes the
+    setting gets its own. As with django-csp, Django's debug pages for 404 and 500 go without it under DEBUG."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if settings.DEBUG and response.status_code in (404, 500):
+            return response
+        policy = _policy()
+        if policy and "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = policy
+        return response
+
+
+@functools.cache
+def _policy() -> str:
+    return build_policy()
+
+
+setting_changed.connect(lambda **kwargs: _policy.cache_clear(), weak=False)
