@@ -24,6 +24,7 @@ from typing import Any
 
 from gunicorn.workers.gthread import ThreadWorker
 
+RECHECK_SECONDS = 0.01  # how soon a worker held back from accepting looks at the others' counts again
 SLOTS = 64  # workers one master may run at once; a worker's slot is its age (its spawn number) modulo this
 # Made when gunicorn loads this class in the master, so every worker forked from it shares them.
 _held = RawArray(ctypes.c_int, SLOTS)
@@ -66,7 +67,12 @@ class BalancedThreadWorker(ThreadWorker):  # type: ignore[misc]  # gunicorn has 
 
     def wait_for_and_dispatch_events(self, timeout: float) -> None:
         # Once a turn of the event loop: connections come and go in the other workers too.
-        self.set_accept_enabled(self.nr_conns < self.worker_connections)
+        room = self.nr_conns < self.worker_connections
+        self.set_accept_enabled(room)
+        if room and not self._accepting:
+            # Held back for balance: the others' counts move without waking this worker, and a connection waiting
+            # while every worker thinks another should take it would wait a whole turn (up to a second).
+            timeout = min(timeout, RECHECK_SECONDS)
         super().wait_for_and_dispatch_events(timeout)
 
     def accept(self, listener: Any) -> None:

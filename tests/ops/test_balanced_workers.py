@@ -59,7 +59,9 @@ def test_connections_kept_open_end_up_even_between_the_workers(tmp_path: Path) -
     """Eight clients opened one after another, each sending requests on its kept-open connection: whichever worker
     took them first, within a few requests each worker holds four (a client told "Connection: close" connects
     again, as browsers and proxies do)."""
-    env = environment(tmp_path)
+    # Connections idle for a second are closed: a new connection left waiting while each worker thought another
+    # should take it (up to a second, before RECHECK_SECONDS) let the first clients' connections lapse meanwhile.
+    env = environment(tmp_path) | {"GUNICORN_CMD_ARGS": "--keep-alive 1"}
     migrate = [sys.executable, "-m", "fanshelf.cli", "migrate", "-v0"]
     subprocess.run(migrate, cwd=ROOT, env=env, check=True, capture_output=True, timeout=180)
     server = Server(env, workers=2, threads=4).start()
