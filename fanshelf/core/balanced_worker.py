@@ -7,7 +7,9 @@ it holds in memory every worker shares (made in the master, before the fork), an
 - accepts a new connection only while it holds no more than the others hold on average;
 - answers with "Connection: close" while it holds more than its even share (the total over the workers, rounded
   up): that client connects again, and the connection lands on a worker with room.
-So the connections even out within a request per connection, and keep-alive is kept wherever they are even.
+So the connections even out within a request per connection, and keep-alive is kept wherever they are even. A
+worker held back from accepting looks at the others' counts every RECHECK_SECONDS, since their changes do not wake
+it: otherwise a new connection could wait while each worker thought another should take it.
 
 A worker killed without running its exit (SIGKILL) leaves its count behind until a new worker starts and clears the
 slots of processes that no longer exist; meanwhile the total looks higher, which only makes the workers keep more
