@@ -77,6 +77,10 @@ def test_a_chapter_page_of_a_long_work_and_a_new_site_notice_come_out_the_same(
     assert len(framed) == 4  # two pages a call: the first view and the kept one
     assert kept == whole
     assert "Tea at four ☕ — שלום" in kept
+    switches.publish(switches.Switches(notice="Tea at four ☕ — שלום", read_only=True))
+    kept, whole = page_both_ways(monkeypatch, f"/works/{work.pk}/chapters/{second.pk}/")
+    assert kept == whole
+    assert "The archive is read-only for now." in kept  # read-only mode, switched on after, shows to guests at once
     assert "Comments on Chapter 2" in kept
     assert "Night crossing." in kept
 
