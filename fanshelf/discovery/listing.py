@@ -8,7 +8,7 @@ the reader's parameters, so a tag page's links never repeat the tag as `include=
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
@@ -18,13 +18,13 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Page, Paginator
 from django.db.models import F, QuerySet
 from django.http import HttpRequest, QueryDict
-from django.template.loader import render_to_string
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from fanshelf.accounts.models import Pseud, is_moderator
 from fanshelf.core.memo import Memo
+from fanshelf.core.numbers import grouped
 from fanshelf.core.prepared import MAX_VALUES, Prepared, all_fields, instances
 from fanshelf.discovery import exclusions
 from fanshelf.discovery.index import COUNT_FIELDS
@@ -34,7 +34,7 @@ from fanshelf.discovery.reader_sets import shelf_version
 from fanshelf.discovery.search import FacetCount, SearchResult, execute
 from fanshelf.tags.models import TagType
 from fanshelf.works.blurb_data import attach_blurb_data
-from fanshelf.works.blurbs import render_blurb, with_updated_marker
+from fanshelf.works.blurbs import html_text, render_blurb, with_updated_marker
 from fanshelf.works.models import Work
 
 if TYPE_CHECKING:
@@ -70,21 +70,6 @@ class ListingScope:
             language=self.language or query.language,
             per_page=settings.FANSHELF_WORKS_PER_PAGE,
         )
-
-
-@dataclass(frozen=True)
-class FacetLink:
-    name: str
-    count: int
-    include_url: str
-    exclude_url: str
-
-
-@dataclass
-class FacetGroup:
-    tag_type: str
-    heading: str
-    links: list[FacetLink] = field(default_factory=list)
 
 
 def link(params: Sequence[tuple[str, str]], *extra: tuple[str, str]) -> str:
@@ -234,41 +219,46 @@ def page_of(result: SearchResult, blurbs: list[SafeString]) -> Page:  # type: ig
     return Page(blurbs, result.query.page, paginator)
 
 
-def facet_groups(
-    result: SearchResult, params: Sequence[tuple[str, str]], hidden_types: Iterable[str] = ()
-) -> list[FacetGroup]:
-    """Top tags per type over all results, each with links adding it as an include or an exclude. Tags every
-    result already carries because they are included are left out."""
-    included = set(result.query.include)
-    skipped = set(hidden_types)
-    groups: list[FacetGroup] = []
-    extended = _linker(params)
-    for tag_type, heading in FACET_HEADINGS.items():
-        counts: list[FacetCount] = result.facets.get(tag_type, [])
-        links = [
-            FacetLink(facet.name, facet.count, extended("include", facet.name), extended("exclude", facet.name))
-            for facet in counts
-            if facet.name and facet.name not in included
-        ]
-        if links and tag_type not in skipped:
-            groups.append(FacetGroup(tag_type, heading, links))
-    return groups
-
-
-# The facet sidebar's HTML by everything it shows; its ~70 links are most of a warm listing page's template work.
+# The facet sidebar's HTML by everything it shows: its ~70 links are most of a warm listing page's work.
 _sidebars: Memo[SafeString] = Memo(1024)
 
 
 def facet_sidebar(result: SearchResult, params: Sequence[tuple[str, str]], hidden_types: Sequence[str]) -> SafeString:
-    """`facet_groups` rendered, memoised by the counts, the reader's parameters and the hidden facet types."""
+    """`facet_html`, memoised by the counts, the reader's parameters and the hidden facet types."""
     counts = tuple((t, tuple((f.name, f.count) for f in facets)) for t, facets in result.facets.items())
     key = (counts, tuple(params), result.query.include, tuple(hidden_types))
+    return _sidebars.get_or_make(key, lambda: facet_html(result, params, hidden_types))
 
-    def render() -> SafeString:
-        groups = facet_groups(result, params, hidden_types)
-        return mark_safe(render_to_string("discovery/_facets.html", {"facets": groups}))
 
-    return _sidebars.get_or_make(key, render)
+def facet_html(result: SearchResult, params: Sequence[tuple[str, str]], hidden_types: Iterable[str] = ()) -> SafeString:
+    """The sidebar: the top tags per type over all results, each linking to the listing with it included and
+    with it excluded; tags every result carries because they are included are left out. Built in Python, as the
+    blurbs are (works/blurbs.py): through a template a sidebar took ~3 ms, a tenth of a listing seen first."""
+    included = set(result.query.include)
+    skipped = set(hidden_types)
+    extended = _linker(params)
+    groups = []
+    for tag_type, heading in FACET_HEADINGS.items():
+        shown = [f for f in result.facets.get(tag_type, []) if f.name and f.name not in included]
+        if not shown or tag_type in skipped:
+            continue
+        links = "".join(
+            f'<li><a href="{html_text(extended("include", f.name))}" rel="nofollow"><bdi>{html_text(f.name)}</bdi>'
+            f' ({grouped(f.count)})</a> <a href="{html_text(extended("exclude", f.name))}" rel="nofollow"'
+            f' class="exclude" aria-label="Exclude {html_text(f.name)}">exclude</a></li>\n'
+            for f in shown
+        )
+        groups.append(
+            f'<h3 id="facet-{tag_type}">{html_text(heading)}</h3>\n'
+            f'<ul aria-labelledby="facet-{tag_type}">\n{links}</ul>\n'
+        )
+    if not groups:
+        return SafeString()
+    html = (
+        '<section class="facets" aria-labelledby="facets-heading">\n<h2 id="facets-heading">Narrow down</h2>\n'
+        f"{''.join(groups)}</section>"
+    )
+    return mark_safe(html)  # this function's own markup around escaped names and links
 
 
 def hidden_facet_types(request: HttpRequest) -> list[str]:

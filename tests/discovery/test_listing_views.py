@@ -344,3 +344,25 @@ def test_the_search_box_shows_each_search_as_typed_and_escaped(guest: Client) ->
     empty = parse(guest.get("/works/", {"sort": "kudos"}).content.decode()).select_one("form.filters input[name=q]")
     assert empty is not None
     assert not empty.has_attr("value")
+
+
+def test_facet_names_with_quotes_ampersands_and_right_to_left_text_read_as_typed(
+    author: User, moderator: User, guest: Client
+) -> None:
+    marked = 'Ari "the Bold" & Co\'s “Crew”'  # tags may not hold < or >, but quotes and & they may
+    for name in (marked, "דנה הכורמת"):  # facets count canonical tags
+        canonical_tag(name, TagType.CHARACTER, moderator)
+    make_work(author, title="Harbour Names", characters=[marked, "דנה הכורמת"])
+    page = parse(guest.get(reverse("discovery:works")).content.decode())
+    facets = page.select_one("section.facets")
+    assert facets is not None
+    group = facets.select_one("ul[aria-labelledby='facet-character']")
+    heading = facets.select_one("h3#facet-character")
+    assert group is not None and heading is not None and heading.get_text() == "Characters"
+    shown = {" ".join(a.get_text().split()): a for a in group.select("a:not(.exclude)")}
+    assert set(shown) == {f"{marked} (1)", "דנה הכורמת (1)"}
+    assert dict(parse_qsl(str(shown[f"{marked} (1)"]["href"])[1:])) == {"include": marked}
+    excludes = {str(a["aria-label"]): dict(parse_qsl(str(a["href"])[1:])) for a in group.select("a.exclude")}
+    assert excludes[f"Exclude {marked}"] == {"exclude": marked}
+    hebrew = shown["דנה הכורמת (1)"].select_one("bdi")  # isolated, so the count stays on its side
+    assert hebrew is not None and hebrew.get_text() == "דנה הכורמת"
