@@ -8,4 +8,4 @@ class CommentsConfig(AppConfig):
     label = "comments"
 
     def ready(self) -> None:
-        from fanshelf.comments import receivers  # noqa: F401 - a deleted account's comments
+        from fanshelf.comments import receivers  # noqa: F401 - a deleted account's comments, guests' sections

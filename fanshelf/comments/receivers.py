@@ -10,7 +10,9 @@ from django.dispatch import receiver
 
 from fanshelf.accounts.models import User
 from fanshelf.accounts.signals import account_deleting
+from fanshelf.comments.guest_section import quiet_section
 from fanshelf.comments.models import Comment, CommentStatus
+from fanshelf.works.guest_page import quiet_comments
 from fanshelf.works.models import Work, WorkChange
 
 
@@ -33,3 +35,9 @@ def settle_deleted_accounts_comments(sender: object, user: User, delete_comments
     for work_id, gone in sorted(threads_gone.items()):
         Work.objects.filter(pk=work_id, comment_count__gte=gone).update(comment_count=F("comment_count") - gone)
         WorkChange.objects.create(work_id=work_id, kind="comments")
+
+
+@receiver(quiet_comments, dispatch_uid="comments.quiet_section")
+def answer_quiet_comments(sender: object, context: dict[str, Any], **kwargs: Any) -> str | None:
+    """A guest's work page asks for its comment section (comments/guest_section.py)."""
+    return quiet_section(context)

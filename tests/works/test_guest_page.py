@@ -13,6 +13,8 @@ from fanshelf.accounts.models import Reuse, User
 from fanshelf.comments.actions import post_comment
 from fanshelf.core import guest_frame, switches
 from fanshelf.works import guest_page, page_memo
+from fanshelf.works.actions import add_chapter
+from fanshelf.works.cleaning import ChapterFields
 from fanshelf.works.models import Work
 from tests.factories import make_user, make_work
 
@@ -94,3 +96,34 @@ def test_a_guest_with_a_message_waiting_gets_the_whole_template(author: User, fr
     assert "Thank you for leaving kudos" in page.content.decode()
     assert len(framed) == 1, "the first view used the kept frame, the page with the message did not"
     assert page_memo.counts["served"] >= 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("permission", "guest_comments", "shown"),
+    [
+        ("anyone", True, 'class="comment-form"'),
+        ("anyone", False, "Log in</a> to comment."),
+        ("registered", True, "Only registered users can comment on this work."),
+        ("nobody", True, "This work&#x27;s creator has turned comments off.</p>"),
+    ],
+)
+def test_a_page_without_comments_comes_out_the_same_whoever_may_comment(
+    monkeypatch: pytest.MonkeyPatch, author: User, framed: list[str], permission: str, guest_comments: bool, shown: str
+) -> None:
+    """Pages that show no comments are put together in Python (works/guest_page.py `_quiet`): the comment form, or
+    why there is none, must be the template's, on a chapter page whose title needs escaping too."""
+    switches.publish(switches.Switches(guest_comments=guest_comments))
+    work = make_work(author, title="Gull Tide", chapters=["Low water."], comment_permission=permission)
+    alone, whole_alone = page_both_ways(monkeypatch, work.get_absolute_url())  # one chapter: no chapter heading
+    assert alone == whole_alone and "Comments</h2>" in alone
+    add_chapter(work, ChapterFields(content="High water.", title="“Salt” & <foam> שקט"), post=True)
+    second = work.chapters.order_by("position")[1]
+    kept, whole = page_both_ways(monkeypatch, f"/works/{work.pk}/chapters/{second.pk}/?view=1")
+    assert framed, "the kept frame was used"
+    assert kept == whole
+    assert shown in kept
+    assert "Comments on Chapter 2: “Salt” &amp; &lt;foam&gt; שקט" in kept
+    assert ("Log in</a> to comment." in kept) == (
+        permission != "nobody" and not (guest_comments and permission == "anyone")
+    )

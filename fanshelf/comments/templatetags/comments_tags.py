@@ -36,7 +36,7 @@ def commenting_refusal(work: Any, user: Any) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def comment_section(context: template.Context) -> dict[str, Any]:
+def comment_section(context: template.Context | dict[str, Any]) -> dict[str, Any]:
     request = context["request"]
     work, chapter = context["work"], context.get("chapter")
     number = number_param(request.GET, PAGE_PARAM, default=1, minimum=1, maximum=MAX_PAGE)
