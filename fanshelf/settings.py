@@ -148,6 +148,11 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
     _lock_timeout = f"-c lock_timeout={FANSHELF_DB_LOCK_TIMEOUT * 1000}"
     _pg_options["options"] = f"{_pg_options.get('options', '')} {_lock_timeout}".strip()
+    # Statements a connection has run twice are prepared on the server, which then plans them once (a guest's first
+    # view of a work: 3.9 -> 3.0 ms at a million works). Off for a pooler that cannot keep prepared statements.
+    if env_bool("FANSHELF_DB_PREPARED_STATEMENTS", True):
+        _pg_options.setdefault("server_side_binding", True)
+        _pg_options.setdefault("prepare_threshold", 2)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Rate-limit counters must be shared by every worker: Redis when configured, else files under var/.

@@ -358,11 +358,14 @@ def test_facet_names_with_quotes_ampersands_and_right_to_left_text_read_as_typed
     assert facets is not None
     group = facets.select_one("ul[aria-labelledby='facet-character']")
     heading = facets.select_one("h3#facet-character")
-    assert group is not None and heading is not None and heading.get_text() == "Characters"
+    assert group is not None
+    assert heading is not None
+    assert heading.get_text() == "Characters"
     shown = {" ".join(a.get_text().split()): a for a in group.select("a:not(.exclude)")}
     assert set(shown) == {f"{marked} (1)", "דנה הכורמת (1)"}
     assert dict(parse_qsl(str(shown[f"{marked} (1)"]["href"])[1:])) == {"include": marked}
     excludes = {str(a["aria-label"]): dict(parse_qsl(str(a["href"])[1:])) for a in group.select("a.exclude")}
     assert excludes[f"Exclude {marked}"] == {"exclude": marked}
     hebrew = shown["דנה הכורמת (1)"].select_one("bdi")  # isolated, so the count stays on its side
-    assert hebrew is not None and hebrew.get_text() == "דנה הכורמת"
+    assert hebrew is not None
+    assert hebrew.get_text() == "דנה הכורמת"
