@@ -53,21 +53,26 @@ def _scope(comments: CommentQuerySet, chapter_id: int | None, first_chapter_id: 
     return comments.filter(chapter_id=chapter_id)
 
 
-def _guests_roots_counted(shape: str, work_id: int, chapter_id: int = 0) -> QuerySet[Any]:
-    """`page_of_threads`'s count of top-level comments for a guest, as a one-row query (no row: none)."""
-    readable = Comment.objects.readable_by(AnonymousUser(), Work(pk=work_id))
-    scoped = _scope(readable, None if shape == "entire" else chapter_id, chapter_id if shape == "first" else None)
+def _roots_counted(shape: tuple[str, bool], work_id: int, chapter_id: int = 0) -> QuerySet[Any]:
+    """`page_of_threads`'s count of top-level comments, as a one-row query (no row: none): for a guest (shape's
+    second part True) those a guest may read; for a signed-in reader every one, whatever its state, a count of at
+    least what they may read (their own held comments and their mutes are sorted out by the query that follows)."""
+    scope, for_guests = shape
+    work = Work(pk=work_id)
+    comments = Comment.objects.readable_by(AnonymousUser(), work) if for_guests else Comment.objects.filter(work=work)
+    scoped = _scope(comments, None if scope == "entire" else chapter_id, chapter_id if scope == "first" else None)
     return scoped.filter(parent=None).values("work_id").annotate(n=Count("pk")).values_list("n")
 
 
-_guests_roots_count = Prepared(_guests_roots_counted)
+_roots_count = Prepared(_roots_counted)
 
 
-def _guests_roots(work_id: int, chapter_id: int | None, first_chapter_id: int | None) -> int:
+def _roots(work_id: int, chapter_id: int | None, first_chapter_id: int | None, for_guests: bool) -> int:
     if chapter_id is None:
-        rows = _guests_roots_count.rows("entire", work_id)
+        rows = _roots_count.rows(("entire", for_guests), work_id)
     else:
-        rows = _guests_roots_count.rows("first" if chapter_id == first_chapter_id else "chapter", work_id, chapter_id)
+        scope = "first" if chapter_id == first_chapter_id else "chapter"
+        rows = _roots_count.rows((scope, for_guests), work_id, chapter_id)
     return int(rows[0][0]) if rows else 0
 
 
@@ -163,16 +168,16 @@ def page_of_threads(
     """One page of threads for the work page (`chapter` None: the entire work) or a chapter page; pass the work's
     first posted chapter's id as `first_chapter` (see `_scope`). Each thread shows its first REPLIES_SHOWN replies."""
     chapter_id = chapter.pk if chapter else None
-    # Every guest's work page asks: the count compiled once, and for most works, which have none, nothing more.
-    guests_count = None if viewer.is_authenticated else _guests_roots(work.pk, chapter_id, first_chapter)
-    if guests_count == 0:
+    # Every work page asks: the count compiled once, and for most works, which have none, nothing more.
+    counted = _roots(work.pk, chapter_id, first_chapter, for_guests=not viewer.is_authenticated)
+    if counted == 0:
         return Paginator([], PER_PAGE).get_page(number), []
     readable = Comment.objects.readable_by(viewer, work)
     roots = _scope(readable, chapter_id, first_chapter).filter(parent=None).for_display()
     roots = without_muted_threads(roots, readable, viewer)
     paginator = Paginator(roots, PER_PAGE)
-    if guests_count is not None:
-        paginator.count = guests_count
+    if not viewer.is_authenticated:  # a guest's count is exact
+        paginator.count = counted
     page = paginator.get_page(number)
     top = list(page.object_list) if page.paginator.count else []  # most works have none: no second query
     replies = _first_replies(readable, top) if top else []

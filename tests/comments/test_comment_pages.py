@@ -253,3 +253,19 @@ def test_a_readers_comment_form_lists_their_pseuds_as_they_are_now(author: User,
     update_pseud(added, PseudFields(name="Ferry"))
     assert pseud_choices(client, work) == [("Ferry (Pageturner)", False), ("Pageturner", True)]
     assert pseud_choices(signed_in_client(make_user("Driftwood")), work) == [("Driftwood", True)]
+
+
+def test_a_signed_in_readers_page_counts_comments_once_and_still_shows_their_held_one(
+    author: User, reader: User, reader_client: Client
+) -> None:
+    """One count of the work's top-level comments, whatever their state, stands in for reading the reader's
+    threads when there are none: most works have none. A held comment counts, so its author still sees it."""
+    work = make_work(author, moderate_comments=True)
+    url = work.get_absolute_url()
+    reader_client.get(url)
+    with CaptureQueriesContext(connection) as quiet:
+        assert "No comments yet." in page_of(reader_client, url)
+    asked = [query["sql"] for query in quiet.captured_queries if "comments_comment" in query["sql"]]
+    assert len(asked) == 1, asked
+    comment(work, reader, "Held for the nod ✦ אהבתי")
+    assert "Held for the nod ✦ אהבתי" in page_of(reader_client, url)
