@@ -16,6 +16,7 @@ from fanshelf.tags.models import TagType
 from fanshelf.works.actions import WorkFields, update_work
 from fanshelf.works.models import RelationKind, Work
 from fanshelf.works.related import ParentReference, approve_link, cite_parent
+from fanshelf.works.templatetags.works import KUDOS_NAMES_SHOWN
 from tests.core.pages import parse, work_form_data
 from tests.factories import make_user, make_work
 from tests.tags.conftest import canonical_tag
@@ -198,3 +199,15 @@ def test_the_kudos_line_for_guests_alone_counts_them(author: User) -> None:
     assert Client(REMOTE_ADDR="192.0.2.9").post(reverse("community:kudos", args=[work.pk])).status_code == 302
     line = one(page(Client(), work.get_absolute_url()), ".kudos-summary").get_text()
     assert line == "1 guest left kudos on this work!"
+
+
+def test_the_kudos_line_names_the_first_fifty_users_then_counts_the_rest(author: User) -> None:
+    work = make_work(author)
+    kudos_url = reverse("community:kudos", args=[work.pk])
+    for n in range(KUDOS_NAMES_SHOWN + 2):
+        client = Client()
+        client.force_login(make_user(f"Reader{n:02d}ש"))
+        assert client.post(kudos_url).status_code == 302
+    line = one(page(Client(), work.get_absolute_url()), ".kudos-summary").get_text()
+    names = ", ".join(f"Reader{n:02d}ש" for n in range(KUDOS_NAMES_SHOWN))  # the oldest first
+    assert line == f"{names} and 2 more users left kudos on this work!"

@@ -64,22 +64,28 @@ def _kudos_counts(shape: str, work_id: int) -> QuerySet[Any]:
     return counted
 
 
-# Every work page counts them (core/prepared.py: compiled once).
-_kudos_given = Prepared(_kudos_counts)
-
 # Names listed in the kudos line; AO3 folds the rest into "and N more users".
 KUDOS_NAMES_SHOWN = 50
+
+
+def _kudos_names(shape: str, work_id: int) -> QuerySet[Any]:
+    """The first KUDOS_NAMES_SHOWN users to leave kudos, oldest first."""
+    kudos: QuerySet[Any] = Work._meta.get_field("kudos").related_model._default_manager.all()
+    by_users = kudos.filter(work_id=work_id, user__isnull=False).order_by("created_at", "pk")
+    names: QuerySet[Any] = by_users.values_list("user__username")[:KUDOS_NAMES_SHOWN]
+    return names
+
+
+# Every work page counts them, and a work with kudos from users names them (core/prepared.py: compiled once).
+_kudos_given, _kudos_named = Prepared(_kudos_counts), Prepared(_kudos_names)
 
 
 @register.simple_tag
 def kudos_line(work: Work) -> SafeString:
     """AO3's line: "Alice, Bob as well as 2 guests left kudos on this work!" (guests are counted, not listed)."""
-    kudos = work.kudos  # community's reverse relation, reached at run time: works may not import it
+    # community's Kudos, reached through the work's reverse relation at run time: works may not import it
     users, guests = next(iter(_kudos_given.rows("counts", work.pk)), (0, 0))
-    names = []
-    if users:
-        by_users = kudos.filter(user__isnull=False).order_by("created_at")
-        names = list(by_users.values_list("user__username", flat=True)[:KUDOS_NAMES_SHOWN])
+    names = [name for (name,) in _kudos_named.rows("names", work.pk)] if users else []
     more_users = users - len(names)
     if not names and not guests:
         return format_html("{}", "No kudos yet.")
