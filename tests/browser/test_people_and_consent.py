@@ -29,9 +29,11 @@ GIFT_TITLE = "A Net for the Winter"
 
 
 def _click(audit: PageAudit, page: Page, role: Literal["link", "button"], name: str) -> None:
-    """Click a link or button by its accessible name and audit the page it lands on."""
-    page.get_by_role(role, name=name, exact=True).click()
-    page.wait_for_load_state("load")
+    """Click a link or button by its accessible name and audit the page it lands on. Every one of them leads to a
+    new page: waiting for that navigation, not just for a load event, keeps a slow answer (a loaded machine) from
+    leaving the test on the page it clicked from."""
+    with page.expect_navigation(wait_until="load"):
+        page.get_by_role(role, name=name, exact=True).click()
     audit.check(page)
 
 
