@@ -22,4 +22,7 @@ class UserTimezoneMiddleware:
                 timezone.deactivate()
         else:
             timezone.deactivate()
-        return self.get_response(request)
+        try:
+            return self.get_response(request)
+        finally:  # the thread's next work (a test's, a task's) is not in this reader's zone
+            timezone.deactivate()

@@ -125,8 +125,14 @@ def clean_html(
     return cleaned
 
 
+# The earliest time zone: its date is the latest one anywhere on Earth (UTC+14, the Line Islands).
+LATEST_ZONE_AHEAD = datetime.timedelta(hours=14)
+
+
 def _check_date(errors: dict[str, list[str]], name: str, value: datetime.date | None) -> None:
-    if value is not None and value > timezone.localdate():
+    """A date is in the future only when it is nowhere today: a work dated today by a creator far east of UTC
+    stays saveable by a co-creator far west of it, whose own today is still the day before."""
+    if value is not None and value > (timezone.now() + LATEST_ZONE_AHEAD).date():
         errors.setdefault(name, []).append("The date can't be in the future.")
 
 

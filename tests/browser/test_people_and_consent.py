@@ -119,6 +119,9 @@ def test_co_creator_gift_mute_and_export_through_the_pages(
     writer.get_by_label("Gift this work to").fill("Gift_Keeper")
     _click(audit, writer, "button", "Save")
     gift_line = writer.locator("p.gifts")
+    if not gift_line.count():  # say which page the form led to, should it lead elsewhere
+        main = writer.locator("main").inner_text()[:600]
+        pytest.fail(f"no gift line at {writer.url}: {main}")
     assert gift_line.inner_text().strip() == "For Gift_Keeper."
 
     # The recipient finds it on their Gifts page (from their dashboard) and refuses it there.
