@@ -17,6 +17,7 @@ rather than run with a frozen value.
 from __future__ import annotations
 
 import functools
+import re
 import threading
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any, NamedTuple, TypeVar
@@ -63,9 +64,7 @@ class Prepared:
         params = [
             fixed if slot is None else values[slot] for fixed, slot in zip(compiled.params, compiled.slots, strict=True)
         ]
-        with connections[using].cursor() as cursor:
-            cursor.execute(compiled.sql, params)
-            fetched = cursor.fetchall()
+        fetched = fetch_all(compiled.sql, params, using)
         if not compiled.converters:
             return [tuple(row) for row in fetched]
         return [tuple(row) for row in compiled.compiler.apply_converters(fetched, compiled.converters)]
@@ -98,6 +97,34 @@ class Prepared:
         compiler = queryset.query.get_compiler(using=using)
         sql, params = compiler.as_sql()
         return sql, list(params), compiler
+
+
+def fetch_all(sql: str, params: Sequence[Any], using: str = "default") -> list[Any]:
+    """The rows of one statement written for Django's cursors (`%s` placeholders), run on the driver's own
+    connection when nothing watches Django's cursors (no query log, as tests keep, and no execute wrapper): their
+    wrapping costs ~10 µs a statement, as much as SQLite's answer to a lookup by id. The same checks as Django's
+    cursor are made, and the driver's errors come out as Django's."""
+    db = connections[using]
+    if db.queries_logged or db.execute_wrappers:
+        with db.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()  # type: ignore[no-any-return]
+    db.close_if_health_check_failed()
+    db.ensure_connection()
+    db.validate_thread_sharing()
+    db.validate_no_broken_transaction()
+    with db.wrap_database_errors:
+        return db.connection.execute(_driver_sql(db.vendor, sql), params).fetchall()  # type: ignore[no-any-return]
+
+
+_FORMAT_PLACEHOLDER = re.compile(r"(?<!%)%s")
+
+
+@functools.lru_cache(maxsize=1024)
+def _driver_sql(vendor: str, sql: str) -> str:
+    """The statement as the driver takes it: SQLite's takes `?` where Django's cursor takes `%s` (and `%%` for a
+    literal `%`); psycopg takes Django's own."""
+    return sql if vendor != "sqlite" else _FORMAT_PLACEHOLDER.sub("?", sql).replace("%%", "%")
 
 
 def _slots(params: Sequence[Any], sentinels: Sequence[Any]) -> tuple[int | None, ...]:

@@ -61,13 +61,14 @@ def _credited(row: tuple[Any, ...]) -> Pseud:
     return pseud
 
 
-def attach_blurb_data(works: Sequence[Work]) -> None:
-    """Read the tags, credits and gifts of these works (three statements per MAX_VALUES works) and attach them."""
+def attach_blurb_data(works: Sequence[Work], gifts: bool = True) -> None:
+    """Read the tags, credits and gifts of these works (three statements per MAX_VALUES works) and attach them.
+    `gifts=False`: the caller knows there are none (works/page_memo.py's probe), and none is read."""
     for start in range(0, len(works), MAX_VALUES):
-        _attach_some(works[start : start + MAX_VALUES])
+        _attach_some(works[start : start + MAX_VALUES], gifts)
 
 
-def _attach_some(works: Sequence[Work]) -> None:
+def _attach_some(works: Sequence[Work], read_gifts: bool) -> None:
     ids = [work.pk for work in works]
     tags: dict[int, list[Tag]] = defaultdict(list)
     for work_id, *values in _tags.rows(len(ids), *ids):
@@ -78,7 +79,7 @@ def _attach_some(works: Sequence[Work]) -> None:
         credited = (row[2], *row[4:])  # the pseud's id, its name, its account's id and username
         Creatorship.pseud.field.set_cached_value(credit, _credited(credited))
         credits[credit.work_id].append(credit)
-    gifts = instances(Gift, _gifts.rows(len(ids), *ids))
+    gifts = instances(Gift, _gifts.rows(len(ids), *ids)) if read_gifts else []
     if any(gift.pseud_id for gift in gifts):  # rare: their pseuds read by the ORM, only then
         prefetch_related_objects(gifts, "pseud__user")
     given: dict[int, list[Gift]] = defaultdict(list)

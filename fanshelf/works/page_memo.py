@@ -34,7 +34,6 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from django.conf import settings
-from django.db import connection
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix
@@ -43,11 +42,12 @@ from django.utils.safestring import SafeString, mark_safe
 
 from fanshelf.accounts.models import is_moderator
 from fanshelf.core.memo import Memo
-from fanshelf.core.prepared import fits_a_column
+from fanshelf.core.prepared import fetch_all, fits_a_column
 from fanshelf.works.blurb_data import attach_blurb_data
 from fanshelf.works.models import (
     COUNT_ONLY_KINDS,
     Chapter,
+    Gift,
     RelatedWork,
     SeriesEntry,
     Work,
@@ -100,12 +100,14 @@ def serves(request: HttpRequest, work: Work, preview: bool) -> bool:
 
 
 class Probe(NamedTuple):
-    """What one query tells of a work before its page is served: its version, and whether it is in a series or
-    linked to related works at all (when not, as for most works, those are not read)."""
+    """What one query tells of a work before its page is served: its version, and whether it is in a series, linked
+    to related works, given as a gift or read aloud at all (when not, as for most works, those are not read)."""
 
     version: tuple[int, int]
     in_series: bool
     related: bool
+    gifts: bool = True
+    audio: bool = True
 
 
 def _probe_sql() -> str:
@@ -115,12 +117,17 @@ def _probe_sql() -> str:
     if not all(kind.isidentifier() for kind in COUNT_ONLY_KINDS):
         raise ValueError(f"not a plain word among {COUNT_ONLY_KINDS}")
     kinds = ", ".join(f"'{kind}'" for kind in COUNT_ONLY_KINDS)
-    changes, entries, links = (model._meta.db_table for model in (WorkChange, SeriesEntry, RelatedWork))
+    audio_model = Chapter._meta.get_field("audio_files").related_model  # works may not import audio
+    changes, entries, links, gifts, chapters, audio = (
+        model._meta.db_table for model in (WorkChange, SeriesEntry, RelatedWork, Gift, Chapter, audio_model)
+    )
     # Nothing but the code's own table names and words goes into it.
     return (
         f"SELECT MAX(id), COUNT(*),"  # noqa: S608
         f" EXISTS (SELECT 1 FROM {entries} WHERE work_id = %s),"
-        f" EXISTS (SELECT 1 FROM {links} WHERE child_id = %s OR parent_id = %s)"
+        f" EXISTS (SELECT 1 FROM {links} WHERE child_id = %s OR parent_id = %s),"
+        f" EXISTS (SELECT 1 FROM {gifts} WHERE work_id = %s),"
+        f" EXISTS (SELECT 1 FROM {audio} WHERE chapter_id IN (SELECT id FROM {chapters} WHERE work_id = %s))"
         f" FROM {changes} WHERE work_id = %s AND NOT (kind IN ({kinds}))"
     )
 
@@ -130,25 +137,25 @@ PROBE_SQL = _probe_sql()
 
 def probe(work_id: int) -> Probe:
     """The work's version (the highest id and the number of its outbox rows that may change its body: every
-    change but a count's) and whether it has series or related works, in one query. Read before the work itself
+    change but a count's) and whether it has series, related works, gifts or audio, in one query. What it finds
+    none of is not read (a gift or audio added since moves the version on, so a body without it is kept under the
+    version it belongs to). Read before the work itself
     (works/views.py), so that a body rendered from that read is at least as new as the version it is kept under.
     A statement of its own, not a queryset: building that queryset cost more CPU than the rest of a memo hit.
     An id no database column holds names no work (the ORM's rule for such lookups): its page is then a 404."""
     if not fits_a_column(work_id):
         return Probe((0, 0), in_series=False, related=False)
-    with connection.cursor() as cursor:
-        cursor.execute(PROBE_SQL, [work_id] * 4)
-        top, number, in_series, related = cursor.fetchone()
-    return Probe((int(top or 0), int(number)), bool(in_series), bool(related))
+    [(top, number, in_series, related, gifts, audio)] = fetch_all(PROBE_SQL, [work_id] * 6)
+    return Probe((int(top or 0), int(number)), bool(in_series), bool(related), bool(gifts), bool(audio))
 
 
-def with_blurb_data(work: Work, version: tuple[int, int]) -> Work:
-    """The work with its tags, credits and gifts as of `version`: from the memo, else read now (after the
-    version was, so never older than the key)."""
-    key = (work.pk, version)
+def with_blurb_data(work: Work, known_by: Probe) -> Work:
+    """The work with its tags, credits and gifts as of the probe's version: from the memo, else read now (after
+    the version was, so never older than the key; its gifts only when the probe found any)."""
+    key = (work.pk, known_by.version)
     known = _blurb_data.get(key) if _memo_size() else None
     if known is None:
-        attach_blurb_data([work])
+        attach_blurb_data([work], gifts=known_by.gifts)
         known = _blurb_data.put(key, dict(work._prefetched_objects_cache))  # type: ignore[attr-defined]
     else:
         work._prefetched_objects_cache = dict(known)  # type: ignore[attr-defined]

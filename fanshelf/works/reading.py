@@ -62,7 +62,7 @@ def render_work_page(
             chapter,
             entire,
             (probe.version, surroundings),
-            lambda: _page_context(request, work, chapter, entire, preview, surroundings),
+            lambda: _page_context(request, work, chapter, entire, preview, surroundings, audio=probe.audio),
         )
         if guest_frame.fits(request):
             page = guest_page(request, work, body)
@@ -80,9 +80,8 @@ def render_work_page(
     else:
         known = probe if probe is not None else page_memo.probe(work.pk)  # one statement: most works have neither
         surroundings = _surroundings(request, work, preview, in_series=known.in_series, related=known.related)
-        page = render_to_string(
-            "works/work_page.html", _page_context(request, work, chapter, entire, preview, surroundings), request
-        )
+        context = _page_context(request, work, chapter, entire, preview, surroundings, audio=known.audio)
+        page = render_to_string("works/work_page.html", context, request)
     if preview or not work.posted:
         return HttpResponse(page)
     viewer = request.user if request.user.is_authenticated else None
@@ -113,9 +112,15 @@ def _page_context(
     entire: bool,
     preview: bool,
     surroundings: dict[str, Any],
+    *,
+    audio: bool,
 ) -> dict[str, Any]:
+    """`audio`: whether the work may have audio files (the probe's word); when not, none is read."""
     is_creator = work.is_created_by(request.user)
-    chapters = list(work.chapters.all().prefetch_related("audio_files")) if is_creator else posted_chapters(work)
+    if is_creator:
+        chapters = list(work.chapters.all().prefetch_related("audio_files"))
+    else:
+        chapters = posted_chapters(work, audio=audio)
     if chapter in chapters:  # the copy read with the others, as new as they are
         chapter = chapters[chapters.index(chapter)]
     if chapter is None and not entire:
@@ -156,13 +161,14 @@ def _posted_audio_of(shape: str, work_id: int) -> QuerySet[Any]:
 _posted_chapters, _posted_audio = Prepared(_posted_of), Prepared(_posted_audio_of)
 
 
-def posted_chapters(work: Work) -> list[Chapter]:
+def posted_chapters(work: Work, audio: bool = True) -> list[Chapter]:
     """The work's posted chapters in order, each with its audio files where `prefetch_related("audio_files")`
-    leaves them: two statements, as the prefetch asks, without building them for every page."""
+    leaves them: two statements, as the prefetch asks, without building them for every page; one when the caller
+    knows the work has no audio (`audio=False`)."""
     chapters = instances(Chapter, _posted_chapters.rows("chapters", work.pk))
     files: dict[int, list[Model]] = defaultdict(list)
-    for audio in instances(_audio_model(), _posted_audio.rows("audio", work.pk)):
-        files[audio.chapter_id].append(audio)  # type: ignore[attr-defined]
+    for file in instances(_audio_model(), _posted_audio.rows("audio", work.pk)) if audio else []:
+        files[file.chapter_id].append(file)  # type: ignore[attr-defined]
     for chapter in chapters:
         attach(chapter, "audio_files", files[chapter.pk])
     return chapters

@@ -37,7 +37,7 @@ def _probe_then_work(request: HttpRequest, work_id: int) -> tuple[page_memo.Prob
     probe = page_memo.probe(work_id)
     work = get_work_for_reading(request, work_id, blurb_data=False)
     if work.posted:
-        return probe, page_memo.with_blurb_data(work, probe.version)
+        return probe, page_memo.with_blurb_data(work, probe)
     attach_blurb_data([work])  # a draft's, read as they are: drafts are not keyed by versions
     return probe, work
 

@@ -161,3 +161,18 @@ def test_the_entire_work_shows_each_posted_chapters_own_audio_and_a_drafts_only_
     for client in (guest, guest, reader_client):  # the guest's second view comes from the memo
         assert players(client) == {"chapter-1": [streams[0], streams[2]], "chapter-2": [streams[1]]}
     assert players(author_client)["chapter-3"] == [streams[3]]
+
+
+def test_audio_uploaded_after_guests_read_the_work_plays_for_the_next_guest(
+    podfic: Work, make_audio: MakeAudio
+) -> None:
+    def players() -> list[str]:
+        guest = Client(REMOTE_ADDR="10.0.12.1")
+        return [
+            str(player["src"])
+            for player in parse(guest.get(podfic.get_absolute_url()).content.decode()).select("audio")
+        ]
+
+    assert players() == []
+    audio = make_audio(podfic)
+    assert players() == [reverse("audio:stream", args=[audio.pk])]

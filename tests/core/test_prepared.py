@@ -7,13 +7,13 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.db.models import QuerySet
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from fanshelf.accounts.models import User
-from fanshelf.core.prepared import NotPreparable, Prepared, all_fields, instances, loaded
+from fanshelf.core.prepared import NotPreparable, Prepared, all_fields, fetch_all, instances, loaded
 from fanshelf.tags.models import Tag, typed_names
 from fanshelf.works.models import Work
 from tests.factories import make_work
@@ -80,3 +80,24 @@ def test_an_instance_loaded_with_some_fields_reads_the_others_when_first_used(au
     assert len(asked.captured_queries) == 1
     assert instance == work
     assert instance.title == "Salt “and” 灯"
+
+
+def test_a_statement_the_database_refuses_fails_with_djangos_error() -> None:
+    """Run on the driver's own connection, its error still comes out as Django's (which the 503 for a lock
+    timeout, core/middleware.py, looks for)."""
+    with pytest.raises(DatabaseError):
+        fetch_all("SELECT no_such_column FROM works_work", [])
+
+
+def test_a_literal_percent_sign_reaches_the_database_as_one() -> None:
+    assert fetch_all("SELECT %s + 1, '50%%'", [41]) == [(42, "50%")]
+
+
+def test_prepared_statements_show_in_the_query_log_while_one_is_kept(author: User) -> None:
+    work = make_work(author, title="Counted")
+    prepared = Prepared(_guest_row)
+    prepared.rows("guest", work.pk)
+    with CaptureQueriesContext(connection) as queries:
+        (row,) = prepared.rows("guest", work.pk)
+    assert row[0] == work.pk
+    assert len(queries) == 1

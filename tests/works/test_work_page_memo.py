@@ -299,3 +299,26 @@ def test_a_guest_page_not_in_the_memo_reads_the_work_once(work: Work) -> None:
     assert page_memo.counts["rendered"] == rendered + 1
     reads_of_the_work = [q["sql"] for q in queries if q["sql"].startswith('SELECT "works_work"."id"')]
     assert len(reads_of_the_work) == 1, reads_of_the_work
+
+
+def test_a_guests_first_view_of_a_work_without_gifts_or_audio_reads_neither(work: Work) -> None:
+    """The probe says the work has neither (most have not), so the page does not ask for them."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        page = read(guest_from("203.0.113.80"), work.get_absolute_url())
+    assert STORY in text_of(page)
+    statements = [q["sql"] for q in queries]
+    assert any(sql.startswith('SELECT "works_chapter"."id"') for sql in statements)  # the log is kept
+    assert not [sql for sql in statements if sql.startswith(('SELECT "works_gift"', 'SELECT "audio_audiofile"'))]
+
+
+def test_a_gift_given_after_guests_read_the_work_shows_to_the_next_guest(
+    work: Work, author: User, reader: User
+) -> None:
+    first = read(guest_from("10.0.11.1"), work.get_absolute_url())
+    assert parse(first).select("p.gifts") == []
+    give(work, author, [reader.username])
+    after = read(guest_from("10.0.11.2"), work.get_absolute_url())
+    assert [line.get_text() for line in parse(after).select("p.gifts")] == [f"For {reader.username}."]
