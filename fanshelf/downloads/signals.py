@@ -18,7 +18,9 @@ from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 from django_tasks.backends.immediate import ImmediateBackend
 
 from fanshelf.downloads import cache
+from fanshelf.downloads.templatetags.download_menu import download_formats
 from fanshelf.works.models import Creatorship, Series, Work, WorkChange
+from fanshelf.works.reader_body import download_formats_asked
 
 PREBUILT_FORMATS = ("epub",)
 # Outbox kinds after which a work's stored files must go: they name creators the work no longer shows (an
@@ -72,3 +74,9 @@ def queue_prebuild(sender: type[WorkChange], instance: WorkChange, created: bool
 @receiver(post_delete, sender=Series, dispatch_uid="downloads-forget-series-files")
 def forget_series_files(sender: type[Series], instance: Series, **kwargs: Any) -> None:
     transaction.on_commit(partial(cache.delete_series_files, int(instance.pk)))
+
+
+@receiver(download_formats_asked, dispatch_uid="downloads.answer_download_formats")
+def answer_download_formats(sender: object, **kwargs: Any) -> list[tuple[str, str]]:
+    """A work page built in Python (works/reader_body.py) asks which formats its download links offer."""
+    return download_formats()

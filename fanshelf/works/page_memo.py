@@ -53,6 +53,7 @@ from fanshelf.works.models import (
     Work,
     WorkChange,
 )
+from fanshelf.works.reader_body import reader_body
 
 # Where the sharing buttons and the stats go in a memoised body: random per process, so no text a creator writes
 # can stand for them.
@@ -187,8 +188,10 @@ def shared_body(
     if body is not None:
         counts["served"] += 1
         return body
-    context = {**make_context(), "sharing_mark": SHARING_MARK, "stats_mark": STATS_MARK}
-    html = render_to_string("works/_work_body.html", context, request)
+    context = {**make_context(), "sharing_mark": SHARING_MARK, "stats_mark": STATS_MARK, "request": request}
+    html = reader_body(context)
+    if html is None:  # a page the Python body does not build (works/reader_body.py)
+        html = render_to_string("works/_work_body.html", context, request)
     before_sharing, _, rest = html.partition(SHARING_MARK)
     before_stats, _, after_stats = rest.partition(STATS_MARK)
     shown = context["chapter"]

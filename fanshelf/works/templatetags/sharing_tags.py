@@ -3,7 +3,7 @@ buttons (works/sharing.py has the actions behind them)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import template
 from django.urls import reverse
@@ -13,6 +13,9 @@ from django.utils.safestring import SafeString
 from fanshelf.accounts.models import Pseud
 from fanshelf.works import blurbs, sharing
 from fanshelf.works.models import Chapter, CreatorInvitation, Work
+
+if TYPE_CHECKING:
+    from fanshelf.works.models import Viewer
 
 register = template.Library()
 
@@ -36,10 +39,14 @@ def _chapter_credits(work: Work) -> dict[int, list[Pseud]]:
 
 @register.simple_tag(takes_context=True)
 def chapter_byline(context: template.Context, work: Work, chapter: Chapter) -> SafeString:
+    return chapter_byline_html(work, chapter, context["request"].user)
+
+
+def chapter_byline_html(work: Work, chapter: Chapter, viewer: Viewer) -> SafeString:
     """ "by A, B" under a chapter heading when the chapter names creators other than the work's; nothing for a
     reader who may not know an anonymous work's creators."""
     pseuds = _chapter_credits(work).get(chapter.pk, [])
-    if not pseuds or not work.shows_creators_to(context["request"].user):
+    if not pseuds or not work.shows_creators_to(viewer):
         return SafeString()
     if {p.pk for p in pseuds} == {p.pk for p in work.creator_pseuds}:
         return SafeString()
