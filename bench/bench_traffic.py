@@ -321,6 +321,7 @@ def main(argv: list[str] | None = None) -> int:
     )  # fmt: skip
     parser.add_argument("--print-only", action="store_true", help="print the table without adding it to RESULTS.md")
     parser.add_argument("--rows", default="", help="only these rows, by key (ceiling,mixed), printed without targets")
+    parser.add_argument("--threads", type=int, default=4, help="threads per worker of `fanshelf serve` (2 workers)")
     args = parser.parse_args(argv)
     chosen = [row for row in ROWS if row.key in args.rows.split(",")] if args.rows else ROWS
     if not chosen:
@@ -353,7 +354,7 @@ def main(argv: list[str] | None = None) -> int:
     base = f"http://127.0.0.1:{args.port}"
     serve = [str(Path(sys.executable).with_name("fanshelf")), "serve", "--bind", f"127.0.0.1:{args.port}"]
     log = (var_dir / "access.log").open("w"), (var_dir / "server.log").open("w")
-    server = subprocess.Popen([*serve, "--threads", "4"], env=env, cwd=ROOT, stdout=log[0], stderr=log[1])
+    server = subprocess.Popen([*serve, "--threads", str(args.threads)], env=env, cwd=ROOT, stdout=log[0], stderr=log[1])
     results: dict[str, Result] = {}
     try:
         wait_until_serving(base, server, seconds=300)

@@ -90,8 +90,10 @@ def test_a_work_of_several_chapters_chapter_by_chapter_and_entire(
     work = make_work(author, title="Three Tides", chapters=["<p>Low tide at the pier.</p>"], notes="<p>Work notes.</p>")
     add_chapter(
         work,
-        ChapterFields(content="<p>Mid tide at the pier.</p>", title="The “middle” — 中", summary="<p>Turning.</p>",
-                      notes="<p>Before.</p>", end_notes="<p>After.</p>"),
+        ChapterFields(
+            content="<p>Mid tide at the pier.</p>", title="The “middle” — 中 & <it's>", summary="<p>Turning.</p>",
+            notes="<p>Before.</p>", end_notes="<p>After.</p>",
+        ),
         post=True,
     )  # fmt: skip
     add_chapter(work, ChapterFields(content="<p>High tide at the pier.</p>"), post=True)
