@@ -13,7 +13,10 @@ accounts signed in through Django's test client, each with the CSRF token its fi
 are not rate-limited as a new account's would be (FANSHELF_NEW_ACCOUNT_DAYS=0: the corpus accounts are minutes old).
 
 What a hit costs is the new visitors' random pages against the same pages for one reader counted on every sampled
-work before the server starts (through works.hits.apply_hits; that row must write no hit).
+work before the server starts (through works.hits.apply_hits; that row must write no hit). Likewise what hits cost a
+listing is the listing beside 4 connections of new visitors against it beside 4 connections of that counted reader
+on the same random pages. (The row beside a reader of 50 works, whose bodies are memoised, differs by the pages'
+first renders too: it was the target's comparison until 2026-12-04 16:55 and is kept for the record.)
 
 Each row: requests/s, p50/p95/p99, errors (non-2xx/3xx, socket errors, wrk's timeouts), share of the higher of the
 stylesheet's two rates in the same run, and for rows that count hits, hits written against pages served. Printed
@@ -71,6 +74,7 @@ class Row:
     path: str = "/"
     connections: int = CONNECTIONS
     beside: str = ""  # the mode of 4 more connections running at the same time ("" for none)
+    few: bool = False  # the 4 more connections read only the READER_SET works (memoised bodies), not all sampled
 
 
 ROWS = [
@@ -81,7 +85,10 @@ ROWS = [
     Row("counted", "the same random work pages, a reader already counted on each today (no new hits)", "reader_set"),
     Row("listing", "one filtered listing, guests", "fixed", LISTING),
     Row("beside_readers", "the same listing beside 4 connections reading work pages (no new hits)", "fixed", LISTING,
-        beside="reader_set"),
+        beside="reader_set", few=True),
+    # Beside the same random pages as the new visitors', by the counted reader: the two rows differ by the hits alone.
+    Row("beside_counted", "the same listing beside 4 connections reading the random pages as a counted reader (no "
+        "new hits)", "fixed", LISTING, beside="reader_set"),
     Row("beside_hits", "the same listing beside 4 connections of new visitors (hits)", "fixed", LISTING,
         beside="new_visitor"),
     Row("listings", "800 different listings, guests (first views)", "listings"),
@@ -371,7 +378,7 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             if row.key == "reader":
                 row = Row(row.key, row.label, row.mode, f"/works/{ids[0]}/")
-            if row.beside == "reader_set":
+            if row.beside == "reader_set" and row.few:
                 runner.config = {**config, "ids_file": str(var_dir / "reader-ids.txt")}
             print(f"{row.label} ...", flush=True)
             results[row.key] = runner.run(number, row)
@@ -484,12 +491,12 @@ def _ceiling(results: dict[str, Result]) -> float:
 def _targets(results: dict[str, Result]) -> list[tuple[str, str, bool]]:
     ceiling = _ceiling(results)
     new, counted, mixed = results["new"].rate, results["counted"].rate, results["mixed"]
-    beside = results["beside_hits"].rate / results["beside_readers"].rate
+    beside = results["beside_hits"].rate / results["beside_counted"].rate
     return [
         ("random work pages, new visitor each time: ≥ 0.20 of the ceiling", f"{new / ceiling:.3f}",
          new / ceiling >= 0.20),
         ("... and ≥ 0.9 of the same pages for a counted reader", f"{new / counted:.2f}", new / counted >= 0.9),
-        ("a listing beside new-visitor traffic: ≥ 0.9 of it beside reading-only traffic", f"{beside:.2f}",
+        ("a listing beside new-visitor traffic: ≥ 0.9 of it beside the same pages read without hits", f"{beside:.2f}",
          beside >= 0.9),
         ("800 different listings, first views: ≥ 0.10 of the ceiling", f"{results['listings'].rate / ceiling:.3f}",
          results["listings"].rate / ceiling >= 0.10),
