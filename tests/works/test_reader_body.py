@@ -119,6 +119,10 @@ def test_a_work_in_a_series_between_two_others_with_downloads_off(
     assert "Previous work:" in python
     assert "Next work:" in python
     assert "Download:" in python
+    first, template = both_ways(monkeypatch, guest(), before.get_absolute_url())  # a next work and no previous
+    assert first == template
+    assert "Next work:" in first
+    assert "Previous work:" not in first
     switches.publish(switches.Switches(downloads=False))
     python, template = both_ways(monkeypatch, guest(), work.get_absolute_url())
     assert python == template
