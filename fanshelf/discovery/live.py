@@ -32,6 +32,7 @@ import numpy.typing as npt
 from django.conf import settings
 from django.db import DatabaseError, connection
 
+from fanshelf.core.prepared import fetch_all
 from fanshelf.discovery import text
 from fanshelf.discovery.closure import tag_changes_since
 from fanshelf.discovery.index import COUNT_FIELDS, DiscoveryIndex
@@ -101,9 +102,7 @@ def outbox_tops() -> tuple[int, int]:
     on every listing request)."""
     works = connection.ops.quote_name(WorkChange._meta.db_table)
     tags = connection.ops.quote_name(TagChange._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT (SELECT MAX(id) FROM {works}), (SELECT MAX(id) FROM {tags})")  # noqa: S608 - metadata
-        top, tag_top = cursor.fetchone()
+    [(top, tag_top)] = fetch_all(f"SELECT (SELECT MAX(id) FROM {works}), (SELECT MAX(id) FROM {tags})", [])  # noqa: S608
     return int(top or 0), int(tag_top or 0)
 
 

@@ -107,8 +107,8 @@ class Probe(NamedTuple):
     version: tuple[int, int]
     in_series: bool
     related: bool
-    gifts: bool = True
-    audio: bool = True
+    gifts: bool
+    audio: bool
 
 
 def _probe_sql() -> str:
@@ -145,7 +145,7 @@ def probe(work_id: int) -> Probe:
     A statement of its own, not a queryset: building that queryset cost more CPU than the rest of a memo hit.
     An id no database column holds names no work (the ORM's rule for such lookups): its page is then a 404."""
     if not fits_a_column(work_id):
-        return Probe((0, 0), in_series=False, related=False)
+        return Probe((0, 0), in_series=False, related=False, gifts=False, audio=False)
     [(top, number, in_series, related, gifts, audio)] = fetch_all(PROBE_SQL, [work_id] * 6)
     return Probe((int(top or 0), int(number)), bool(in_series), bool(related), bool(gifts), bool(audio))
 

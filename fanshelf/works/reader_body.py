@@ -17,6 +17,7 @@ from fanshelf.core.addresses import address
 from fanshelf.works import page_parts
 from fanshelf.works.blurbs import byline, for_line, html_text
 from fanshelf.works.models import Chapter, Work
+from fanshelf.works.series import SeriesPlace
 from fanshelf.works.templatetags.sharing_tags import chapter_byline_html
 
 # Sent with a work when its body shows download links; the downloads app, which works may not import, answers with
@@ -161,7 +162,7 @@ def _chapter(context: dict[str, Any], chapter: Chapter, several: bool, text_attr
     return "".join(parts)
 
 
-def _series_nav(place: Any) -> str:
+def _series_nav(place: SeriesPlace) -> str:
     if not (place.previous or place.next):
         return ""
     title = html_text(place.series.title)
