@@ -34,7 +34,7 @@ from fanshelf.discovery.reader_sets import shelf_version
 from fanshelf.discovery.search import FacetCount, SearchResult, execute
 from fanshelf.tags.models import TagType
 from fanshelf.works.blurb_data import attach_blurb_data
-from fanshelf.works.blurbs import html_text, render_blurb, with_updated_marker
+from fanshelf.works.blurbs import html_text, render_blurb, setting, with_updated_marker
 from fanshelf.works.models import Work
 
 if TYPE_CHECKING:
@@ -175,8 +175,9 @@ def blurbs_in_order(work_ids: list[int], request: HttpRequest) -> list[SafeStrin
     if missing:  # read and checked in one query: a page seen for the first time reads its works once
         works = instances(Work, _listed(viewer, "rows", missing))
         attach_blurb_data(works)
+        where = setting()
         for work in works:
-            found[work.pk] = _blurbs.put(keys[work.pk], render_blurb(work, viewer))
+            found[work.pk] = _blurbs.put(keys[work.pk], render_blurb(work, viewer, where))
     shown = [pk for pk in work_ids if pk in found]
     updated = updated_since_read(viewer, shown)
     return [with_updated_marker(found[pk]) if pk in updated else found[pk] for pk in shown]

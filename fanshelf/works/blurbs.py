@@ -7,9 +7,9 @@ and already safe HTML (the sanitised summary) go in unescaped."""
 from __future__ import annotations
 
 import functools
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from html import escape
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
@@ -39,12 +39,26 @@ def _day_text(day: date, language: str | None) -> str:
     return html_text(format_date(day, DATE_FORMAT))
 
 
-def day_text(moment: date | datetime | None) -> str:
+class Setting(NamedTuple):
+    """What every blurb of one request shares: the script prefix its links start with, the reader's time zone and
+    language. Read once for a page of blurbs: each is a request-local value, ~3 µs a read, and a blurb needs six."""
+
+    prefix: str
+    zone: tzinfo
+    language: str | None
+
+
+def setting() -> Setting:
+    return Setting(get_script_prefix(), timezone.get_current_timezone(), get_language())
+
+
+def day_text(moment: date | datetime | None, where: Setting | None = None) -> str:
     """The day of a date, or of a time in the reader's time zone, as a blurb writes it ("" for none)."""
     if moment is None:
         return ""
-    day = timezone.localtime(moment).date() if isinstance(moment, datetime) else moment
-    return _day_text(day, get_language())
+    where = where or setting()
+    day = timezone.localtime(moment, where.zone).date() if isinstance(moment, datetime) else moment
+    return _day_text(day, where.language)
 
 
 def html_text(value: object) -> str:
@@ -66,10 +80,10 @@ def _creator_link(prefix: str, username: str, pseud: str, shown: str) -> str:
     return f'<a rel="author" href="{html_text(url)}" dir="auto">{html_text(shown)}</a>'
 
 
-def _byline_html(work: Work, viewer: Viewer) -> str:
+def _byline_html(work: Work, viewer: Viewer, prefix: str | None = None) -> str:
     if not work.shows_creators_to(viewer):
         return '<span class="anonymous">Anonymous</span>'
-    prefix = get_script_prefix()
+    prefix = get_script_prefix() if prefix is None else prefix
     links = ", ".join(_creator_link(prefix, p.user.username, p.name, str(p)) for p in work.creator_pseuds)
     return f"{links} (Anonymous to others)" if work.anonymous else links
 
@@ -118,7 +132,7 @@ def _tag_list(work: Work, viewer: Viewer, prefix: str) -> str:
     return f"{warnings}{relationships}{characters}{freeforms}"
 
 
-def _stats(work: Work) -> str:
+def _stats(work: Work, where: Setting) -> str:
     audio = f"<dt>Audio:</dt><dd>{html_text(duration(work.audio_seconds))}</dd>" if work.audio_seconds else ""
     # Comment threads, shown when there are any, as AO3 does.
     comments = f"<dt>Comments:</dt><dd>{html_text(grouped(work.comment_count))}</dd>" if work.comment_count else ""
@@ -129,17 +143,19 @@ def _stats(work: Work) -> str:
         f"<dt>Chapters:</dt><dd>{html_text(work.chapter_display)}</dd>{audio}{comments}"
         f"<dt>Kudos:</dt><dd>{html_text(grouped(work.kudos_count))}</dd>"
         f"<dt>Hits:</dt><dd>{html_text(grouped(work.hit_count))}</dd>"
-        f"<dt>Published:</dt><dd>{day_text(work.published_on)}</dd></dl>"
+        f"<dt>Published:</dt><dd>{day_text(work.published_on, where)}</dd></dl>"
     )
 
 
-def render_blurb(work: Work, viewer: Viewer) -> SafeString:
-    """The blurb as `viewer` may see it (their tag preferences; creators of anonymous works only if allowed)."""
+def render_blurb(work: Work, viewer: Viewer, where: Setting | None = None) -> SafeString:
+    """The blurb as `viewer` may see it (their tag preferences; creators of anonymous works only if allowed).
+    `where`: the request's `setting()`, when the caller renders many."""
+    where = where or setting()
     tags = work.tags_by_type
     rating = work.rating
     rating_name = html_text(rating.name if rating is not None else "")
     rating_code = html_text(work.rating_code)
-    prefix = get_script_prefix()
+    prefix = where.prefix
     fandoms = ", ".join(tag_link(prefix, t.name) for t in tags.get(TagType.FANDOM, []))
     categories = html_text(", ".join(t.name for t in tags.get(TagType.CATEGORY, [])) or "No category")
     complete = work.is_complete
@@ -151,11 +167,12 @@ def render_blurb(work: Work, viewer: Viewer) -> SafeString:
         else ""
     )
     pk = work.pk
+    names = f"{_byline_html(work, viewer, prefix)}{for_line(work, ' for {}')}"
     html = (
         f'<li class="blurb work" id="work_{pk}" aria-labelledby="work_{pk}_title">'
-        f'<p class="datetime">{day_text(work.revised_at)}</p>'
+        f'<p class="datetime">{day_text(work.revised_at, where)}</p>'
         f'<h3 class="heading" id="work_{pk}_title"><a href="{html_text(work.get_absolute_url())}" lang="{language}"'
-        f' dir="auto">{html_text(work.title)}</a> by {_byline_html(work, viewer)}{for_line(work, " for {}")}</h3>'
+        f' dir="auto">{html_text(work.title)}</a> by {names}</h3>'
         f'<p class="fandoms"><span class="visually-hidden">Fandoms:</span>{fandoms}</p>'
         '<ul class="required-tags" aria-label="Required tags">'
         f'<li class="rating-{rating_code}" title="Rating: {rating_name}"><span aria-hidden="true">{rating_code}</span>'
@@ -164,7 +181,7 @@ def render_blurb(work: Work, viewer: Viewer) -> SafeString:
         f'<li title="{"Complete Work" if complete else "Work in Progress"}">'
         f"{'Complete' if complete else 'In progress'}</li></ul>"
         f'<ul class="tags commas" aria-label="Tags">{_tag_list(work, viewer, prefix)}</ul>{summary}{_reuse(work)}'
-        f"{_stats(work)}</li>"
+        f"{_stats(work, where)}</li>"
     )
     return mark_safe(html)  # built from escaped parts and the sanitised summary
 
