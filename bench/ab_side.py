@@ -20,6 +20,7 @@ Only standard Django and the project's own modules are used, so a side can run a
 from __future__ import annotations
 
 import cProfile
+import gc
 import json
 import os
 import random
@@ -132,6 +133,8 @@ def main() -> None:
         return "/works/", f"q={first}+{second}"
 
     view("/works/")  # builds the index
+    gc.collect()  # then, as fanshelf/wsgi.py does in gunicorn's master, what was loaded is frozen out of the collector
+    gc.freeze()
     for number in range(60):  # warms templates, compiled statements and the database's pages
         view(*request("work", number))
         view(*request("memo", number))

@@ -25,7 +25,7 @@ from django.utils.safestring import SafeString, mark_safe
 from fanshelf.accounts.models import Pseud, is_moderator
 from fanshelf.core.memo import Memo
 from fanshelf.core.numbers import grouped
-from fanshelf.core.prepared import MAX_VALUES, Prepared, all_fields, instances
+from fanshelf.core.prepared import MAX_VALUES, Prepared, loaded
 from fanshelf.discovery import exclusions
 from fanshelf.discovery.index import COUNT_FIELDS
 from fanshelf.discovery.live import ensure_fresh, fresh_state, fresh_stats_of, fresh_versions
@@ -35,7 +35,7 @@ from fanshelf.discovery.search import FacetCount, SearchResult, execute
 from fanshelf.tags.models import TagType
 from fanshelf.works.blurb_data import attach_blurb_data
 from fanshelf.works.blurbs import html_text, render_blurb, setting, with_updated_marker
-from fanshelf.works.models import Work
+from fanshelf.works.models import BLURB_FIELDS, Work
 
 if TYPE_CHECKING:
     from fanshelf.works.models import Viewer
@@ -173,7 +173,7 @@ def blurbs_in_order(work_ids: list[int], request: HttpRequest) -> list[SafeStrin
         found = {pk: html for pk, html in found.items() if pk in listed}
     missing = [pk for pk in work_ids if pk not in found]
     if missing:  # read and checked in one query: a page seen for the first time reads its works once
-        works = instances(Work, _listed(viewer, "rows", missing))
+        works = [loaded(Work, BLURB_FIELDS, row) for row in _listed(viewer, "rows", missing)]
         attach_blurb_data(works)
         where = setting()
         for work in works:
@@ -185,7 +185,7 @@ def blurbs_in_order(work_ids: list[int], request: HttpRequest) -> list[SafeStrin
 
 def _guests_listed(shape: tuple[str, int], *work_ids: int) -> QuerySet[Any]:
     listed = Work.objects.filter(pk__in=work_ids).listed_for(AnonymousUser())
-    return listed.values_list(*all_fields(Work)) if shape[0] == "rows" else listed.values_list("pk")
+    return listed.values_list(*BLURB_FIELDS) if shape[0] == "rows" else listed.values_list("pk")
 
 
 # A guest's check of which works are still listed, and their rows: compiled once per page size.
@@ -193,11 +193,11 @@ _guests_listing = Prepared(_guests_listed)
 
 
 def _listed(viewer: Viewer, what: str, work_ids: list[int]) -> list[tuple[Any, ...]]:
-    """Of these works, those listed for the viewer: as their ids ("ids") or their whole rows ("rows")."""
+    """Of these works, those listed for the viewer: as their ids ("ids") or the fields their blurbs read ("rows")."""
     if not viewer.is_authenticated and len(work_ids) <= MAX_VALUES:
         return _guests_listing.rows((what, len(work_ids)), *work_ids)
     listed = Work.objects.filter(pk__in=work_ids).listed_for(viewer)
-    return list(listed.values_list(*all_fields(Work)) if what == "rows" else listed.values_list("pk"))
+    return list(listed.values_list(*BLURB_FIELDS) if what == "rows" else listed.values_list("pk"))
 
 
 def updated_since_read(viewer: Viewer, work_ids: list[int]) -> set[int]:

@@ -26,6 +26,12 @@ if TYPE_CHECKING:
 # A field left out is still read when something asks for it, one query per object: add it here instead.
 SHOWN_TAG_FIELDS = ("id", "name", "type", "banned")
 SHOWN_CREATOR_FIELDS = ("pseud__name", "pseud__user_id", "pseud__user__id", "pseud__user__username")
+# What a blurb reads of a work's own row (works/blurbs.py): a listing leaves out its notes, edit times and settings.
+BLURB_FIELDS = (
+    "id", "title", "summary", "language", "anonymous", "expected_chapters", "posted_chapter_count", "word_count",
+    "published_on", "revised_at", "kudos_count", "hit_count", "comment_count", "audio_seconds", "reuse_podfic",
+    "reuse_translation", "reuse_remix", "reuse_ai_training", "ai_disclosure",
+)  # fmt: skip
 
 
 def tags_in_typed_order() -> models.QuerySet[Tag]:

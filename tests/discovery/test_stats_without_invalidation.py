@@ -69,9 +69,9 @@ def blurbs_rendered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     made: list[str] = []
     render: Callable[..., SafeString] = listing.render_blurb  # type: ignore[attr-defined]
 
-    def counted(work: Work, viewer: Any) -> SafeString:
+    def counted(work: Work, viewer: Any, *setting: Any) -> SafeString:
         made.append(work.title)
-        return render(work, viewer)
+        return render(work, viewer, *setting)
 
     monkeypatch.setattr(listing, "render_blurb", counted)
     return made

@@ -3,13 +3,18 @@ the same objects, in the same order, with nothing refused, and querysets made fr
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from fanshelf.accounts.models import User
+from fanshelf.core.prepared import loaded
 from fanshelf.works.blurb_data import attach_blurb_data
-from fanshelf.works.models import Gift, Work
+from fanshelf.works.blurbs import render_blurb
+from fanshelf.works.models import BLURB_FIELDS, Gift, Work
 from fanshelf.works.sharing import accept, give, invite, refuse_gift, shown_gifts
 from tests.factories import make_user, make_work
 
@@ -85,3 +90,34 @@ def test_attached_relations_answer_counts_themselves_and_ask_the_database_for_an
     assert not attached.tags.filter(name="Ade").exists()  # the other work's character
     assert other.tags.filter(name="Ade").exists()
     assert attached.creatorships.get().pseud_id == pseud.pk
+
+
+def test_a_blurb_from_the_fields_a_listing_reads_is_the_blurb_of_the_whole_row(author: User, moderator: User) -> None:
+    """Listings read only BLURB_FIELDS of a work's row (discovery/listing.py): a blurb made from them is the same,
+    for a guest, its creator and a moderator, and reads nothing more (a field left out would cost a query a work)."""
+    make_user("Friend")
+    anonymous = make_work(
+        author, title="“Quiet” 灯台 מגדלור", summary="<p>Salt &amp; <em>lanterns</em></p>", notes="Long notes " * 50,
+        anonymous=True, language="he", expected_chapters=None, ai_disclosure="assisted", reuse_podfic="no",
+        freeforms=["Rain"], relationships=["Ade/Mira"], characters=["Mira"],
+    )  # fmt: skip
+    chapters = ["The first chapter.", "The second chapter."]
+    gifted = make_work(author, title="For a friend", chapters=chapters, published_on=datetime.date(2026, 1, 2))
+    give(gifted, author, ["Friend", "Someone Elsewhere ✦"])
+    Work.objects.filter(pk=gifted.pk).update(kudos_count=1234, hit_count=56789, comment_count=3, audio_seconds=4000)
+    whole = list(Work.objects.filter(pk__in=[anonymous.pk, gifted.pk]).order_by("pk"))
+    rows = Work.objects.filter(pk__in=[anonymous.pk, gifted.pk]).order_by("pk").values_list(*BLURB_FIELDS)
+    narrow = [loaded(Work, BLURB_FIELDS, row) for row in rows]
+    attach_blurb_data(whole)
+    attach_blurb_data(narrow)
+    shown = {}
+    for name, viewer in (("guest", AnonymousUser()), ("creator", author), ("moderator", moderator)):
+        expected = [render_blurb(work, viewer) for work in whole]
+        with CaptureQueriesContext(connection) as asked:
+            shown[name] = [render_blurb(work, viewer) for work in narrow]
+        assert shown[name] == expected
+        assert not asked.captured_queries
+    assert '<span class="anonymous">Anonymous</span>' in shown["guest"][0]
+    assert author.username in shown["moderator"][0]
+    assert "56,789" in shown["guest"][1]
+    assert "Someone Elsewhere ✦" in shown["guest"][1]
