@@ -27,6 +27,7 @@ from fanshelf.discovery.actions import save_exclusion_profile
 from fanshelf.discovery.exclusion_forms import ExclusionForm
 from fanshelf.discovery.exclusions import profile_values
 from fanshelf.discovery.listing import ListingScope
+from fanshelf.discovery.listing_body import listing_body
 from fanshelf.discovery.live import ensure_fresh, fresh_state, fresh_stats, fresh_stats_of, fresh_waiting
 from fanshelf.discovery.models import ExclusionProfile
 from fanshelf.discovery.query import QueryError, WorkQuery, split_names
@@ -144,7 +145,9 @@ def _listing_body(request: HttpRequest, page: ListingPage) -> MadeBody:
     deciding: tuple[str, ...] = ()
 
     def body(status: int, **extra: Any) -> MadeBody:
-        html = mark_safe(render_to_string(page.template, {**context, **extra}, request))
+        values = {**context, **extra}
+        built = listing_body(page.template, {**values, "user": request.user})
+        html = mark_safe(built if built is not None else render_to_string(page.template, values, request))
         return MadeBody(html, status, shown, deciding)
 
     try:

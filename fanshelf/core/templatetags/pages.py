@@ -5,8 +5,10 @@ fanshelf/core/pagination.py decides the numbers."""
 from __future__ import annotations
 
 from html import escape
+from typing import Any
 
 from django import template
+from django.core.paginator import Page
 from django.utils.safestring import SafeString, mark_safe
 
 from fanshelf.core.pagination import page_links
@@ -18,10 +20,13 @@ register = template.Library()
 def pagination(context: template.Context, at: str = "") -> SafeString:
     """The page links for the context's `page_obj` (none when there is one page), each keeping the listing's other
     parameters (`query_prefix`, already encoded for a URL). `at="top"` names the upper of the two landmarks."""
-    page = context.get("page_obj")
+    return pagination_html(context.get("page_obj"), context.get("query_prefix") or "", at)
+
+
+def pagination_html(page: Page[Any] | None, prefix: str, at: str = "") -> SafeString:
+    """`{% pagination %}` for this page and query prefix."""
     if page is None or not page.has_other_pages():
         return SafeString()
-    prefix = context.get("query_prefix") or ""
     start = f"?{escape(str(prefix))}&amp;page=" if prefix else "?page="
     items = []
     if page.has_previous():
