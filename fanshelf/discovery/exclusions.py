@@ -219,10 +219,7 @@ def works_with_more_fandoms(index: DiscoveryIndex, limit: int) -> FrozenBitMap:
 
     def build() -> FrozenBitMap:
         ids = np.frombuffer(index.listed.to_array(), dtype=np.uint32).astype(np.int64)
-        ids = ids[ids < len(index.tags.start)]
-        lengths = index.tags.length[ids].astype(np.int64)
-        tags = index.tags.gather(ids).astype(np.int64)
-        owners = np.repeat(ids, lengths)
+        owners, tags = index.tags.pairs(ids)
         known = tags < len(index.graph.type_code)
         owners, tags = owners[known], tags[known]
         fandom = index.graph.type_code[tags] == TYPE_CODES["fandom"]

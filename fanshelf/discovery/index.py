@@ -40,6 +40,7 @@ from fanshelf.discovery.loader import (
     WorkRows,
     load_works,
 )
+from fanshelf.discovery.rowlists import RowLists
 from fanshelf.discovery.rwlock import ReadWriteLock
 from fanshelf.discovery.tagstore import TagBitmaps
 
@@ -87,7 +88,7 @@ class DiscoveryIndex:
         self.columns = Columns(NUMERIC_COLUMNS)
         self.title_rank = SortRank()
         self.creator_rank = GroupRank()
-        self.tags = Segments()  # per work: filter ids of fandom, relationship, character and freeform tags
+        self.tags = RowLists()  # per work: filter ids of fandom, relationship, character and freeform tags
         self.pseuds = ShortLists()  # per work: credited pseud ids
         self.tag_bitmaps = TagBitmaps()
         # pseud -> its works, non-anonymous credits only: ids, not bitmaps, because most pseuds have a handful
@@ -206,7 +207,7 @@ class DiscoveryIndex:
             suspects = np.flatnonzero(doubled_work[owners])  # the pairs of the few works concerned
             _, first = np.unique((owners[suspects] << 32) | filter_ids[suspects], return_index=True)
             keep[np.setdiff1d(suspects, suspects[first])] = False
-        self.tags = Segments.from_sorted_pairs(owners[keep], filter_ids[keep], capacity)
+        self.tags = RowLists.from_sorted_pairs(owners[keep], filter_ids[keep], capacity)
         self.crossover = bitmap_of(self._crossover_owners(pairs))
         self.otp = bitmap_of(self._otp_owners(pairs))
 
@@ -337,7 +338,7 @@ class DiscoveryIndex:
         self.ai_generated.discard(work_id)
         self.crossover.discard(work_id)
         self.otp.discard(work_id)
-        if work_id < len(self.tags.start):
+        if work_id < len(self.tags):
             self.tags.put(work_id, ())
             self.pseuds.put(work_id, ())
         if work_id < self.title_rank.keys.shape[0]:
