@@ -22,7 +22,7 @@ from pyroaring import BitMap
 from fanshelf.discovery.columns import bitmap_of
 from fanshelf.discovery.live import ensure_fresh
 from fanshelf.discovery.query import QueryError, WorkQuery
-from fanshelf.discovery.search import _apply_ranges, _filter, _members, _resolve
+from fanshelf.discovery.search import _filter, _resolve, _within_ranges
 
 if TYPE_CHECKING:
     from fanshelf.works.models import Viewer
@@ -52,8 +52,7 @@ def matching_works(query: WorkQuery, viewer: Viewer, among: Iterable[int] | None
     with index.lock.reading():
         matches = _filter(query, index, resolved, bool(viewer.is_authenticated), None, [])
         matches = matches & bitmap_of(among) if among is not None else BitMap(matches)  # never the index's own
-        ids = _apply_ranges(query, index, _members(matches))
-        return matches if len(ids) == len(matches) else bitmap_of(ids)
+        return _within_ranges(query, index, matches)[0]
 
 
 def items_matching(query: WorkQuery, tags_by_item: Mapping[int, Iterable[int]]) -> set[int]:

@@ -110,15 +110,12 @@ def execute(
         muted = standing.muted(index) if standing is not None else None
         if muted is not None:
             matches = matches - muted
-        ids = _members(matches)
-        ids = _apply_ranges(query, index, ids)
+        matches, ids = _within_ranges(query, index, matches)
         left_out = standing.excluded(index) if standing is not None else None
         if left_out is not None:  # after the ranges, so `hidden` counts only works the reader would have seen
-            matches = bitmap_of(ids) - left_out
-            hidden = len(ids) - len(matches)
-            ids = _members(matches)
-        if facets and len(ids) != len(matches):
-            matches = bitmap_of(ids)
+            shown = matches - left_out
+            hidden = len(matches) - len(shown)
+            matches, ids = shown, _members(shown)
         page = _page(query, index, ids, hits)
         counts = _facets(index, matches, ids, resolved.include) if facets else {}
     state = "" if standing is None or not standing.has_profile else "on" if standing.applied else "off"
@@ -214,7 +211,21 @@ def _date_bounds(dates: DateRange, as_micros: bool) -> tuple[int | None, int | N
     )
 
 
-def _apply_ranges(query: WorkQuery, index: DiscoveryIndex, ids: Members) -> Members:
+def _within_ranges(query: WorkQuery, index: DiscoveryIndex, matches: BitMap) -> tuple[BitMap, Members]:
+    """The matches within the query's ranges (words, kudos, hits, ..., dates), as a bitmap and sorted ids. The
+    bitmap is rebuilt from the smaller side (the works left out when most pass): a BitMap takes ~4 ns an id."""
+    ids = _members(matches)
+    keep = _range_mask(query, index, ids)
+    if keep is None:
+        return matches, ids
+    kept: Members = np.compress(keep, ids)  # ~2.5x less than ids[keep]
+    if 2 * len(kept) >= len(ids):
+        return matches - bitmap_of(np.compress(~keep, ids)), kept
+    return bitmap_of(kept), kept
+
+
+def _range_mask(query: WorkQuery, index: DiscoveryIndex, ids: Members) -> npt.NDArray[np.bool_] | None:
+    """Which of the ids pass the query's ranges; None when it has none."""
     bounds: list[tuple[str, int | None, int | None]] = []
     for name in RANGE_FIELDS:
         value: Range = getattr(query, name)
@@ -225,21 +236,21 @@ def _apply_ranges(query: WorkQuery, index: DiscoveryIndex, ids: Members) -> Memb
     if not query.updated.is_open:
         bounds.append(("revised", *_date_bounds(query.updated, as_micros=True)))
     if not bounds or not len(ids):
-        return ids
+        return None
     keep: npt.NDArray[np.bool_] | None = None
     for name, low, high in bounds:
-        values = index.columns[name][ids]
+        values = np.take(index.columns[name], ids)
         for bound, passes in ((low, np.greater_equal), (high, np.less_equal)):
             if bound is None:
                 continue
             limits = np.iinfo(values.dtype.name)
             if not limits.min <= bound <= limits.max:  # compare in the column's own type, never wrapped
                 if (bound < limits.min) == (passes is np.less_equal):
-                    return ids[:0]  # e.g. words <= -1: nothing passes
+                    return np.zeros(len(ids), dtype=np.bool_)  # e.g. words <= -1: nothing passes
                 continue  # e.g. words >= -1: everything passes
             passed = passes(values, values.dtype.type(bound))
             keep = passed if keep is None else keep & passed
-    return ids if keep is None else ids[keep]
+    return keep
 
 
 def _sort_values(query: WorkQuery, index: DiscoveryIndex, ids: Members, hits: text.TextHits | None) -> SortKeys:
@@ -253,10 +264,10 @@ def _sort_values(query: WorkQuery, index: DiscoveryIndex, ids: Members, hits: te
     if sort == "creator":
         return index.creator_rank.values(ids)
     if sort == "title":
-        ranks: SortKeys = index.title_rank.rank[ids]
+        ranks: SortKeys = np.take(index.title_rank.rank, ids)
         return ranks
     column = {"posted": "published", "updated": "revised", "best_match": "revised"}.get(sort, sort)
-    values: SortKeys = index.columns[column][ids]
+    values: SortKeys = np.take(index.columns[column], ids)  # ~1.5x less than indexing with uint32 ids
     return values
 
 
