@@ -101,6 +101,9 @@ class DiscoveryIndex:
         self.complete = BitMap()
         self.single_chapter = BitMap()
         self.crossover = BitMap()
+        # Works with more than one fandom filter id (crossovers, and a fandom's works under its metatag too): the
+        # only works of a fandom's listing that count towards another fandom in its facet.
+        self.several_fandoms = BitMap()
         self.otp = BitMap()  # works with exactly one relationship, a synonym counted as its canonical
         # The AI-use disclosure: works saying AI assisted, or generated, them ("none" is the listed rest).
         self.ai_assisted = BitMap()
@@ -208,6 +211,8 @@ class DiscoveryIndex:
             _, first = np.unique((owners[suspects] << 32) | filter_ids[suspects], return_index=True)
             keep[np.setdiff1d(suspects, suspects[first])] = False
         self.tags = RowLists.from_sorted_pairs(owners[keep], filter_ids[keep], capacity)
+        fandom_owners = owners[keep][self._type_codes(filter_ids[keep]) == TYPE_CODES["fandom"]]
+        self.several_fandoms = bitmap_of(np.flatnonzero(np.bincount(fandom_owners) > 1))
         self.crossover = bitmap_of(self._crossover_owners(pairs))
         self.otp = bitmap_of(self._otp_owners(pairs))
 
@@ -337,6 +342,7 @@ class DiscoveryIndex:
         self.ai_assisted.discard(work_id)
         self.ai_generated.discard(work_id)
         self.crossover.discard(work_id)
+        self.several_fandoms.discard(work_id)
         self.otp.discard(work_id)
         if work_id < len(self.tags):
             self.tags.put(work_id, ())
@@ -402,6 +408,8 @@ class DiscoveryIndex:
             self.tag_bitmaps.add(filter_id, work_id)
             self._touch(filter_id)
         self.tags.put(work_id, [f for f in filter_ids if self.graph.type_of(f) not in FIXED_TYPE_CODES])
+        if sum(self.graph.type_of(f) == TYPE_CODES["fandom"] for f in filter_ids) > 1:
+            self.several_fandoms.add(work_id)
         fandoms = {self.graph.fandom_family(t) for t in raw.tolist() if self.graph.type_of(t) == TYPE_CODES["fandom"]}
         if len(fandoms) > 1:
             self.crossover.add(work_id)
@@ -455,6 +463,7 @@ class DiscoveryIndex:
             self.complete,
             self.single_chapter,
             self.crossover,
+            self.several_fandoms,
             self.otp,
             self.ai_assisted,
             self.ai_generated,

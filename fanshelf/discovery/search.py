@@ -337,6 +337,9 @@ def _facets(
         code = TYPE_CODES[type_name]
         if code in fixed_counts or code in FIXED_TYPE_CODES:
             result[type_name] = _top(fixed_counts.get(code, []))
+    fandoms = [tag_id for tag_id in included if index.graph.type_of(tag_id) == TYPE_CODES["fandom"]]
+    if len(fandoms) == 1:
+        result["fandom"] = _one_fandoms_top(index, matches, fandoms[0])
     first = {index.graph.type_of(tag_id) for tag_id in included}
     walked_types = sorted(set(FACET_TYPES) - result.keys(), key=lambda name: TYPE_CODES[name] not in first)
     budget = _walk_budget(matches, len(ids))
@@ -358,6 +361,19 @@ def _facets(
             result[type_name], steps = walked
             budget -= steps
     return {type_name: result[type_name] for type_name in FACET_TYPES}
+
+
+def _one_fandoms_top(index: DiscoveryIndex, matches: BitMap, fandom_id: int) -> list[tuple[int, int]]:
+    """The fandom facet of results within one fandom (its tag page, the commonest listing): that fandom is on
+    every result, and only the few results with more than one fandom (crossovers, works under the fandom's
+    metatag: 5 % in the benchmark's corpus) count towards another. Walking the fandoms instead took 535 counts,
+    2.9 ms, for a fandom with 141,673 works at 1M; counting those few 0.3 ms."""
+    if not matches:
+        return []
+    several = matches & index.several_fandoms
+    others = _counted_tags(index, _members(several)).get(TYPE_CODES["fandom"], []) if several else []
+    own = [(fandom_id, len(matches))] if index.graph.is_canonical(fandom_id) else []
+    return _top([*own, *(pair for pair in others if pair[0] != fandom_id)])
 
 
 def _walk_budget(matches: BitMap, results: int) -> float:

@@ -9,6 +9,7 @@ import subprocess
 import sys
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db.models import Max, Model
 from django.test import Client
@@ -17,9 +18,12 @@ from django.urls import reverse
 from fanshelf.accounts.models import User
 from fanshelf.discovery.closure import TagGraph
 from fanshelf.discovery.live import ensure_fresh
+from fanshelf.discovery.query import WorkQuery
+from fanshelf.discovery.search import execute
 from fanshelf.tags.actions import add_metatag, find_or_create_tag, make_synonym, remove_metatag, rename_tag
 from fanshelf.tags.graph import filter_ids_by_tag
 from fanshelf.tags.models import Tag, TagChange, TagType
+from fanshelf.works.actions import delete_work
 from fanshelf.works.hits import record_hit
 from fanshelf.works.models import WorkChange
 from tests.core.pages import listed_titles as titles
@@ -172,3 +176,39 @@ def test_a_bad_refresh_interval_stops_start_up_with_a_clear_error(value: str) ->
     )
     assert result.returncode != 0
     assert "FANSHELF_DISCOVERY_REFRESH_SECONDS must be" in result.stderr
+
+
+def test_a_fandoms_page_counts_the_other_fandoms_of_its_works(author: User, moderator: User, guest: Client) -> None:
+    """Other fandoms on a fandom's page come only from its works with several fandoms (counted apart from the
+    rest): crossovers, and its metatag once it has one; kept right as works come, go and are wrangled. The page
+    links the other fandoms; the engine's own facet has the fandom itself too, on every work."""
+    universe, chronicles = (canonical_tag(n, TagType.FANDOM, moderator) for n in ("Tidewater", "Tidewater Chronicles"))
+    for name in ("Harbor Lights", "Salt Road"):
+        canonical_tag(name, TagType.FANDOM, moderator)
+    make_work(author, title="Alone", fandoms=["Tidewater Chronicles"])
+    crossing = make_work(author, title="Crossing", fandoms=["Tidewater Chronicles", "Harbor Lights"])
+    make_work(author, title="Three Shores", fandoms=["Tidewater Chronicles", "Salt Road", "Harbor Lights"])
+    make_work(author, title="Elsewhere", fandoms=["Harbor Lights"])
+    page = chronicles.get_absolute_url()
+    fandoms = ("Tidewater Chronicles", "Tidewater", "Harbor Lights", "Salt Road")
+
+    def linked(url: str) -> dict[str, int]:
+        return {name: count for name, count in facet_counts(guest, url).items() if name in fandoms}
+
+    def engine_counts(name: str) -> list[tuple[str, int]]:
+        result = execute(WorkQuery(include=(name,)), AnonymousUser(), ensure_fresh())
+        return [(facet.name, facet.count) for facet in result.facets["fandom"]]
+
+    assert linked(page) == {"Harbor Lights": 2, "Salt Road": 1}
+    assert engine_counts("Tidewater Chronicles") == [
+        ("Tidewater Chronicles", 3),
+        ("Harbor Lights", 2),
+        ("Salt Road", 1),
+    ]
+    add_metatag(chronicles, universe, by=moderator)
+    assert linked(page) == {"Tidewater": 3, "Harbor Lights": 2, "Salt Road": 1}
+    assert linked(universe.get_absolute_url()) == {"Tidewater Chronicles": 3, "Harbor Lights": 2, "Salt Road": 1}
+    make_work(author, title="Low Tide", fandoms=["Tidewater Chronicles", "Salt Road"])
+    delete_work(crossing)
+    assert linked(page) == {"Tidewater": 3, "Harbor Lights": 1, "Salt Road": 2}
+    assert engine_counts("Tidewater")[:2] == [("Tidewater", 3), ("Tidewater Chronicles", 3)]
