@@ -27,9 +27,11 @@ from fanshelf.works.reuse import work_meta_tags
 from fanshelf.works.templatetags.works import kudos_line
 
 
-def guest_page(request: HttpRequest, work: Work, body: SharedBody) -> str:
-    """The page for a guest (`guest_frame.fits`) reading a posted work whose body came from the memo."""
+def guest_page(request: HttpRequest, work: Work, body: SharedBody, kudos_counts: tuple[int, int]) -> str:
+    """The page for a guest (`guest_frame.fits`) reading a posted work whose body came from the memo;
+    `kudos_counts` from the page's probe."""
     context = {
+        "kudos_counts": kudos_counts,
         "request": request,
         "user": request.user,
         "csrf_token": get_token(request),
@@ -73,7 +75,7 @@ def _kudos_box(context: dict[str, Any]) -> str:
         f'<form method="post" action="{address("community:kudos", work.pk)}"><input type="hidden"'
         f' name="csrfmiddlewaretoken" value="{token}"><input type="hidden" name="next"'
         f' value="{html_text(context["request"].path)}"><button type="submit" class="primary">Kudos ♥</button></form>\n'
-        f'  <p class="kudos-summary">{kudos_line(work)}</p>\n  \n'
+        f'  <p class="kudos-summary">{kudos_line(work, context["kudos_counts"])}</p>\n  \n'
         f'  <p class="report-link"><a href="{address("moderation:report", "work", work.pk)}">Report this work</a></p>\n'
         "</section>\n\n"
     )

@@ -31,9 +31,10 @@ import secrets
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from django.conf import settings
+from django.db.models import Field
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix
@@ -101,14 +102,16 @@ def serves(request: HttpRequest, work: Work, preview: bool) -> bool:
 
 
 class Probe(NamedTuple):
-    """What one query tells of a work before its page is served: its version, and whether it is in a series, linked
-    to related works, given as a gift or read aloud at all (when not, as for most works, those are not read)."""
+    """What one query tells of a work before its page is served: its version, whether it is in a series, linked
+    to related works, given as a gift or read aloud at all (when not, as for most works, those are not read), and
+    its kudos from users and from guests (the kudos line every page shows: a statement of its own before)."""
 
     version: tuple[int, int]
     in_series: bool
     related: bool
     gifts: bool
     audio: bool
+    kudos: tuple[int, int]
 
 
 def _probe_sql() -> str:
@@ -119,16 +122,21 @@ def _probe_sql() -> str:
         raise ValueError(f"not a plain word among {COUNT_ONLY_KINDS}")
     kinds = ", ".join(f"'{kind}'" for kind in COUNT_ONLY_KINDS)
     audio_model = Chapter._meta.get_field("audio_files").related_model  # works may not import audio
-    changes, entries, links, gifts, chapters, audio = (
-        model._meta.db_table for model in (WorkChange, SeriesEntry, RelatedWork, Gift, Chapter, audio_model)
+    kudos_model = Work._meta.get_field("kudos").related_model  # nor community
+    changes, entries, links, gifts, chapters, audio, kudos = (
+        model._meta.db_table
+        for model in (WorkChange, SeriesEntry, RelatedWork, Gift, Chapter, audio_model, kudos_model)
     )
+    giver = cast("Field[Any, Any]", kudos_model._meta.get_field("user")).column
     # Nothing but the code's own table names and words goes into it.
     return (
         f"SELECT MAX(id), COUNT(*),"  # noqa: S608
         f" EXISTS (SELECT 1 FROM {entries} WHERE work_id = %s),"
         f" EXISTS (SELECT 1 FROM {links} WHERE child_id = %s OR parent_id = %s),"
         f" EXISTS (SELECT 1 FROM {gifts} WHERE work_id = %s),"
-        f" EXISTS (SELECT 1 FROM {audio} WHERE chapter_id IN (SELECT id FROM {chapters} WHERE work_id = %s))"
+        f" EXISTS (SELECT 1 FROM {audio} WHERE chapter_id IN (SELECT id FROM {chapters} WHERE work_id = %s)),"
+        f" (SELECT COUNT(*) FROM {kudos} WHERE work_id = %s AND {giver} IS NOT NULL),"
+        f" (SELECT COUNT(*) FROM {kudos} WHERE work_id = %s AND {giver} IS NULL)"
         f" FROM {changes} WHERE work_id = %s AND NOT (kind IN ({kinds}))"
     )
 
@@ -145,9 +153,10 @@ def probe(work_id: int) -> Probe:
     A statement of its own, not a queryset: building that queryset cost more CPU than the rest of a memo hit.
     An id no database column holds names no work (the ORM's rule for such lookups): its page is then a 404."""
     if not fits_a_column(work_id):
-        return Probe((0, 0), in_series=False, related=False, gifts=False, audio=False)
-    [(top, number, in_series, related, gifts, audio)] = fetch_all(PROBE_SQL, [work_id] * 6)
-    return Probe((int(top or 0), int(number)), bool(in_series), bool(related), bool(gifts), bool(audio))
+        return Probe((0, 0), in_series=False, related=False, gifts=False, audio=False, kudos=(0, 0))
+    [(top, number, in_series, related, gifts, audio, users, guests)] = fetch_all(PROBE_SQL, [work_id] * 8)
+    version = (int(top or 0), int(number))
+    return Probe(version, bool(in_series), bool(related), bool(gifts), bool(audio), (int(users), int(guests)))
 
 
 def with_blurb_data(work: Work, known_by: Probe) -> Work:

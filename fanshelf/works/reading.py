@@ -65,9 +65,10 @@ def render_work_page(
             lambda: _page_context(request, work, chapter, entire, preview, surroundings, audio=probe.audio),
         )
         if guest_frame.fits(request):
-            page = guest_page(request, work, body)
+            page = guest_page(request, work, body, probe.kudos)
         else:
             context: dict[str, Any] = {
+                "kudos_counts": probe.kudos,
                 "work": work,
                 "memoised": body,
                 "page_title": body.page_title,
@@ -81,6 +82,7 @@ def render_work_page(
         known = probe if probe is not None else page_memo.probe(work.pk)  # one statement: most works have neither
         surroundings = _surroundings(request, work, preview, in_series=known.in_series, related=known.related)
         context = _page_context(request, work, chapter, entire, preview, surroundings, audio=known.audio)
+        context["kudos_counts"] = known.kudos
         page = render_to_string("works/work_page.html", context, request)
     if preview or not work.posted:
         return HttpResponse(page)

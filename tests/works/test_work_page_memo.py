@@ -322,3 +322,26 @@ def test_a_gift_given_after_guests_read_the_work_shows_to_the_next_guest(
     give(work, author, [reader.username])
     after = read(guest_from("10.0.11.2"), work.get_absolute_url())
     assert [line.get_text() for line in parse(after).select("p.gifts")] == [f"For {reader.username}."]
+
+
+def test_the_kudos_line_comes_with_the_probe_and_shows_new_kudos_at_once(work: Work, reader: User) -> None:
+    """Kudos change no body (the memo keeps it), and the kudos line's counts come in the probe's one statement:
+    a guest's page after new kudos shows them, with no statement of its own for the counts."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    read(guest_from("203.0.113.90"), work.get_absolute_url())
+    kudos = reverse("community:kudos", args=[work.pk])
+    assert signed_in_client(reader).post(kudos).status_code == 302
+    assert guest_from("203.0.113.91").post(kudos).status_code == 302
+    rendered = page_memo.counts["rendered"]
+    with CaptureQueriesContext(connection) as queries:
+        page = read(guest_from("203.0.113.92"), work.get_absolute_url())
+    line = f"{reader.username} as well as 1 guest left kudos on this work!"
+    assert parse(page).select_one(".kudos-summary").get_text() == line  # type: ignore[union-attr]
+    assert page_memo.counts["rendered"] == rendered, "served from the memo"
+    counts = [q["sql"] for q in queries if "COUNT" in q["sql"] and "community_kudos" in q["sql"]]
+    assert [sql[:14] for sql in counts] == ["SELECT MAX(id)"], counts
+    signed_in = parse(read(signed_in_client(reader), work.get_absolute_url())).select_one(".kudos-summary")
+    assert signed_in is not None
+    assert signed_in.get_text() == line

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.template.defaultfilters import pluralize
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -55,15 +55,6 @@ def blurb(context: template.Context, work: Work) -> SafeString:
     return blurbs.render_blurb(work, context["request"].user)
 
 
-def _kudos_counts(shape: str, work_id: int) -> QuerySet[Any]:
-    """Kudos from users and from guests, as one row (none when the work has no kudos)."""
-    kudos: QuerySet[Any] = Work._meta.get_field("kudos").related_model._default_manager.all()
-    given = kudos.filter(work_id=work_id).values("work_id")
-    users, guests = Count("pk", filter=Q(user__isnull=False)), Count("pk", filter=Q(user=None))
-    counted: QuerySet[Any] = given.annotate(users=users, guests=guests).values_list("users", "guests")
-    return counted
-
-
 # Names listed in the kudos line; AO3 folds the rest into "and N more users".
 KUDOS_NAMES_SHOWN = 50
 
@@ -76,15 +67,15 @@ def _kudos_names(shape: str, work_id: int) -> QuerySet[Any]:
     return names
 
 
-# Every work page counts them, and a work with kudos from users names them (core/prepared.py: compiled once).
-_kudos_given, _kudos_named = Prepared(_kudos_counts), Prepared(_kudos_names)
+# A work with kudos from users names them (core/prepared.py: compiled once).
+_kudos_named = Prepared(_kudos_names)
 
 
 @register.simple_tag
-def kudos_line(work: Work) -> SafeString:
-    """AO3's line: "Alice, Bob as well as 2 guests left kudos on this work!" (guests are counted, not listed)."""
-    # community's Kudos, reached through the work's reverse relation at run time: works may not import it
-    users, guests = next(iter(_kudos_given.rows("counts", work.pk)), (0, 0))
+def kudos_line(work: Work, counts: tuple[int, int]) -> SafeString:
+    """AO3's line: "Alice, Bob as well as 2 guests left kudos on this work!" (guests are counted, not listed).
+    `counts`: the work's kudos from users and from guests, as the page's probe read them (works/page_memo.py)."""
+    users, guests = counts
     names = [name for (name,) in _kudos_named.rows("names", work.pk)] if users else []
     more_users = users - len(names)
     if not names and not guests:
