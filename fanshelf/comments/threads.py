@@ -163,13 +163,21 @@ def _count_unshown(nodes: list[Node], rows: list[Comment]) -> None:
 
 
 def page_of_threads(
-    viewer: Viewer, work: Work, chapter: Chapter | None, number: int, first_chapter: int | None = None
+    viewer: Viewer,
+    work: Work,
+    chapter: Chapter | None,
+    number: int,
+    first_chapter: int | None = None,
+    *,
+    none_left: bool = False,
 ) -> tuple[Page[Any], list[Node]]:
     """One page of threads for the work page (`chapter` None: the entire work) or a chapter page; pass the work's
-    first posted chapter's id as `first_chapter` (see `_scope`). Each thread shows its first REPLIES_SHOWN replies."""
+    first posted chapter's id as `first_chapter` (see `_scope`). Each thread shows its first REPLIES_SHOWN replies.
+    `none_left`: the caller knows no comment of any state was left on the work (the work page's probe), so none is
+    read."""
     chapter_id = chapter.pk if chapter else None
-    # Every work page asks: the count compiled once, and for most works, which have none, nothing more.
-    counted = _roots(work.pk, chapter_id, first_chapter, for_guests=not viewer.is_authenticated)
+    # Every other work page asks: the count compiled once, and for most works, which have none, nothing more.
+    counted = 0 if none_left else _roots(work.pk, chapter_id, first_chapter, for_guests=not viewer.is_authenticated)
     if counted == 0:
         return Paginator([], PER_PAGE).get_page(number), []
     readable = Comment.objects.readable_by(viewer, work)

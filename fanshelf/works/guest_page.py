@@ -22,16 +22,17 @@ from fanshelf.core.addresses import address
 from fanshelf.works import page_parts
 from fanshelf.works.blurbs import html_text
 from fanshelf.works.models import Work
-from fanshelf.works.page_memo import SharedBody
+from fanshelf.works.page_memo import Probe, SharedBody
 from fanshelf.works.reuse import work_meta_tags
 from fanshelf.works.templatetags.works import kudos_line
 
 
-def guest_page(request: HttpRequest, work: Work, body: SharedBody, kudos_counts: tuple[int, int]) -> str:
-    """The page for a guest (`guest_frame.fits`) reading a posted work whose body came from the memo;
-    `kudos_counts` from the page's probe."""
+def guest_page(request: HttpRequest, work: Work, body: SharedBody, probe: Probe) -> str:
+    """The page for a guest (`guest_frame.fits`) reading a posted work whose body came from the memo, with what the
+    page's probe read (the kudos counts, whether any comment was left)."""
     context = {
-        "kudos_counts": kudos_counts,
+        "kudos_counts": probe.kudos,
+        "no_comments": not probe.comments,
         "request": request,
         "user": request.user,
         "csrf_token": get_token(request),

@@ -103,8 +103,9 @@ def serves(request: HttpRequest, work: Work, preview: bool) -> bool:
 
 class Probe(NamedTuple):
     """What one query tells of a work before its page is served: its version, whether it is in a series, linked
-    to related works, given as a gift or read aloud at all (when not, as for most works, those are not read), and
-    its kudos from users and from guests (the kudos line every page shows: a statement of its own before)."""
+    to related works, given as a gift, read aloud or commented on at all (when not, as for most works, those are
+    not read), and its kudos from users and from guests (the kudos line every page shows: a statement of its own
+    before)."""
 
     version: tuple[int, int]
     in_series: bool
@@ -112,6 +113,7 @@ class Probe(NamedTuple):
     gifts: bool
     audio: bool
     kudos: tuple[int, int]
+    comments: bool
 
 
 def _probe_sql() -> str:
@@ -123,9 +125,10 @@ def _probe_sql() -> str:
     kinds = ", ".join(f"'{kind}'" for kind in COUNT_ONLY_KINDS)
     audio_model = Chapter._meta.get_field("audio_files").related_model  # works may not import audio
     kudos_model = Work._meta.get_field("kudos").related_model  # nor community
-    changes, entries, links, gifts, chapters, audio, kudos = (
+    comments_model = Work._meta.get_field("comments").related_model  # nor comments
+    changes, entries, links, gifts, chapters, audio, kudos, comments = (
         model._meta.db_table
-        for model in (WorkChange, SeriesEntry, RelatedWork, Gift, Chapter, audio_model, kudos_model)
+        for model in (WorkChange, SeriesEntry, RelatedWork, Gift, Chapter, audio_model, kudos_model, comments_model)
     )
     giver = cast("Field[Any, Any]", kudos_model._meta.get_field("user")).column
     # Nothing but the code's own table names and words goes into it.
@@ -136,7 +139,8 @@ def _probe_sql() -> str:
         f" EXISTS (SELECT 1 FROM {gifts} WHERE work_id = %s),"
         f" EXISTS (SELECT 1 FROM {audio} WHERE chapter_id IN (SELECT id FROM {chapters} WHERE work_id = %s)),"
         f" (SELECT COUNT(*) FROM {kudos} WHERE work_id = %s AND {giver} IS NOT NULL),"
-        f" (SELECT COUNT(*) FROM {kudos} WHERE work_id = %s AND {giver} IS NULL)"
+        f" (SELECT COUNT(*) FROM {kudos} WHERE work_id = %s AND {giver} IS NULL),"
+        f" EXISTS (SELECT 1 FROM {comments} WHERE work_id = %s)"
         f" FROM {changes} WHERE work_id = %s AND NOT (kind IN ({kinds}))"
     )
 
@@ -153,10 +157,10 @@ def probe(work_id: int) -> Probe:
     A statement of its own, not a queryset: building that queryset cost more CPU than the rest of a memo hit.
     An id no database column holds names no work (the ORM's rule for such lookups): its page is then a 404."""
     if not fits_a_column(work_id):
-        return Probe((0, 0), in_series=False, related=False, gifts=False, audio=False, kudos=(0, 0))
-    [(top, number, in_series, related, gifts, audio, users, guests)] = fetch_all(PROBE_SQL, [work_id] * 8)
-    version = (int(top or 0), int(number))
-    return Probe(version, bool(in_series), bool(related), bool(gifts), bool(audio), (int(users), int(guests)))
+        return Probe((0, 0), in_series=False, related=False, gifts=False, audio=False, kudos=(0, 0), comments=False)
+    [(top, number, in_series, related, gifts, audio, users, guests, comments)] = fetch_all(PROBE_SQL, [work_id] * 9)
+    flags = (bool(in_series), bool(related), bool(gifts), bool(audio))
+    return Probe((int(top or 0), int(number)), *flags, (int(users), int(guests)), bool(comments))
 
 
 def with_blurb_data(work: Work, known_by: Probe) -> Work:

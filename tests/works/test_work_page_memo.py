@@ -345,3 +345,18 @@ def test_the_kudos_line_comes_with_the_probe_and_shows_new_kudos_at_once(work: W
     signed_in = parse(read(signed_in_client(reader), work.get_absolute_url())).select_one(".kudos-summary")
     assert signed_in is not None
     assert signed_in.get_text() == line
+
+
+def test_a_work_nobody_commented_on_reads_no_comments_and_the_first_shows_at_once(work: Work, reader: User) -> None:
+    """The probe says whether any comment was left on the work at all; when none (most works), the page reads no
+    comment. The first comment moves no version, and the next page shows it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    read(guest_from("203.0.113.93"), work.get_absolute_url())
+    with CaptureQueriesContext(connection) as queries:
+        read(guest_from("203.0.113.94"), work.get_absolute_url())
+    assert [q["sql"] for q in queries if 'FROM "comments_comment"' in q["sql"]] == []
+    post_comment(work, "The bell again — 鐘の音 — הפעמון", user=reader, pseud=reader.default_pseud())
+    for client in (guest_from("203.0.113.95"), signed_in_client(reader)):
+        assert "The bell again — 鐘の音 — הפעמון" in text_of(read(client, work.get_absolute_url()))

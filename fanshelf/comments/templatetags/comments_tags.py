@@ -42,7 +42,9 @@ def comment_section(context: template.Context | dict[str, Any]) -> dict[str, Any
     number = number_param(request.GET, PAGE_PARAM, default=1, minimum=1, maximum=MAX_PAGE)
     # The first posted chapter's page also shows the comments left on the entire work (threads._scope).
     first = next((shown.pk for shown in context.get("chapters") or () if shown.posted), None)
-    page, threads = page_of_threads(request.user, work, chapter, number, first_chapter=first)
+    # A work page's probe says whether any comment was left on the work at all (most have none).
+    none_left = bool(context.get("no_comments"))
+    page, threads = page_of_threads(request.user, work, chapter, number, first_chapter=first, none_left=none_left)
     user = request.user if request.user.is_authenticated else None
     refusal = commenting_refusal(work, request.user)
     return {
