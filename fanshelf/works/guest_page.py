@@ -31,8 +31,7 @@ def guest_page(request: HttpRequest, work: Work, body: SharedBody, probe: Probe)
     """The page for a guest (`guest_frame.fits`) reading a posted work whose body came from the memo, with what the
     page's probe read (the kudos counts, whether any comment was left)."""
     context = {
-        "kudos_counts": probe.kudos,
-        "no_comments": not probe.comments,
+        **probe.frame_context(),
         "request": request,
         "user": request.user,
         "csrf_token": get_token(request),

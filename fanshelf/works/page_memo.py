@@ -115,6 +115,11 @@ class Probe(NamedTuple):
     kudos: tuple[int, int]
     comments: bool
 
+    def frame_context(self) -> dict[str, Any]:
+        """What the page around the body takes from the probe: the kudos line's counts, and whether no comment was
+        left at all (the comment section then reads none: comments/threads.py)."""
+        return {"kudos_counts": self.kudos, "no_comments": not self.comments}
+
 
 def _probe_sql() -> str:
     """The probe's one statement. The kinds are the code's own constants, written into the text rather than bound,

@@ -68,7 +68,7 @@ def render_work_page(
             page = guest_page(request, work, body, probe)
         else:
             context: dict[str, Any] = {
-                **_probed(probe),
+                **probe.frame_context(),
                 "work": work,
                 "memoised": body,
                 "page_title": body.page_title,
@@ -82,18 +82,12 @@ def render_work_page(
         known = probe if probe is not None else page_memo.probe(work.pk)  # one statement: most works have neither
         surroundings = _surroundings(request, work, preview, in_series=known.in_series, related=known.related)
         context = _page_context(request, work, chapter, entire, preview, surroundings, audio=known.audio)
-        context.update(_probed(known))
+        context.update(known.frame_context())
         page = render_to_string("works/work_page.html", context, request)
     if preview or not work.posted:
         return HttpResponse(page)
     viewer = request.user if request.user.is_authenticated else None
     return PageThenHit(page, work, visitor_key(request), viewer, None if entire else chapter)
-
-
-def _probed(probe: page_memo.Probe) -> dict[str, Any]:
-    """What the page's frame takes from the probe: the kudos line's counts, and whether any comment was left at
-    all (when none, as on most works, the comment section reads none: comments/threads.py)."""
-    return {"kudos_counts": probe.kudos, "no_comments": not probe.comments}
 
 
 def _surroundings(request: HttpRequest, work: Work, preview: bool, *, in_series: bool, related: bool) -> dict[str, Any]:
