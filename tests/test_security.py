@@ -305,6 +305,8 @@ with connection.cursor() as cursor:
     journal_mode = cursor.fetchone()[0]
     cursor.execute("PRAGMA busy_timeout")
     busy_timeout = cursor.fetchone()[0]
+    cursor.execute("PRAGMA mmap_size")
+    mmap_size = cursor.fetchone()[0]
 print(json.dumps({
     "debug": settings.DEBUG,
     "session_cookie_secure": settings.SESSION_COOKIE_SECURE,
@@ -314,6 +316,7 @@ print(json.dumps({
     "hsts_seconds": settings.SECURE_HSTS_SECONDS,
     "journal_mode": journal_mode,
     "busy_timeout_ms": busy_timeout,
+    "mmap_bytes": mmap_size,
 }))
 """
 
@@ -330,6 +333,7 @@ class ProductionReport:
     hsts_seconds: int
     journal_mode: str
     busy_timeout_ms: int
+    mmap_bytes: int
 
 
 @pytest.fixture(scope="module")
@@ -355,11 +359,14 @@ def test_production_cookies_are_secure_and_https_is_enforced(production: Product
     assert production.hsts_seconds >= 31_536_000
 
 
-def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(production: ProductionReport) -> None:
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout_and_reads_through_a_memory_map(
+    production: ProductionReport,
+) -> None:
     if connection.vendor != "sqlite":
-        pytest.skip("journal mode and busy timeout are SQLite settings; this pass runs on PostgreSQL")
+        pytest.skip("journal mode, busy timeout and memory map are SQLite settings; this pass runs on PostgreSQL")
     assert production.journal_mode == "wal"
     assert production.busy_timeout_ms >= 5000
+    assert production.mmap_bytes == 2000 * 2**20  # FANSHELF_SQLITE_MMAP_MB's default
 
 
 def test_guest_hits_behind_a_trusted_proxy_count_each_forwarded_address(settings: Any, author: User) -> None:

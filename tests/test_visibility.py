@@ -19,6 +19,7 @@ from django.urls import reverse
 from fanshelf.accounts.blocking import block
 from fanshelf.accounts.models import User
 from fanshelf.community.models import Kudos
+from fanshelf.tags.actions import rename_tag
 from fanshelf.tags.models import Tag
 from fanshelf.works.actions import ChapterFields, add_chapter, set_hidden_by_moderator
 from fanshelf.works.models import Work
@@ -260,11 +261,13 @@ def test_a_blurb_rendered_for_the_creator_is_never_served_to_other_readers(
         assert "Quillfeather" not in page
 
 
-def test_a_blurb_shows_new_counts_and_renamed_tags_at_once(author: User, guest: Client, reader_client: Client) -> None:
+def test_a_blurb_shows_new_counts_and_renamed_tags_at_once(
+    author: User, moderator: User, guest: Client, reader_client: Client
+) -> None:
     work = make_work(author, title="Counting Gulls", freeforms=["Seabirds"])
     assert "Seabirds" in guest.get("/works/").content.decode()
     reader_client.post(f"/works/{work.pk}/kudos/")
-    Tag.objects.filter(name="Seabirds").update(name="Sea Birds")
+    rename_tag(Tag.objects.get(name="Seabirds"), "Sea Birds", by=moderator)  # the only way a tag is renamed
     page = guest.get("/works/").content.decode()
     assert "Sea Birds" in page
     assert "<dt>Kudos:</dt><dd>1</dd>" in page

@@ -12,13 +12,15 @@ from __future__ import annotations
 import functools
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
-from django.db.models import QuerySet, prefetch_related_objects
+from django.db import connection
+from django.db.models import QuerySet, Subquery, prefetch_related_objects
+from django.db.models.functions import Coalesce
 
 from fanshelf.accounts.models import Pseud, User
 from fanshelf.core.prepared import MAX_VALUES, Prepared, all_fields, attach, instances, loaded
-from fanshelf.tags.models import Tag
+from fanshelf.tags.models import Tag, TagChange
 from fanshelf.works.models import SHOWN_TAG_FIELDS, Creatorship, Gift, Work, WorkTag
 
 _CREDIT_FIELDS = ("id", "work_id", "pseud_id", "position")
@@ -27,8 +29,14 @@ _USER_FIELDS = ("id", "username")
 
 
 def _tags_of(shape: int, *work_ids: int) -> QuerySet[Any]:
+    """The works' tag ids in typed order, each row with the wrangling outbox's top (`_known_tags`)."""
     tagged = WorkTag.objects.filter(work_id__in=work_ids).order_by("work_id", "position", "tag_id")
-    return tagged.values_list("work_id", *(f"tag__{name}" for name in SHOWN_TAG_FIELDS))
+    top = TagChange.objects.order_by("-pk").values("pk")[:1]
+    return tagged.annotate(tags_changed=Coalesce(Subquery(top), 0)).values_list("work_id", "tag_id", "tags_changed")
+
+
+def _tags_named(shape: int, *tag_ids: int) -> QuerySet[Any]:
+    return Tag.objects.filter(pk__in=tag_ids).values_list(*SHOWN_TAG_FIELDS)
 
 
 def _credits_of(shape: int, *work_ids: int) -> QuerySet[Any]:
@@ -42,17 +50,46 @@ def _gifts_of(shape: int, *work_ids: int) -> QuerySet[Any]:
 
 
 # By the number of works (shape): one compiled statement per page size.
-_tags, _credits, _gifts = Prepared(_tags_of), Prepared(_credits_of), Prepared(_gifts_of)
+_tags, _named = Prepared(_tags_of), Prepared(_tags_named)
+_credits, _gifts = Prepared(_credits_of), Prepared(_gifts_of)
 
 
-# One instance per tag, and per pseud as credited, for every page this process shows, keyed by all the fields read:
-# a tag renamed (or a pseud) is a new key, so an instance never shows an old name. A listing page's blurbs hold
-# ~150; most are the same tags and people as other pages'. Only the fields read are used of them.
-@functools.lru_cache(maxsize=65_536)
-def _tag(row: tuple[Any, ...]) -> Tag:
-    return loaded(Tag, SHOWN_TAG_FIELDS, row)
+class _KnownTags(NamedTuple):
+    """Tags by id as read once the wrangling outbox's top was `top`. A tag's name or ban changes only through a
+    wrangling action, which writes an outbox row in its transaction (tags/signals.py), so tags read at `top` are
+    current until the top moves; the statement that reads a page's tag ids reads the top with them."""
+
+    top: int
+    tags: dict[int, Tag]
 
 
+_known = _KnownTags(-1, {})
+KNOWN_TAGS_LIMIT = 65_536  # a listing page's blurbs hold ~150 tags, most of them other pages' too
+
+
+def _known_tags(top: int, tag_ids: set[int]) -> dict[int, Tag]:
+    """These tags as of `top`: those not known yet read by id (one statement per MAX_VALUES). What is read is kept
+    for every request only outside a transaction: a tag read inside one may be rolled back and its id given to
+    another tag, while committed ids are never reused (sequences, SQLite's AUTOINCREMENT)."""
+    global _known
+    known = _known
+    kept = known.tags if known.top == top else {}
+    found = {tag_id: kept[tag_id] for tag_id in tag_ids if tag_id in kept}
+    missing = sorted(tag_ids.difference(found))
+    read: dict[int, Tag] = {}
+    for start in range(0, len(missing), MAX_VALUES):
+        some = missing[start : start + MAX_VALUES]
+        read.update((row[0], loaded(Tag, SHOWN_TAG_FIELDS, row)) for row in _named.rows(len(some), *some))
+    if read and not connection.in_atomic_block:
+        if known.top == top and len(kept) < KNOWN_TAGS_LIMIT:
+            kept.update(read)
+        else:
+            _known = _KnownTags(top, read)
+    return found | read
+
+
+# One instance per pseud as credited, for every page this process shows, keyed by all the fields read: a pseud
+# renamed is a new key, so an instance never shows an old name. Only the fields read are used of them.
 @functools.lru_cache(maxsize=16_384)
 def _credited(row: tuple[Any, ...]) -> Pseud:
     """The pseud and its account from a credit's (pseud id, name, account id, username)."""
@@ -70,9 +107,12 @@ def attach_blurb_data(works: Sequence[Work], gifts: bool = True) -> None:
 
 def _attach_some(works: Sequence[Work], read_gifts: bool) -> None:
     ids = [work.pk for work in works]
+    tagged = _tags.rows(len(ids), *ids)
+    known = _known_tags(tagged[0][2], {row[1] for row in tagged}) if tagged else {}
     tags: dict[int, list[Tag]] = defaultdict(list)
-    for work_id, *values in _tags.rows(len(ids), *ids):
-        tags[work_id].append(_tag(tuple(values)))
+    for work_id, tag_id, _ in tagged:
+        if tag_id in known:  # a tag deleted since the ids were read is no longer shown
+            tags[work_id].append(known[tag_id])
     credits: dict[int, list[Creatorship]] = defaultdict(list)
     for row in _credits.rows(len(ids), *ids):
         credit = loaded(Creatorship, _CREDIT_FIELDS, row[:4])

@@ -7,11 +7,13 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from fanshelf.accounts.models import User
 from fanshelf.core.prepared import loaded
+from fanshelf.tags.actions import rename_tag, set_tag_banned
+from fanshelf.tags.models import Tag
 from fanshelf.works.blurb_data import attach_blurb_data
 from fanshelf.works.blurbs import render_blurb
 from fanshelf.works.models import BLURB_FIELDS, Gift, Work
@@ -121,3 +123,51 @@ def test_a_blurb_from_the_fields_a_listing_reads_is_the_blurb_of_the_whole_row(a
     assert author.username in shown["moderator"][0]
     assert "56,789" in shown["guest"][1]
     assert "Someone Elsewhere ✦" in shown["guest"][1]
+
+
+@pytest.mark.django_db(transaction=True)  # tags are kept only once committed, as every request's are
+def test_tags_renamed_or_banned_show_so_in_the_next_blurbs_at_once(author: User, moderator: User) -> None:
+    """Tags are kept by id in this process once read (blurb_data._known_tags), until a wrangling action moves the
+    wrangling outbox on: a rename or a ban shows in the very next blurbs, and until then a page of known tags
+    reads no tag row."""
+    work = make_work(author, title="Gulls «灯台»", freeforms=["Sea Fog"], characters=["Mira"])
+
+    def shown_tags() -> tuple[dict[str, bool], int]:
+        works = [Work.objects.get(pk=work.pk)]
+        with CaptureQueriesContext(connection) as asked:
+            attach_blurb_data(works)
+        return {tag.name: tag.banned for tag in works[0].tags.all()}, len(asked.captured_queries)
+
+    before, first_reads = shown_tags()
+    assert before["Sea Fog"] is False
+    assert before["Mira"] is False
+    assert shown_tags() == (before, first_reads - 1)  # the tags themselves were known: their ids only
+    rename_tag(Tag.objects.get(name="Sea Fog"), "Sea Fog ☁ 海霧 ערפל", by=moderator)
+    after_rename, _ = shown_tags()
+    assert "Sea Fog" not in after_rename
+    assert after_rename["Sea Fog ☁ 海霧 ערפל"] is False
+    set_tag_banned(Tag.objects.get(name="Mira"), True, acting=moderator)
+    after_ban, _ = shown_tags()
+    assert after_ban["Mira"] is True
+    assert render_blurb(Work.objects.get(pk=work.pk), AnonymousUser()).count("Sea Fog ☁ 海霧 ערפל") == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_tags_read_inside_a_transaction_are_not_kept_for_other_requests(author: User) -> None:
+    """A tag read inside a transaction that is then rolled back leaves its id free for another tag (SQLite): had
+    the first been kept, the second would show under its name."""
+    try:
+        with transaction.atomic():
+            make_work(author, title="Withdrawn", freeforms=["Rolled Back ↺"])
+            works = [Work.objects.get(title="Withdrawn")]
+            attach_blurb_data(works)
+            assert "Rolled Back ↺" in [tag.name for tag in works[0].tags.all()]
+            raise RuntimeError("rolled back")
+    except RuntimeError:
+        pass
+    work = make_work(author, title="Kept", freeforms=["Kept Tag 灯"])
+    works = [Work.objects.get(pk=work.pk)]
+    attach_blurb_data(works)
+    names = [tag.name for tag in works[0].tags.all()]
+    assert "Kept Tag 灯" in names
+    assert "Rolled Back ↺" not in names
