@@ -36,7 +36,7 @@ def _tags_of(shape: int, *work_ids: int) -> QuerySet[Any]:
 
 
 def _tags_named(shape: int, *tag_ids: int) -> QuerySet[Any]:
-    return Tag.objects.filter(pk__in=tag_ids).values_list(*SHOWN_TAG_FIELDS)
+    return Tag.objects.filter(pk__in=tag_ids).order_by().values_list(*SHOWN_TAG_FIELDS)
 
 
 def _credits_of(shape: int, *work_ids: int) -> QuerySet[Any]:
