@@ -4,7 +4,8 @@ buffer, and a `fanshelf worker` for the task queue: the database backend (shared
 Redis database of its own).
 
 What a person would notice: a work posted through one server is listed by the other within the refresh interval;
-a sign-in on one is valid on the other; failed sign-ins and the request limit count the same on both; the EPUB
+a tag renamed by another process shows on both; a sign-in on one is valid on the other; failed sign-ins and the request
+limit count the same on both; the EPUB
 build a posting queues is done by the worker.
 """
 
@@ -39,6 +40,15 @@ from tests.factories import make_user
 writer = make_user("Harbourwright")
 make_user("Lockbox")
 print(json.dumps({"pseud": writer.default_pseud().pk}))
+"""
+RENAMED = "Harbour Lights ⚓ 港の灯 אורות"
+RENAME = f"""
+import json
+from fanshelf.tags.actions import rename_tag
+from fanshelf.tags.models import Tag
+from tests.factories import make_user
+rename_tag(Tag.objects.get(name="Harbour Lights"), "{RENAMED}", by=make_user("Tidewarden", is_staff=True))
+print(json.dumps({{}}))
 """
 
 
@@ -116,6 +126,15 @@ def test_two_app_servers_share_listings_sign_ins_limits_and_the_task_queue(tmp_p
         for n in range(6):  # each from its own address, so that watching does not reach the request limit
             listing = request(two.port, "GET", "/works/", headers=_from(f"198.51.100.{n + 20}"))
             assert title in listing.body
+
+        # A tag renamed by another process shows on both servers' pages once they have read the change, though
+        # every worker has read the tag already (works/blurb_data.py keeps tags by id).
+        run_python(RENAME, worker_env)
+        time.sleep(REFRESH_SECONDS + 0.1)
+        for n in range(6):
+            listing = request((one, two)[n % 2].port, "GET", "/works/", headers=_from(f"198.51.100.{n + 30}"))
+            assert f">{RENAMED}</a>" in listing.body
+            assert ">Harbour Lights</a>" not in listing.body
 
         # The request limit counts both servers' requests together.
         address = _from("203.0.113.50")
