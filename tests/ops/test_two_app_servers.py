@@ -4,9 +4,8 @@ buffer, and a `fanshelf worker` for the task queue: the database backend (shared
 Redis database of its own).
 
 What a person would notice: a work posted through one server is listed by the other within the refresh interval;
-a tag renamed by another process shows on both; a sign-in on one is valid on the other; failed sign-ins and the request
-limit count the same on both; the EPUB
-build a posting queues is done by the worker.
+a tag renamed by another process shows on both; a sign-in on one is valid on the other; failed sign-ins and the
+request limit count the same on both; the EPUB build a posting queues is done by the worker.
 """
 
 from __future__ import annotations
