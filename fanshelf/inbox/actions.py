@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 
 from fanshelf.accounts.models import User
 from fanshelf.inbox.models import InboxEntry, Subscription
+from fanshelf.works.access import is_listed_for
 from fanshelf.works.models import Series, Work
 
 SUBJECT_MAX = InboxEntry._meta.get_field("subject").max_length or 300
@@ -80,7 +81,7 @@ def subscribe(
     """Subscribe to one thing the user may see; subscribing twice keeps the first subscription."""
     if sum(target is not None for target in (work, series, creator)) != 1:
         raise ValidationError("Subscribe to one work, series or creator.")
-    if work is not None and not Work.objects.listed_for(user).filter(pk=work.pk).exists():
+    if work is not None and not is_listed_for(user, work.pk):
         raise ValidationError("You can only subscribe to posted works you can see.")
     if work is not None and work.is_created_by(user):
         raise ValidationError("You can't subscribe to your own work.")

@@ -4,13 +4,13 @@ shelf version on, so listing filters built from the shelves (fanshelf/reading/se
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 
 from fanshelf.accounts.models import User
 from fanshelf.reading.models import PublicShelf, Reading, Shelf, ShelfEntry
 from fanshelf.reading.sets import shelves_changed
+from fanshelf.works.access import is_listed_for
 from fanshelf.works.models import Chapter, Work
 
 
@@ -19,20 +19,24 @@ def record_reading(user: User, work: Work, chapter: Chapter | None) -> bool:
     only posted works the reader may list, and only while their preference keeps history."""
     if not user.keep_history or not work.posted:
         return False
-    if not Work.objects.listed_for(user).filter(pk=work.pk).exists():
+    if not is_listed_for(user, work.pk):
         return False  # a moderator opening a hidden work: the reader's own history is not the place for it
     chapter_id = chapter.pk if chapter is not None and chapter.posted else None
-    now = timezone.now()
-    with transaction.atomic():
-        updated = Reading.objects.filter(user=user, work=work)
-        changes: dict[str, object] = {"visits": F("visits") + 1, "last_read_at": now}
-        if chapter_id is not None:
-            changes["last_chapter_id"] = chapter_id
-        if not updated.update(**changes):
-            Reading.objects.get_or_create(
-                user=user, work=work, defaults={"last_chapter_id": chapter_id, "last_read_at": now}
-            )
+    when = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(_READ_AGAIN, [user.pk, work.pk, chapter_id, when])
     return True
+
+
+# One statement, a first visit or another (SQLite 3.24+ and PostgreSQL): the update, select and insert it replaced
+# took seven statements with their transaction and savepoint on a reader's first view of a work. The last chapter
+# read is kept when the entire work is opened.
+_READ_AGAIN = (
+    "INSERT INTO reading_reading (user_id, work_id, last_chapter_id, visits, last_read_at) VALUES (%s, %s, %s, 1, %s) "
+    "ON CONFLICT (user_id, work_id) DO UPDATE SET visits = reading_reading.visits + 1, "
+    "last_read_at = excluded.last_read_at, "
+    "last_chapter_id = COALESCE(excluded.last_chapter_id, reading_reading.last_chapter_id)"
+)
 
 
 def delete_reading(user: User, work_id: int) -> bool:

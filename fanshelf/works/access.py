@@ -8,30 +8,54 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
+from fanshelf.accounts.models import User, is_moderator
 from fanshelf.core.middleware import LoginNeeded
 from fanshelf.core.prepared import Prepared, all_fields, fits_a_column, instances
+from fanshelf.works.blurb_data import attach_blurb_data
 from fanshelf.works.models import Chapter, Work
 
 
-def _guest_lookup(shape: str, work_id: int) -> QuerySet[Any]:
-    return Work.objects.visible_to(AnonymousUser()).filter(pk=work_id).values_list(*all_fields(Work))
+def _lookup(shape: str, work_id: int, *reader_id: int) -> QuerySet[Any]:
+    """The work's row if this reader may open it, by `visible_to`: a guest's (no reader id), a signed-in
+    reader's or a moderator's (the reader's id: their own works, drafts too)."""
+    reader: User | AnonymousUser = AnonymousUser()
+    if reader_id:
+        reader = User(pk=reader_id[0], is_active=True, is_staff=shape == "moderator")
+    return Work.objects.visible_to(reader).filter(pk=work_id).values_list(*all_fields(Work))
 
 
-# A guest's lookup, the first query of every guest's work page: compiled once (core/prepared.py).
-_guest_work = Prepared(_guest_lookup)
+def _listed_lookup(shape: str, work_id: int) -> QuerySet[Any]:
+    reader = AnonymousUser() if shape == "guest" else User(is_active=True)
+    return Work.objects.listed_for(reader).filter(pk=work_id).values_list("pk")
+
+
+# The first query of every work page, kudos, comment and download, and whether a signed-in reader's work page is
+# listed for them: compiled once per shape (core/prepared.py).
+_readable_work, _listed_work = Prepared(_lookup), Prepared(_listed_lookup)
+
+
+def is_listed_for(user: User | AnonymousUser, work_id: int) -> bool:
+    """Whether the work appears in this user's listings and counts (`WorkQuerySet.listed_for`)."""
+    shape = "member" if user.is_authenticated else "guest"
+    return fits_a_column(work_id) and bool(_listed_work.rows(shape, work_id))
 
 
 def get_work_for_reading(request: HttpRequest, work_id: int, *, blurb_data: bool = True) -> Work:
     """The work if this reader may see it; guests asking for a restricted work are sent to log in and back.
     With `blurb_data=False` only the work's row is read (the caller reads its tags and credits: page_memo)."""
-    if blurb_data or request.user.is_authenticated:
-        readable = Work.objects.visible_to(request.user)
-        work = (readable.for_blurbs() if blurb_data else readable).filter(pk=work_id).first()
+    user = request.user
+    if not fits_a_column(work_id):
+        rows = []
+    elif user.is_authenticated:
+        rows = _readable_work.rows("moderator" if is_moderator(user) else "reader", work_id, user.pk)
     else:
-        work = next(iter(instances(Work, _guest_work.rows("guest", work_id))), None) if fits_a_column(work_id) else None
-    if work is not None:
+        rows = _readable_work.rows("guest", work_id)
+    if rows:
+        work = instances(Work, rows)[0]
+        if blurb_data:
+            attach_blurb_data([work])
         return work
-    if not request.user.is_authenticated and Work.objects.listed_for_users().filter(pk=work_id).exists():
+    if not user.is_authenticated and Work.objects.listed_for_users().filter(pk=work_id).exists():
         raise LoginNeeded("This work is only for registered users. Log in to read it.")
     raise Http404("No such work.")
 

@@ -20,6 +20,7 @@ from fanshelf.core.prepared import Prepared, all_fields, attach, instances
 from fanshelf.core.visitors import visitor_key
 from fanshelf.tags.models import TagType
 from fanshelf.works import page_memo
+from fanshelf.works.access import is_listed_for
 from fanshelf.works.guest_page import guest_page
 from fanshelf.works.hits import record_hit
 from fanshelf.works.models import Chapter, Work
@@ -98,7 +99,7 @@ def _surroundings(request: HttpRequest, work: Work, preview: bool, *, in_series:
     user = request.user
     # The download view's own rule (downloads.access), so the links show exactly when they would work. A guest
     # may open exactly the works listed for guests, so for them it is decided already.
-    listed = not user.is_authenticated or Work.objects.listed_for(user).filter(pk=work.pk).exists()
+    listed = not user.is_authenticated or is_listed_for(user, work.pk)
     return {
         "downloadable": not preview and switches.current().downloads and listed,
         "parents": parents_for_display(work, user) if related else [],

@@ -46,6 +46,10 @@ def test_a_reader_finds_the_works_they_opened_in_their_history(
     assert "Salt Roads" in page
     assert "at chapter 2" in page
     assert "visited 2 times" in page
+    assert reader_client.get(reverse("works:entire", args=[work.pk])).status_code == 200
+    page = _history(reader_client, reader)
+    assert "at chapter 2" in page  # the entire work names no chapter: the last one read stays
+    assert "visited 3 times" in page
 
 
 def test_history_is_not_kept_when_the_reader_turned_it_off(author: User, reader: User, reader_client: Client) -> None:
