@@ -120,6 +120,7 @@ TEMPLATES = [
                 "fanshelf.core.context_processors.site",
                 "fanshelf.accounts.context_processors.moderator",
                 "fanshelf.inbox.context_processors.unread",
+                "fanshelf.tags.context_processors.wrangler",
             ],
         },
     }

@@ -16,6 +16,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from fanshelf.accounts import models as account_models
 from fanshelf.accounts.models import Block, Mute, Pseud, User, is_moderator
+from fanshelf.core.prepared import Prepared
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -35,6 +36,18 @@ def _drop_invitations_between(blocker: User, blocked: User) -> int:
 
 
 _MUTED_MEMO, _BLOCKERS_MEMO = "_fanshelf_muted_ids", "_fanshelf_blocker_ids"
+
+
+def _muted_by(shape: str, user_id: int) -> QuerySet[Any]:
+    return Mute.objects.filter(muter_id=user_id).order_by().values_list("muted_id")
+
+
+def _blockers_of(shape: str, user_id: int) -> QuerySet[Any]:
+    return Block.objects.filter(blocked_id=user_id).order_by().values_list("blocker_id")
+
+
+# Asked on every signed-in page that shows works or controls: compiled once (core/prepared.py).
+_muted, _blockers = Prepared(_muted_by), Prepared(_blockers_of)
 
 
 def _remembered(user: User | AnonymousUser | None, name: str, load: Callable[[int], frozenset[int]]) -> frozenset[int]:
@@ -64,19 +77,13 @@ def muted_user_ids(user: User | AnonymousUser | None) -> frozenset[int]:
     One indexed query (at most MUTE_LIMIT ids), made once per user object, so once per request however many parts
     of a page ask. The set changes exactly when a mute is made or undone, so it can serve as (part of) a memo key,
     or be hashed into one."""
-    return _remembered(
-        user, _MUTED_MEMO, lambda pk: frozenset(Mute.objects.filter(muter_id=pk).values_list("muted_id", flat=True))
-    )
+    return _remembered(user, _MUTED_MEMO, lambda pk: frozenset(row[0] for row in _muted.rows("muted", pk)))
 
 
 def blocker_ids_of(user: User | AnonymousUser | None) -> frozenset[int]:
     """The ids of the accounts that blocked `user` (empty for guests), once per request as `muted_user_ids`: pages
     decide from it which controls to leave out for this person. The actions ask the database afresh."""
-    return _remembered(
-        user,
-        _BLOCKERS_MEMO,
-        lambda pk: frozenset(Block.objects.filter(blocked_id=pk).values_list("blocker_id", flat=True)),
-    )
+    return _remembered(user, _BLOCKERS_MEMO, lambda pk: frozenset(row[0] for row in _blockers.rows("blockers", pk)))
 
 
 def relation_to(user: User | AnonymousUser, other: User) -> tuple[bool, bool]:

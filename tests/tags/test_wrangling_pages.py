@@ -188,3 +188,10 @@ def test_uncategorized_fandoms_lists_fandoms_without_media_used_on_listed_works(
     # No work's tags are read: counting them in the database took minutes at 2 million works.
     assert len(queries) <= 4
     assert not [query["sql"] for query in queries if "works_work_tags" in query["sql"]]
+
+
+def test_the_header_links_the_wrangling_home_for_wranglers_with_a_fandom_only(
+    home_fandom: Tag, wrangler_client: Client, reader_client: Client
+) -> None:
+    assert ">Wrangling</a>" in wrangler_client.get("/").content.decode()
+    assert ">Wrangling</a>" not in reader_client.get("/").content.decode()

@@ -5,11 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.db.models import QuerySet
 
+from fanshelf.core.prepared import Prepared, all_fields, instances
 from fanshelf.reading.models import Reading, Shelf, ShelfEntry
 from fanshelf.works.models import Work
 
 register = template.Library()
+
+
+def _entry_of(shape: str, user_id: int, work_id: int) -> QuerySet[Any]:
+    return ShelfEntry.objects.filter(user_id=user_id, work_id=work_id).values_list(*all_fields(ShelfEntry))[:1]
+
+
+# Every signed-in reader's work page asks: compiled once (core/prepared.py).
+_shelf_entry = Prepared(_entry_of)
 
 
 @register.inclusion_tag("reading/_work_buttons.html", takes_context=True)
@@ -18,7 +28,7 @@ def reading_buttons(context: template.Context, work: Work) -> dict[str, Any]:
     user = request.user
     if not user.is_authenticated or not work.posted:
         return {"show": False}
-    entry = ShelfEntry.objects.filter(user=user, work=work).first()
+    entry = next(iter(instances(ShelfEntry, _shelf_entry.rows("entry", user.pk, work.pk))), None)
     resume = None
     if entry is not None and entry.shelf == Shelf.READING:
         # Only a chapter still posted, and not the one being read now.

@@ -6,11 +6,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django import template
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from fanshelf.accounts.models import Pseud
+from fanshelf.core.prepared import Prepared
 from fanshelf.works import blurbs, sharing
 from fanshelf.works.models import Chapter, CreatorInvitation, Work
 
@@ -18,6 +20,14 @@ if TYPE_CHECKING:
     from fanshelf.works.models import Viewer
 
 register = template.Library()
+
+
+def _invitation_of(shape: str, work_id: int, user_id: int) -> QuerySet[Any]:
+    return CreatorInvitation.objects.filter(work_id=work_id, pseud__user_id=user_id).values_list("pk")[:1]
+
+
+# Every signed-in reader's work page asks: compiled once (core/prepared.py).
+_invitation = Prepared(_invitation_of)
 
 
 @register.simple_tag
@@ -67,6 +77,6 @@ def sharing_buttons(context: template.Context, work: Work) -> dict[str, Any]:
     state = {
         "gift_to_viewer": any(g.pseud is not None and g.pseud.user_id == user.pk for g in sharing.shown_gifts(work)),
         "may_leave": user.pk in creators and len(creators) > 1,
-        "invited": user.pk not in creators and CreatorInvitation.objects.filter(work=work, pseud__user=user).exists(),
+        "invited": user.pk not in creators and bool(_invitation.rows("invited", work.pk, user.pk)),
     }
     return {"work": work, "sharing": state, "request": context["request"]}
