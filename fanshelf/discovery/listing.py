@@ -188,14 +188,14 @@ def _guests_listed(shape: tuple[str, int], *work_ids: int) -> QuerySet[Any]:
     return listed.values_list(*BLURB_FIELDS) if shape[0] == "rows" else listed.values_list("pk")
 
 
-# A guest's check of which works are still listed, and their rows: compiled once per page size.
+# A guest's check of which works are still listed, and their rows: compiled once per size of the list (rows_in).
 _guests_listing = Prepared(_guests_listed)
 
 
 def _listed(viewer: Viewer, what: str, work_ids: list[int]) -> list[tuple[Any, ...]]:
     """Of these works, those listed for the viewer: as their ids ("ids") or the fields their blurbs read ("rows")."""
     if not viewer.is_authenticated and len(work_ids) <= MAX_VALUES:
-        return _guests_listing.rows((what, len(work_ids)), *work_ids)
+        return _guests_listing.rows_in(what, work_ids)
     listed = Work.objects.filter(pk__in=work_ids).listed_for(viewer)
     return list(listed.values_list(*BLURB_FIELDS) if what == "rows" else listed.values_list("pk"))
 

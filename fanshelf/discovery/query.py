@@ -262,7 +262,7 @@ def _tag_names_typed(get: Getter, label: str) -> list[str]:
 def tags_named(names: list[str]) -> dict[str, Tag]:
     """The tags these names name (as `Tag.objects.named_any` finds them), with their canonicals, in one query (none
     for no names): {name stripped and lowercased: tag}. A listing with tags asks it on every view, so by SQL
-    compiled once per number of names (core/prepared.py)."""
+    compiled once per size of the list of names (core/prepared.py: rows_in)."""
     typed = typed_names(names)
     if not typed:
         return {}
@@ -270,7 +270,7 @@ def tags_named(names: list[str]) -> dict[str, Tag]:
         return Tag.objects.select_related("merger").named_any(typed)
     fields = all_fields(Tag)
     found: dict[str, Tag] = {}
-    for lower_name, *row in _tags_named.rows(len(typed), *typed):
+    for lower_name, *row in _tags_named.rows_in("named", typed):
         tag, merger_row = loaded(Tag, fields, row[: len(fields)]), row[len(fields) :]
         merger = loaded(Tag, fields, merger_row) if merger_row[0] is not None else None
         Tag.merger.field.set_cached_value(tag, merger)
@@ -278,7 +278,7 @@ def tags_named(names: list[str]) -> dict[str, Tag]:
     return found
 
 
-def _tags_named_of(count: int, *typed: str) -> QuerySet[Any]:
+def _tags_named_of(shape: Any, *typed: str) -> QuerySet[Any]:
     fields = all_fields(Tag)
     named = Tag.objects.named_in(typed)
     return named.values_list("lower_name", *fields, *(f"merger__{name}" for name in fields))

@@ -28,28 +28,28 @@ _PSEUD_FIELDS = ("id", "name", "user_id")
 _USER_FIELDS = ("id", "username")
 
 
-def _tags_of(shape: int, *work_ids: int) -> QuerySet[Any]:
+def _tags_of(shape: object, *work_ids: int) -> QuerySet[Any]:
     """The works' tag ids in typed order, each row with the wrangling outbox's top (`_known_tags`)."""
     tagged = WorkTag.objects.filter(work_id__in=work_ids).order_by("work_id", "position", "tag_id")
     top = TagChange.objects.order_by("-pk").values("pk")[:1]
     return tagged.annotate(tags_changed=Coalesce(Subquery(top), 0)).values_list("work_id", "tag_id", "tags_changed")
 
 
-def _tags_named(shape: int, *tag_ids: int) -> QuerySet[Any]:
+def _tags_named(shape: object, *tag_ids: int) -> QuerySet[Any]:
     return Tag.objects.filter(pk__in=tag_ids).order_by().values_list(*SHOWN_TAG_FIELDS)
 
 
-def _credits_of(shape: int, *work_ids: int) -> QuerySet[Any]:
+def _credits_of(shape: object, *work_ids: int) -> QuerySet[Any]:
     pseud = (f"pseud__{name}" for name in _PSEUD_FIELDS[1:])
     credits = Creatorship.objects.filter(work_id__in=work_ids)
     return credits.values_list(*_CREDIT_FIELDS, *pseud, "pseud__user__username")
 
 
-def _gifts_of(shape: int, *work_ids: int) -> QuerySet[Any]:
+def _gifts_of(shape: object, *work_ids: int) -> QuerySet[Any]:
     return Gift.objects.filter(work_id__in=work_ids, refused=False).values_list(*all_fields(Gift))
 
 
-# By the number of works (shape): one compiled statement per page size.
+# Each compiled once per size of its list of ids (Prepared.rows_in).
 _tags, _named = Prepared(_tags_of), Prepared(_tags_named)
 _credits, _gifts = Prepared(_credits_of), Prepared(_gifts_of)
 
@@ -79,7 +79,7 @@ def _known_tags(top: int, tag_ids: set[int]) -> dict[int, Tag]:
     read: dict[int, Tag] = {}
     for start in range(0, len(missing), MAX_VALUES):
         some = missing[start : start + MAX_VALUES]
-        read.update((row[0], loaded(Tag, SHOWN_TAG_FIELDS, row)) for row in _named.rows(len(some), *some))
+        read.update((row[0], loaded(Tag, SHOWN_TAG_FIELDS, row)) for row in _named.rows_in("named", some))
     if read and not connection.in_atomic_block:
         if known.top == top and len(kept) < KNOWN_TAGS_LIMIT:
             kept.update(read)
@@ -107,19 +107,19 @@ def attach_blurb_data(works: Sequence[Work], gifts: bool = True) -> None:
 
 def _attach_some(works: Sequence[Work], read_gifts: bool) -> None:
     ids = [work.pk for work in works]
-    tagged = _tags.rows(len(ids), *ids)
+    tagged = _tags.rows_in("tags", ids)
     known = _known_tags(tagged[0][2], {row[1] for row in tagged}) if tagged else {}
     tags: dict[int, list[Tag]] = defaultdict(list)
     for work_id, tag_id, _ in tagged:
         if tag_id in known:  # a tag deleted since the ids were read is no longer shown
             tags[work_id].append(known[tag_id])
     credits: dict[int, list[Creatorship]] = defaultdict(list)
-    for row in _credits.rows(len(ids), *ids):
+    for row in _credits.rows_in("credits", ids):
         credit = loaded(Creatorship, _CREDIT_FIELDS, row[:4])
         credited = (row[2], *row[4:])  # the pseud's id, its name, its account's id and username
         Creatorship.pseud.field.set_cached_value(credit, _credited(credited))
         credits[credit.work_id].append(credit)
-    gifts = instances(Gift, _gifts.rows(len(ids), *ids)) if read_gifts else []
+    gifts = instances(Gift, _gifts.rows_in("gifts", ids)) if read_gifts else []
     if any(gift.pseud_id for gift in gifts):  # rare: their pseuds read by the ORM, only then
         prefetch_related_objects(gifts, "pseud__user")
     given: dict[int, list[Gift]] = defaultdict(list)

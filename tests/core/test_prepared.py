@@ -70,6 +70,25 @@ def test_names_go_in_as_text_and_find_what_the_orm_finds(author: User) -> None:
         assert found  # each finds a tag, so the comparison holds something
 
 
+def _titles_of(shape: object, *work_ids: int) -> QuerySet[Any]:
+    return Work.objects.filter(pk__in=work_ids).order_by("pk").values_list("pk", "title")
+
+
+def test_a_list_of_values_finds_what_the_orm_finds_with_few_statements_compiled(author: User) -> None:
+    works = [make_work(author, title=f"Tide {number} “潮” גאות") for number in range(21)]
+    ids = [work.pk for work in works]
+    prepared = Prepared(_titles_of)
+    for count in range(1, 22):
+        chosen = ids[:count]
+        expected = list(Work.objects.filter(pk__in=chosen).order_by("pk").values_list("pk", "title"))
+        assert prepared.rows_in("titles", chosen) == expected
+    assert prepared.rows_in("titles", []) == []
+    # Counts 1 to 21 compiled the sizes 1, 2, 4, 8, 16 and 32 only.
+    assert len(prepared._compiled) == 6
+    with pytest.raises(NotPreparable):
+        prepared.rows_in("titles", list(range(1, 102)))
+
+
 def test_an_instance_loaded_with_some_fields_reads_the_others_when_first_used(author: User) -> None:
     work = make_work(author, title="Salt “and” 灯")
     instance = loaded(Work, ("title", "id"), ("Salt “and” 灯", work.pk))
