@@ -5,23 +5,35 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import IntegerField, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpRequest
 
 from fanshelf.accounts.models import User, is_moderator
 from fanshelf.core.middleware import LoginNeeded
 from fanshelf.core.prepared import Prepared, all_fields, fits_a_column, instances
+from fanshelf.works import page_memo
 from fanshelf.works.blurb_data import attach_blurb_data
 from fanshelf.works.models import Chapter, Work
 
 
-def _lookup(shape: str, work_id: int, *reader_id: int) -> QuerySet[Any]:
+def _lookup(shape: tuple[str, bool], work_id: int, *reader_id: int) -> QuerySet[Any]:
     """The work's row if this reader may open it, by `visible_to`: a guest's (no reader id), a signed-in
-    reader's or a moderator's (the reader's id: their own works, drafts too)."""
+    reader's or a moderator's (the reader's id: their own works, drafts too); with the work's probe
+    (works/page_memo.py) after its fields when the shape asks for it."""
+    who, probed = shape
     reader: User | AnonymousUser = AnonymousUser()
     if reader_id:
-        reader = User(pk=reader_id[0], is_active=True, is_staff=shape == "moderator")
-    return Work.objects.visible_to(reader).filter(pk=work_id).values_list(*all_fields(Work))
+        reader = User(pk=reader_id[0], is_active=True, is_staff=who == "moderator")
+    readable = Work.objects.visible_to(reader).filter(pk=work_id)
+    if not probed:
+        return readable.values_list(*all_fields(Work))
+    probe = {
+        # The probe's own text: the code's table names and words, the id bound.
+        f"probe_{number}": RawSQL(sql, [work_id] * sql.count("%s"), output_field=IntegerField())  # noqa: S611
+        for number, sql in enumerate(page_memo.PROBE_COLUMNS)
+    }
+    return readable.annotate(**probe).values_list(*all_fields(Work), *probe)
 
 
 def _listed_lookup(shape: str, work_id: int) -> QuerySet[Any]:
@@ -40,21 +52,33 @@ def is_listed_for(user: User | AnonymousUser, work_id: int) -> bool:
     return fits_a_column(work_id) and bool(_listed_work.rows(shape, work_id))
 
 
-def get_work_for_reading(request: HttpRequest, work_id: int, *, blurb_data: bool = True) -> Work:
-    """The work if this reader may see it; guests asking for a restricted work are sent to log in and back.
-    With `blurb_data=False` only the work's row is read (the caller reads its tags and credits: page_memo)."""
+def get_work_for_reading(request: HttpRequest, work_id: int) -> Work:
+    """The work if this reader may see it, with its tags, credits and gifts; guests asking for a restricted work
+    are sent to log in and back."""
+    work = instances(Work, [_readable_row(request, work_id, probed=False)])[0]
+    attach_blurb_data([work])
+    return work
+
+
+def read_with_probe(request: HttpRequest, work_id: int) -> tuple[Work, page_memo.Probe]:
+    """The work's row, as `get_work_for_reading` allows it, and its probe, in one statement (one round trip on
+    PostgreSQL): read together, the version is never older than the row. The caller reads its tags and credits
+    (page_memo.with_blurb_data)."""
+    row = _readable_row(request, work_id, probed=True)
+    fields = len(all_fields(Work))
+    return instances(Work, [row[:fields]])[0], page_memo.probe_of(row[fields:])
+
+
+def _readable_row(request: HttpRequest, work_id: int, *, probed: bool) -> tuple[Any, ...]:
     user = request.user
     if not fits_a_column(work_id):
         rows = []
     elif user.is_authenticated:
-        rows = _readable_work.rows("moderator" if is_moderator(user) else "reader", work_id, user.pk)
+        rows = _readable_work.rows(("moderator" if is_moderator(user) else "reader", probed), work_id, user.pk)
     else:
-        rows = _readable_work.rows("guest", work_id)
+        rows = _readable_work.rows(("guest", probed), work_id)
     if rows:
-        work = instances(Work, rows)[0]
-        if blurb_data:
-            attach_blurb_data([work])
-        return work
+        return rows[0]
     if not user.is_authenticated and Work.objects.listed_for_users().filter(pk=work_id).exists():
         raise LoginNeeded("This work is only for registered users. Log in to read it.")
     raise Http404("No such work.")

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import secrets
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, cast
 
@@ -121,10 +121,10 @@ class Probe(NamedTuple):
         return {"kudos_counts": self.kudos, "no_comments": not self.comments}
 
 
-def _probe_sql() -> str:
-    """The probe's one statement. The kinds are the code's own constants, written into the text rather than bound,
-    so both databases match the statement to the partial index `workchange_shown` (SQLite cannot prove a bound
-    parameter implies an index's condition)."""
+def _probe_columns() -> tuple[str, ...]:
+    """The probe's columns, each a subquery of the work's id (`%s`). The kinds are the code's own constants, written
+    into the text rather than bound, so both databases match the statement to the partial index `workchange_shown`
+    (SQLite cannot prove a bound parameter implies an index's condition)."""
     if not all(kind.isidentifier() for kind in COUNT_ONLY_KINDS):
         raise ValueError(f"not a plain word among {COUNT_ONLY_KINDS}")
     kinds = ", ".join(f"'{kind}'" for kind in COUNT_ONLY_KINDS)
@@ -136,34 +136,44 @@ def _probe_sql() -> str:
         for model in (WorkChange, SeriesEntry, RelatedWork, Gift, Chapter, audio_model, kudos_model, comments_model)
     )
     giver = cast("Field[Any, Any]", kudos_model._meta.get_field("user")).column
-    # Nothing but the code's own table names and words goes into it.
+    shown = f"FROM {changes} WHERE work_id = %s AND NOT (kind IN ({kinds}))"
+    # Nothing but the code's own table names and words goes into them.
     return (
-        f"SELECT MAX(id), COUNT(*),"  # noqa: S608
-        f" EXISTS (SELECT 1 FROM {entries} WHERE work_id = %s),"
-        f" EXISTS (SELECT 1 FROM {links} WHERE child_id = %s OR parent_id = %s),"
-        f" EXISTS (SELECT 1 FROM {gifts} WHERE work_id = %s),"
-        f" EXISTS (SELECT 1 FROM {audio} WHERE chapter_id IN (SELECT id FROM {chapters} WHERE work_id = %s)),"
-        f" (SELECT COUNT(*) FROM {kudos} WHERE work_id = %s AND {giver} IS NOT NULL),"
-        f" (SELECT COUNT(*) FROM {kudos} WHERE work_id = %s AND {giver} IS NULL),"
-        f" EXISTS (SELECT 1 FROM {comments} WHERE work_id = %s)"
-        f" FROM {changes} WHERE work_id = %s AND NOT (kind IN ({kinds}))"
+        f"(SELECT MAX(id) {shown})",
+        f"(SELECT COUNT(*) {shown})",
+        f"EXISTS (SELECT 1 FROM {entries} WHERE work_id = %s)",  # noqa: S608
+        f"EXISTS (SELECT 1 FROM {links} WHERE child_id = %s OR parent_id = %s)",  # noqa: S608
+        f"EXISTS (SELECT 1 FROM {gifts} WHERE work_id = %s)",  # noqa: S608
+        f"EXISTS (SELECT 1 FROM {audio} WHERE chapter_id IN (SELECT id FROM {chapters} WHERE work_id = %s))",  # noqa: S608
+        f"(SELECT COUNT(*) FROM {kudos} WHERE work_id = %s AND {giver} IS NOT NULL)",  # noqa: S608
+        f"(SELECT COUNT(*) FROM {kudos} WHERE work_id = %s AND {giver} IS NULL)",  # noqa: S608
+        f"EXISTS (SELECT 1 FROM {comments} WHERE work_id = %s)",  # noqa: S608
     )
 
 
-PROBE_SQL = _probe_sql()
+# Read with the work's row on its pages (works/access.py read_with_probe), alone elsewhere (`probe`).
+PROBE_COLUMNS = _probe_columns()
+PROBE_SQL = f"SELECT {', '.join(PROBE_COLUMNS)}"
+_NO_WORK = Probe((0, 0), in_series=False, related=False, gifts=False, audio=False, kudos=(0, 0), comments=False)
 
 
 def probe(work_id: int) -> Probe:
     """The work's version (the highest id and the number of its outbox rows that may change its body: every
     change but a count's) and whether it has series, related works, gifts or audio, in one query. What it finds
     none of is not read (a gift or audio added since moves the version on, so a body without it is kept under the
-    version it belongs to). Read before the work itself
-    (works/views.py), so that a body rendered from that read is at least as new as the version it is kept under.
+    version it belongs to). Read before the work itself, or in the statement that reads the work's row
+    (works/access.py), so that a body rendered from that read is at least as new as the version it is kept under.
     A statement of its own, not a queryset: building that queryset cost more CPU than the rest of a memo hit.
     An id no database column holds names no work (the ORM's rule for such lookups): its page is then a 404."""
     if not fits_a_column(work_id):
-        return Probe((0, 0), in_series=False, related=False, gifts=False, audio=False, kudos=(0, 0), comments=False)
-    [(top, number, in_series, related, gifts, audio, users, guests, comments)] = fetch_all(PROBE_SQL, [work_id] * 9)
+        return _NO_WORK
+    [row] = fetch_all(PROBE_SQL, [work_id] * PROBE_SQL.count("%s"))
+    return probe_of(row)
+
+
+def probe_of(row: Sequence[Any]) -> Probe:
+    """The probe from the values of PROBE_COLUMNS, in their order."""
+    top, number, in_series, related, gifts, audio, users, guests, comments = row
     flags = (bool(in_series), bool(related), bool(gifts), bool(audio))
     return Probe((int(top or 0), int(number)), *flags, (int(users), int(guests)), bool(comments))
 

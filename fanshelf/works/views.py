@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from fanshelf.core.pagination import paginate
 from fanshelf.works import actions, page_memo
-from fanshelf.works.access import get_chapter_for_reading, get_work_for_editing, get_work_for_reading
+from fanshelf.works.access import get_chapter_for_reading, get_work_for_editing, get_work_for_reading, read_with_probe
 from fanshelf.works.blurb_data import attach_blurb_data
 from fanshelf.works.forms import ChapterForm, ChapterOrderForm, ChapterWithCocreatorsForm, WorkForm, add_action_errors
 from fanshelf.works.models import Chapter, Work
@@ -31,11 +31,10 @@ def my_drafts(request: HttpRequest) -> HttpResponse:
 
 
 def _probe_then_work(request: HttpRequest, work_id: int) -> tuple[page_memo.Probe, Work]:
-    """The work's version (works/page_memo.py) is read before the work: a body rendered from this read of the work
+    """The work and its version (works/page_memo.py) in one statement: a body rendered from this read of the work
     is then at least as new as the version it is memoised under. A posted work's tags and credits, which only a
     new version changes, come from the memo when this version's are there."""
-    probe = page_memo.probe(work_id)
-    work = get_work_for_reading(request, work_id, blurb_data=False)
+    work, probe = read_with_probe(request, work_id)
     if work.posted:
         return probe, page_memo.with_blurb_data(work, probe)
     attach_blurb_data([work])  # a draft's, read as they are: drafts are not keyed by versions
