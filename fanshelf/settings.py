@@ -179,10 +179,13 @@ CACHES = {
 }
 
 AUTH_USER_MODEL = "accounts.User"
+# Django's and allauth's, each reading the signed-in user by a compiled statement (accounts/backends.py).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "fanshelf.accounts.backends.PasswordBackend",
+    "fanshelf.accounts.backends.AccountBackend",
 ]
+# Django's sessions in the database, read by a compiled statement (accounts/sessions.py).
+SESSION_ENGINE = "fanshelf.accounts.sessions"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

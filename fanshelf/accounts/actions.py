@@ -19,6 +19,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from fanshelf.accounts import sessions
 from fanshelf.accounts.models import (
     PSEUD_VALIDATOR,
     TOKEN_PREFIX,
@@ -452,7 +453,7 @@ def _forget_in_admin_log(user: User) -> None:
 def _end_sessions(user: User) -> None:
     """Sign the account out everywhere. Sessions are not indexed by user, so each unexpired one is decoded: an
     account deletion is rare, and this keeps no session naming a deleted account."""
-    if settings.SESSION_ENGINE != "django.contrib.sessions.backends.db":
+    if settings.SESSION_ENGINE not in (sessions.ENGINE, "django.contrib.sessions.backends.db"):
         return  # other session stores end with the account: the user they name no longer exists
     mine = str(user.pk)
     stale = [
