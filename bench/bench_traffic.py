@@ -4,8 +4,9 @@ Run with `.venv/bin/python -m bench.bench_traffic [--size N] [--seconds S] [--db
 `python -m bench.run --size N` has loaded the corpus. The corpus itself is never written to: each run copies it
 (SQLite: the file, through SQLite's backup so a live WAL is included; PostgreSQL: `CREATE DATABASE ... TEMPLATE`,
 the corpus being the database DATABASE_URL names), migrates the copy, fills the copy's text index (the corpus loader
-leaves it empty, and text searches would then cost nothing) and serves the copy with `fanshelf serve` (2 workers x 4
-threads, FANSHELF_REQUEST_RATE=off, as bench_listing does). wrk runs each row with bench/traffic/traffic.lua.
+leaves it empty, and text searches would then cost nothing), stores its commonest words' hits as `fanshelf reindex`
+does after filling it, and serves the copy with `fanshelf serve` (2 workers x 4 threads, FANSHELF_REQUEST_RATE=off,
+as bench_listing does). wrk runs each row with bench/traffic/traffic.lua.
 
 A new visitor is what works/hits.py counts as one: no session cookie and a client address no other request of the
 run uses (FANSHELF_TRUSTED_PROXY_COUNT=1 and a distinct X-Forwarded-For each). Signed-in sessions are corpus
@@ -114,12 +115,12 @@ class Result:
 
 
 def _prepare_copy(fill_text: bool = True) -> float:
-    """Migrate the copy (a corpus loaded before a newer migration still serves) and fill its text index; returns
-    the seconds the text took."""
+    """Migrate the copy (a corpus loaded before a newer migration still serves), fill its text index and store
+    its commonest words' hits (kept_hits.store_common_terms); returns the seconds the text took."""
     from django.core.management import call_command
 
     from bench.bulkload import fast_sqlite
-    from fanshelf.discovery import text
+    from fanshelf.discovery import kept_hits, text
     from fanshelf.discovery.live import outbox_tops
     from fanshelf.works.models import Work
 
@@ -131,6 +132,7 @@ def _prepare_copy(fill_text: bool = True) -> float:
     with fast_sqlite():
         text.clear()
         text.rebuild(list(Work.objects.order_by("pk").values_list("pk", flat=True)), outbox_tops()[0])
+    kept_hits.store_common_terms()  # as `fanshelf reindex` ends
     return time.perf_counter() - started
 
 
@@ -406,7 +408,8 @@ def _checks(var_dir: Path, text_seconds: float, results: dict[str, Result]) -> l
     """What the server's log and the copy say: errors by request, and whether the comments arrived as sent."""
     from fanshelf.comments.models import Comment
 
-    notes = [f"Text index of the copy filled in {text_seconds:.1f} s before serving. Code: {_code_version()}.",
+    notes = [f"Text index of the copy filled and its common words stored in {text_seconds:.1f} s before serving. "
+             f"Code: {_code_version()}.",
              "Requests per server CPU second: requests over the CPU time gunicorn's processes used (/proc): the "
              "rate one core would serve whatever else the machine runs (wrk's own CPU not included)."]  # fmt: skip
     failed: Counter[str] = Counter()

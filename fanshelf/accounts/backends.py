@@ -37,5 +37,5 @@ class PasswordBackend(ModelBackend):
         return user if user is not None and self.user_can_authenticate(user) else None
 
 
-class AccountBackend(PasswordBackend, AuthenticationBackend):
+class AccountBackend(PasswordBackend, AuthenticationBackend):  # type: ignore[misc]  # allauth has no types
     """allauth's sign-in (its `authenticate`, found before Django's in this order) with the compiled `get_user`."""

@@ -287,8 +287,30 @@ def _postgres_term(term: str) -> tuple[str, list[str]]:
 
 def terms_of(phrases: Sequence[str]) -> tuple[str, ...]:
     """The terms a work must hold to match every phrase, each once and sorted: phrases that ask the same ("Salt
-    Salt", "Tide Salt" and "Salt Tide") give the same terms, and `search` the same hits."""
-    return tuple(sorted({term for phrase in phrases for term in query_terms(phrase)}))
+    Salt", "Tide Salt", "salt tide") give the same terms, and `search` the same hits. A term in ASCII is taken in
+    lower case, as both engines fold it (other scripts are left to the engine's own folding)."""
+    terms = (term.lower() if term.isascii() else term for phrase in phrases for term in query_terms(phrase))
+    return tuple(sorted(set(terms)))
+
+
+def common_terms(at_least: int) -> list[tuple[str, int]]:
+    """The terms of the text index held by at least this many works, with how many: read from the whole index (FTS5's
+    vocabulary; PostgreSQL's ts_stat), so only after a full rebuild."""
+    with connection.cursor() as cursor:
+        if is_postgres():
+            cursor.execute(
+                f"SELECT word, ndoc FROM ts_stat('SELECT document FROM {TABLE}') "  # noqa: S608 - fixed name
+                "WHERE ndoc >= %s AND word <> %s",
+                [at_least, CROWDED],
+            )
+        else:
+            vocabulary = f"{TABLE}_vocabulary"
+            cursor.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{vocabulary} USING fts5vocab(main, {TABLE}, row)")
+            cursor.execute(
+                f"SELECT term, doc FROM temp.{vocabulary} WHERE doc >= %s",  # noqa: S608
+                [at_least],
+            )
+        return [(str(term), int(works)) for term, works in cursor.fetchall()]
 
 
 def search(phrases: Sequence[str]) -> TextHits:

@@ -93,7 +93,7 @@ def test_stored_hits_older_than_a_reindex_or_too_far_behind_are_read_again(
     work = make_work(author, title="Lantern row")
     reads = counted_reads(monkeypatch)
     assert found("lantern") == [work.pk]
-    call_command("reindex", stdout=io.StringIO())
+    call_command("reindex", "--skip-text", stdout=io.StringIO())  # stores no common words (they would be read)
     another_process()
     assert found("lantern") == [work.pk]
     assert reads == [(["lantern"], None), (["lantern"], None)], "a reindex since: read whole"
@@ -176,3 +176,43 @@ def test_stored_hits_come_back_as_they_were_stored(author: User, common: None) -
     assert loaded[0].scores.tolist() == [1.5, -0.25, 7.0]
     assert loaded[1] == 41
     assert shared_hits.load(("gull", "tide")) is None, "terms are kept in their sorted order by terms_of"
+
+
+def test_a_reindex_stores_the_common_words_so_the_first_searches_after_it_read_none_whole(
+    author: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(kept_hits, "MANY_TEXT_HITS", 2)  # a word in two works or more counts as common
+    lit = [make_work(author, title=f"Lantern {n}", summary="“Quiet” harbour, 灯台") for n in range(3)]
+    alone = make_work(author, title="Lantern alone at sea")
+    make_work(author, title="Inland fields")
+    output = io.StringIO()
+    call_command("reindex", stdout=output)
+    assert "Common words: the works of" in output.getvalue()
+    another_process()
+    reads = counted_reads(monkeypatch)
+    assert sorted(found("LANTERN")) == sorted(found("lantern")) == sorted([work.pk for work in [*lit, alone]])
+    assert reads, "the stored hits were brought up to date"
+    assert all(among == [] for _, among in reads), "stored by the reindex: nothing changed since, nothing read"
+    assert sorted(found("Quiet harbour")) == [work.pk for work in lit]
+    if text_search.scores_add_up():  # SQLite: a search of two words is made from each word's hits
+        assert all(among == [] for _, among in reads)
+    stored = SharedTextHits.objects.get(key=shared_hits._key(("lantern",)))
+    assert np.frombuffer(stored.ids, np.int64).tolist() == sorted(found("lantern"))
+
+
+def test_a_reindex_stores_no_common_words_where_there_is_no_room(
+    author: User, monkeypatch: pytest.MonkeyPatch, settings: pytest.FixtureRequest
+) -> None:
+    monkeypatch.setattr(kept_hits, "MANY_TEXT_HITS", 2)
+    settings.FANSHELF_TEXT_SHARED_MB = 0  # type: ignore[attr-defined]
+    for n in range(2):
+        make_work(author, title=f"Gull {n}")
+    output = io.StringIO()
+    call_command("reindex", stdout=output)
+    assert "left out: no room" in output.getvalue()
+    assert not SharedTextHits.objects.exists()
+
+
+def test_a_word_in_ascii_is_the_same_search_in_any_case_and_other_scripts_keep_theirs() -> None:
+    assert text_search.terms_of(["Salt Tide"]) == text_search.terms_of(["salt TIDE"]) == ("salt tide",)
+    assert text_search.terms_of(["Ŝalt"]) == ("Ŝalt",)

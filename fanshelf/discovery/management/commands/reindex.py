@@ -14,7 +14,7 @@ from django.db.models.functions import Cast, Coalesce, Round
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from fanshelf.core.numbers import digits_argument
-from fanshelf.discovery import text
+from fanshelf.discovery import kept_hits, text
 from fanshelf.discovery.index import DiscoveryIndex
 from fanshelf.discovery.live import REINDEXED, outbox_tops
 from fanshelf.works.models import Work, WorkChange
@@ -83,3 +83,10 @@ class Command(BaseCommand):
             f"Discovery index: {len(index):,} listed works in {seconds:.2f} s ({rate:,.0f} works/s), "
             f"{index.memory_bytes() / 1e6:.1f} MB."
         )
+        if not options["skip_text"]:
+            started = time.perf_counter()
+            stored, left = kept_hits.store_common_terms()
+            self.stdout.write(
+                f"Common words: the works of {stored:,} stored for every process in "
+                f"{time.perf_counter() - started:.1f} s" + (f" ({left:,} more left out: no room)." if left else ".")
+            )
