@@ -6,8 +6,9 @@ in one query. See docs/comments.md."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Page, Paginator
@@ -18,7 +19,7 @@ from django.utils import timezone
 
 from fanshelf.comments.blocks import shaped_for, shaped_thread, without_muted_threads
 from fanshelf.comments.models import SHOWN_LEVELS, Comment, CommentQuerySet
-from fanshelf.core.prepared import Prepared
+from fanshelf.core.prepared import Prepared, padded_list
 from fanshelf.works.models import Chapter, Work
 
 if TYPE_CHECKING:
@@ -53,6 +54,18 @@ def _scope(comments: CommentQuerySet, chapter_id: int | None, first_chapter_id: 
     return comments.filter(chapter_id=chapter_id)
 
 
+def _scope_name(chapter_id: int | None, first_chapter_id: int | None) -> str:
+    """`_scope` as the shape of a compiled statement: "entire", "first" or "chapter"."""
+    if chapter_id is None:
+        return "entire"
+    return "first" if chapter_id == first_chapter_id else "chapter"
+
+
+def _scoped(comments: CommentQuerySet, scope: str, chapter_id: int) -> CommentQuerySet:
+    """`_scope` by the name `_scope_name` gives it."""
+    return _scope(comments, None if scope == "entire" else chapter_id, chapter_id if scope == "first" else None)
+
+
 def _roots_counted(shape: tuple[str, bool], work_id: int, chapter_id: int = 0) -> QuerySet[Any]:
     """`page_of_threads`'s count of top-level comments, as a one-row query (no row: none): for a guest (shape's
     second part True) those a guest may read; for a signed-in reader every one, whatever its state, a count of at
@@ -60,8 +73,13 @@ def _roots_counted(shape: tuple[str, bool], work_id: int, chapter_id: int = 0) -
     scope, for_guests = shape
     work = Work(pk=work_id)
     comments = Comment.objects.readable_by(AnonymousUser(), work) if for_guests else Comment.objects.filter(work=work)
-    scoped = _scope(comments, None if scope == "entire" else chapter_id, chapter_id if scope == "first" else None)
-    return scoped.filter(parent=None).values("work_id").annotate(n=Count("pk")).values_list("n")
+    return (
+        _scoped(comments, scope, chapter_id)
+        .filter(parent=None)
+        .values("work_id")
+        .annotate(n=Count("pk"))
+        .values_list("n")
+    )
 
 
 _roots_count = Prepared(_roots_counted)
@@ -71,8 +89,7 @@ def _roots(work_id: int, chapter_id: int | None, first_chapter_id: int | None, f
     if chapter_id is None:
         rows = _roots_count.rows(("entire", for_guests), work_id)
     else:
-        scope = "first" if chapter_id == first_chapter_id else "chapter"
-        rows = _roots_count.rows((scope, for_guests), work_id, chapter_id)
+        rows = _roots_count.rows((_scope_name(chapter_id, first_chapter_id), for_guests), work_id, chapter_id)
     return int(rows[0][0]) if rows else 0
 
 
@@ -140,16 +157,16 @@ def _prepared(nodes: list[Node]) -> list[Node]:
     return nodes
 
 
-def _first_replies(readable: CommentQuerySet, top: list[Comment]) -> list[Comment]:
+def _first_replies(readable: CommentQuerySet, thread_ids: Sequence[int]) -> CommentQuerySet:
     """The first REPLIES_SHOWN replies (oldest first, down to SHOWN_LEVELS) of each of these threads, in one query
     however long the threads are; each row carries `in_thread`, how many such replies its thread has. A reply is
     always newer than its parent, so the oldest replies of a thread never hang from one left out."""
     in_order = [F("created_at").asc(), F("pk").asc()]
-    rows = readable.filter(thread__in=[c.pk for c in top], depth__lte=SHOWN_LEVELS).annotate(
+    rows = readable.filter(thread__in=thread_ids, depth__lte=SHOWN_LEVELS).annotate(
         place=Window(RowNumber(), partition_by=[F("thread_id")], order_by=in_order),
         in_thread=Window(Count("pk"), partition_by=[F("thread_id")]),
     )
-    return list(rows.filter(place__lte=REPLIES_SHOWN).for_display())
+    return rows.filter(place__lte=REPLIES_SHOWN).for_display()
 
 
 def _count_unshown(nodes: list[Node], rows: list[Comment]) -> None:
@@ -180,18 +197,61 @@ def page_of_threads(
     counted = 0 if none_left else _roots(work.pk, chapter_id, first_chapter, for_guests=not viewer.is_authenticated)
     if counted == 0:
         return Paginator([], PER_PAGE).get_page(number), []
-    readable = Comment.objects.readable_by(viewer, work)
-    roots = _scope(readable, chapter_id, first_chapter).filter(parent=None).for_display()
-    roots = without_muted_threads(roots, readable, viewer)
-    paginator = Paginator(roots, PER_PAGE)
-    if not viewer.is_authenticated:  # a guest's count is exact
-        paginator.count = counted
-    page = paginator.get_page(number)
-    top = list(page.object_list) if page.paginator.count else []  # most works have none: no second query
-    replies = _first_replies(readable, top) if top else []
+    if viewer.is_authenticated:
+        readable = Comment.objects.readable_by(viewer, work)
+        roots = without_muted_threads(_roots_of(readable, chapter_id, first_chapter), readable, viewer)
+        page = Paginator(roots, PER_PAGE).get_page(number)
+        top = list(page.object_list) if page.paginator.count else []
+        replies = list(_first_replies(readable, [c.pk for c in top])) if top else []
+    else:
+        page, top = _guests_page(work.pk, chapter_id, first_chapter, counted, number)
+        replies = _guests_replies(work.pk, [c.pk for c in top]) if top else []
     threads = _tree(top, replies, SHOWN_LEVELS - 1)
     _count_unshown(threads, replies)
     return page, shaped_for(viewer, work, _prepared(threads))
+
+
+def _roots_of(readable: CommentQuerySet, chapter_id: int | None, first_chapter_id: int | None) -> CommentQuerySet:
+    """The page's top-level comments, in the order shown."""
+    return _scope(readable, chapter_id, first_chapter_id).filter(parent=None).for_display()
+
+
+def _guests_roots_of(shape: tuple[str, int, int], work_id: int, chapter_id: int = 0) -> CommentQuerySet:
+    scope, start, stop = shape
+    readable = Comment.objects.readable_by(AnonymousUser(), Work(pk=work_id))
+    return _scoped(readable, scope, chapter_id).filter(parent=None).for_display()[start:stop]
+
+
+def _guests_replies_of(shape: tuple[str, int], work_id: int, *thread_ids: int) -> CommentQuerySet:
+    return _first_replies(Comment.objects.readable_by(AnonymousUser(), Work(pk=work_id)), thread_ids)
+
+
+# A guest's page of comments (the most read: every guest view of a work with comments), compiled once per scope
+# and page for the first COMPILED_PAGES pages, and its replies once per size of the list of threads (core/prepared).
+_guests_roots_query, _guests_replies_query = Prepared(_guests_roots_of), Prepared(_guests_replies_of)
+COMPILED_PAGES = 10
+
+
+def _guests_page(
+    work_id: int, chapter_id: int | None, first_chapter_id: int | None, counted: int, number: int
+) -> tuple[Page[Any], list[Comment]]:
+    """The page of a guest's top-level comments: `counted` of them in all (exact for a guest)."""
+    page = Paginator(range(counted), PER_PAGE).get_page(number)
+    shown = cast(range, page.object_list)
+    if page.number > COMPILED_PAGES:
+        readable = Comment.objects.readable_by(AnonymousUser(), Work(pk=work_id))
+        top = list(_roots_of(readable, chapter_id, first_chapter_id)[shown.start : shown.stop])
+    elif chapter_id is None:
+        top = _guests_roots_query.objects(("entire", shown.start, shown.stop), work_id)
+    else:
+        scope = _scope_name(chapter_id, first_chapter_id)
+        top = _guests_roots_query.objects((scope, shown.start, shown.stop), work_id, chapter_id)
+    return Page(top, page.number, page.paginator), top
+
+
+def _guests_replies(work_id: int, thread_ids: list[int]) -> list[Comment]:
+    padded = padded_list(thread_ids)
+    return _guests_replies_query.objects(("replies", len(padded)), work_id, *padded)
 
 
 def thread_page(viewer: Viewer, work: Work, start: Comment) -> Node:

@@ -25,6 +25,7 @@ from typing import Any, NamedTuple, TypeVar
 from django.db import connections
 from django.db.models import Model, QuerySet
 from django.db.models.base import ModelState
+from django.db.models.query import get_related_populators
 from django.db.models.signals import post_init, pre_init
 from django.db.models.sql.compiler import SQLCompiler
 
@@ -62,7 +63,28 @@ class Prepared:
         self._lock = threading.Lock()
 
     def rows(self, shape: Hashable, *values: int | str, using: str = "default") -> list[tuple[Any, ...]]:
+        return self._rows(self._compile(shape, len(values), using), values, using)
+
+    def objects(self, shape: Hashable, *values: int | str, using: str = "default") -> list[Any]:
+        """For a queryset of model instances (not `values_list`): the instances it would give, with the related ones
+        its `select_related` names and its annotations, made as Django's own iterator makes them."""
         compiled = self._compile(shape, len(values), using)
+        compiler = compiled.compiler
+        info, select = compiler.klass_info, compiler.select
+        first, last = info["select_fields"][0], info["select_fields"][-1] + 1
+        names = [column[0].target.attname for column in select[first:last]]
+        populators = get_related_populators(info, select, using)  # type: ignore[call-arg]  # stubs of Django 6
+        made = []
+        for row in self._rows(compiled, values, using):
+            instance = info["model"].from_db(using, names, row[first:last])
+            for populator in populators:
+                populator.populate(row, instance)
+            for name, position in compiler.annotation_col_map.items():
+                setattr(instance, name, row[position])
+            made.append(instance)
+        return made
+
+    def _rows(self, compiled: _Compiled, values: Sequence[int | str], using: str) -> list[tuple[Any, ...]]:
         params = [
             fixed if slot is None else values[slot] for fixed, slot in zip(compiled.params, compiled.slots, strict=True)
         ]
@@ -79,11 +101,7 @@ class Prepared:
         the SQL's text, held one entry per count."""
         if not values:
             return []
-        size = next((size for size in _LIST_SIZES if size >= len(values)), None)
-        if size is None:
-            raise NotPreparable(f"at most {MAX_VALUES} values")
-        padded = (*values, *[values[-1]] * (size - len(values)))
-        return self.rows((shape, size), *padded, using=using)
+        return self.rows((shape, len(padded := padded_list(values))), *padded, using=using)
 
     def _compile(self, shape: Hashable, count: int, using: str) -> _Compiled:
         key = (connections[using].vendor, shape)
@@ -147,6 +165,15 @@ def _slots(params: Sequence[Any], sentinels: Sequence[Any]) -> tuple[int | None,
     """Per parameter, which value it holds (by its sentinel), or None."""
     kind = type(sentinels[0]) if sentinels else int
     return tuple(sentinels.index(value) if isinstance(value, kind) and value in sentinels else None for value in params)
+
+
+def padded_list(values: Sequence[Any]) -> tuple[Any, ...]:
+    """A list of values for an `IN (...)` made up to the next of the sizes `rows_in` compiles for, by repeating its
+    last value (which changes no answer); its length names the statement's shape."""
+    size = next((size for size in _LIST_SIZES if size >= len(values)), None)
+    if size is None:
+        raise NotPreparable(f"at most {MAX_VALUES} values")
+    return (*values, *[values[-1]] * (size - len(values)))
 
 
 def _fixed(params: Sequence[Any], slots: Sequence[int | None]) -> list[Any]:

@@ -210,7 +210,9 @@ def flush() -> int:
             raise
         finally:
             if threading.current_thread() is not threading.main_thread():
-                connection.close()  # a flusher thread's own connection; the next flush opens a fresh one
+                # A flusher thread's own connection, kept for the next flush as a request's is (CONN_MAX_AGE): a
+                # new one each flush cost PostgreSQL a backend process every two seconds per worker.
+                connection.close_if_unusable_or_obsolete()
     return total
 
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries
 
 from fanshelf.accounts.models import User
+from fanshelf.comments import actions, threads
 from fanshelf.comments.models import Comment
 from fanshelf.comments.threads import PER_PAGE, REPLIES_SHOWN
 from fanshelf.works.actions import reorder_chapters
@@ -140,3 +141,35 @@ def test_comment_dates_and_links_follow_the_reader(author: User, reader: User) -
     for what in ("delete", "hide", "spam", "freeze"):
         assert f'action="{reverse("comments:moderate", args=[top.pk, what])}"' in creator_page
     assert "2026-03-01 23:30" in creator_page  # the creator keeps the default zone, UTC
+
+
+def test_a_guest_reads_every_page_of_comments_as_a_reader_does_compiled_or_not(
+    author: User, reader: User, guest: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A guest's first COMPILED_PAGES pages are read by compiled statements, the later ones by the ORM: both give
+    the threads, names and replies a signed-in reader who muted nobody sees."""
+    monkeypatch.setattr(threads, "COMPILED_PAGES", 1)
+    work = make_work(author, comment_permission="anyone")
+    tops = [comment(work, reader, f"“Top” note {n} 灯台 אהבה") for n in range(PER_PAGE + 3)]
+    actions.post_comment(work, "A passing guest’s word", user=None, guest_name="Wanderer of the Quay",
+                         guest_email="wanderer@example.org")  # fmt: skip
+    comment(work, author, "The author answers", parent=tops[1])
+    comment(work, reader, "Late reply on page two", parent=tops[PER_PAGE + 1])
+    client = signed_in_client(reader)
+
+    def section(client: Client, number: int) -> str:
+        page = page_of(client, f"{work.get_absolute_url()}?comments_page={number}")
+        return page[page.index('id="comments"') :]
+
+    def shown(client: Client, number: int) -> list[str]:
+        found = r"“Top” note \d+|A passing guest’s word|Wanderer of the Quay|The author answers|Late reply"
+        return re.findall(found, section(client, number))
+
+    for number in (1, 2):
+        assert shown(guest, number) == shown(client, number), number
+    assert "The author answers" in shown(guest, 1)
+    assert shown(guest, 2)[:2] == ["“Top” note 20", "“Top” note 21"]
+    for name in ("Pageturner", "Quillfeather"):  # the commenters' names and links, read with their comments
+        assert f'href="{reverse("accounts:dashboard", args=[name])}"' in section(guest, 1)
+    assert "Wanderer of the Quay" in shown(guest, 2)
+    assert "Late reply" in shown(guest, 2)

@@ -9,13 +9,15 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import DatabaseError, connection
 from django.db.models import QuerySet
+from django.db.models.functions import Length
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from fanshelf.accounts.actions import PseudFields, create_pseud
 from fanshelf.accounts.models import User
 from fanshelf.core.prepared import NotPreparable, Prepared, all_fields, fetch_all, instances, loaded
 from fanshelf.tags.models import Tag, typed_names
-from fanshelf.works.models import Work
+from fanshelf.works.models import Creatorship, Work
 from tests.factories import make_work
 
 pytestmark = pytest.mark.django_db
@@ -120,3 +122,26 @@ def test_prepared_statements_show_in_the_query_log_while_one_is_kept(author: Use
         (row,) = prepared.rows("guest", work.pk)
     assert row[0] == work.pk
     assert len(queries) == 1
+
+
+def _creatorships_of(shape: str, work_id: int) -> QuerySet[Any]:
+    rows = Creatorship.objects.filter(work_id=work_id).select_related("pseud__user", "work")
+    return rows.annotate(title_length=Length("work__title")).order_by("pk")
+
+
+def test_model_instances_come_with_their_related_ones_and_annotations_as_the_orm_gives_them(author: User) -> None:
+    second = create_pseud(author, PseudFields(name="Wavecrest"))
+    work = make_work(author, title="Tide-line “notes” 潮 גאות", pseuds=[author.default_pseud(), second])
+    prepared = Prepared(_creatorships_of)
+    expected = list(_creatorships_of("all", work.pk))
+    assert len(expected) == 2
+    for _ in range(2):  # compiled, then run again
+        made = prepared.objects("all", work.pk)
+        assert [row.pk for row in made] == [row.pk for row in expected]
+        for row, orm in zip(made, expected, strict=True):
+            with CaptureQueriesContext(connection) as read:
+                assert row.pseud.user.username == orm.pseud.user.username
+                assert row.work.title == "Tide-line “notes” 潮 גאות"
+            assert len(read) == 0, "read with the row, as select_related reads them"
+            assert row.title_length == orm.title_length == len("Tide-line “notes” 潮 גאות")
+    assert prepared.objects("all", work.pk + 1000) == []

@@ -53,6 +53,7 @@ class Command(BaseCommand):
             "gunicorn", "fanshelf.wsgi", "--preload", "--workers", str(workers), "--threads", str(threads),
             "--worker-class", "fanshelf.core.balanced_worker.BalancedThreadWorker",
             "--bind", options["bind"], "--access-logfile", "-",
+            "--logger-class", "fanshelf.core.access_log.AccessLogger",  # gunicorn's lines, written for less CPU
         ]  # fmt: skip
         argv += _control_socket_options()
         _forget_earlier_metrics()
