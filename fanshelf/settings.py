@@ -166,6 +166,8 @@ _cache_url = FANSHELF_CACHE_URL = env_str("FANSHELF_CACHE_URL")
 FANSHELF_HIT_FLUSH_SECONDS = env_int("FANSHELF_HIT_FLUSH_SECONDS", 2)
 # Work page bodies kept per process, for guests and signed-in readers (works/page_memo.py); 0 renders every page.
 FANSHELF_WORK_PAGE_MEMO = env_int("FANSHELF_WORK_PAGE_MEMO", 512, minimum=0)
+# Megabytes of listing blurbs each process keeps rendered (discovery/listing.py); 0 renders every blurb.
+FANSHELF_BLURB_MEMO_MB = env_int("FANSHELF_BLURB_MEMO_MB", 40, minimum=0)
 # Megabytes of text search hits each process keeps for terms that match many works (discovery/kept_hits.py).
 FANSHELF_TEXT_MEMO_MB = env_int("FANSHELF_TEXT_MEMO_MB", 48, minimum=0)
 # Megabytes of such hits kept in the database for every process to start from (discovery/shared_hits.py).

@@ -138,8 +138,9 @@ def counted_in(work_ids: Sequence[int]) -> tuple[int, ...]:
     return tuple(version[2] for version in fresh_versions(work_ids))
 
 
-# Listing blurbs by work, version and reader variant (see `blurbs_in_order`); ~2.5 KB each.
-_blurbs: Memo[SafeString] = Memo(4096)
+# Listing blurbs by work, version and reader variant (see `blurbs_in_order`), up to FANSHELF_BLURB_MEMO_MB of their
+# text (~2.5 KB each): the works of a busy archive's listings are many more than a few thousand.
+_blurbs: Memo[SafeString] = Memo(settings.FANSHELF_BLURB_MEMO_MB << 20, weigh=len)
 
 
 def reader_variant(request: HttpRequest) -> tuple[object, ...]:
