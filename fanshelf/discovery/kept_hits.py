@@ -107,7 +107,7 @@ def store_common_terms() -> tuple[int, int]:
     them for every process (shared_hits.py), as many as FANSHELF_TEXT_SHARED_MB holds: otherwise the first search
     of each common word after a rebuild reads it whole (~0.3 s at a million works) while every other search of it
     waits. The least common go first: they are the likelier search words (a word in nearly every work selects
-    nothing), and the room holds more of them (at a million test works, 216 of 240). Returns (terms stored, terms
+    nothing), and the room holds more of them (at a million test works, 218 of 240). Returns (terms stored, terms
     left out for want of room)."""
     from fanshelf.discovery.live import outbox_tops
 
