@@ -1,9 +1,9 @@
 """Text hits kept by their terms, for the engine's text searches (search.py).
 
 A common word matches a tenth of the archive, and reading its matches and their scores took ~185 ms at a million
-works (two rarer words, ~1 ms); every sort, page and filter of its listing reads the same hits. Where scores add up
-(SQLite), each term's hits are read and kept on their own, and a search of several terms is made from them: eleven
-common words make 66 pairs, each of which cost a read of its own before.
+works (two rarer words, ~1 ms); every sort, page and filter of its listing reads the same hits. A work's score is
+the sum of its terms' own (text.py), so each term's hits are read and kept on their own, and a search of several
+terms is made from them: eleven common words make 66 pairs, each of which cost a read of its own before.
 
 Kept hits carry the shared index's state they were read at; at a later state, the works changed since (the index
 knows them: every change to a work's text moves it on) are read again and put in their place, so a work posted or
@@ -51,7 +51,7 @@ def text_hits(phrases: Sequence[str], index: DiscoveryIndex) -> text.TextHits:
 
     state = state_if_shared(index)
     terms = text.terms_of(phrases)
-    if len(terms) > 1 and text.scores_add_up():
+    if len(terms) > 1:
         return text.all_of([_kept_hits((term,), state) for term in terms])
     return _kept_hits(terms, state)
 

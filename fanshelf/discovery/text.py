@@ -345,11 +345,20 @@ def _chunks(ids: list[int]) -> list[list[int]]:
 def _search_statement(terms: Sequence[str], among: list[int] | None) -> tuple[str, list[Any]]:
     """The statement and parameters finding works with every term (among these works, when given)."""
     if is_postgres():
+        # Each term ranked on its own and the ranks added (in double precision, as `all_of` adds them), so a search
+        # of several terms scores what its terms' own hits add up to: ts_rank of them all at once would weigh how
+        # near each other they stand instead.
         parts = [_postgres_term(term) for term in terms]
-        query = " && ".join(sql for sql, _ in parts)
+        names = [f"q{number}" for number in range(len(parts))]
+        queries = ", ".join(sql for sql, _ in parts)
         params: list[Any] = [param for _, params in parts for param in params]
+        score = " + ".join(f"ts_rank(document, {name})::float8" for name in names)
+        matches = " AND ".join(f"document @@ {name}" for name in names)
         only = f" AND work_id IN ({', '.join(['%s'] * len(among))})" if among is not None else ""
-        sql = f"SELECT work_id, ts_rank(document, q) FROM {TABLE}, ({'SELECT ' + query}) AS t(q) WHERE document @@ q"  # noqa: S608 - fixed names and placeholders
+        sql = (
+            f"SELECT work_id, {score} FROM {TABLE}, (SELECT {queries}) AS t({', '.join(names)}) "  # noqa: S608 - fixed names and placeholders
+            f"WHERE {matches}"
+        )
         return sql + only, params + (among or [])
     match = " AND ".join(_fts5_phrase(term) for term in terms)
     weights = ", ".join(str(w) for w in SQLITE_WEIGHTS)
@@ -372,13 +381,6 @@ def replaced(hits: TextHits, works: npt.NDArray[np.intp], found: TextHits) -> Te
     return TextHits(ids=ids[order], scores=scores[order])
 
 
-def scores_add_up() -> bool:
-    """Whether a search's scores are the sums of its terms' own: SQLite's bm25 adds each phrase's part (its rarity
-    and its count in the work, weighed by the work's length), so each term's hits can be read alone, kept, and
-    combined by `all_of`. PostgreSQL's ts_rank does not add up so."""
-    return not is_postgres()
-
-
 def all_of(parts: Sequence[TextHits]) -> TextHits:
     """The works in every part (each in the order of its ids), with their scores added."""
     smallest, *others = sorted(parts, key=lambda part: len(part.ids))
@@ -386,10 +388,36 @@ def all_of(parts: Sequence[TextHits]) -> TextHits:
     for other in others:
         if not len(ids) or not len(other.ids):
             return _no_hits()
-        where = np.minimum(np.searchsorted(other.ids, ids), len(other.ids) - 1)
-        found = other.ids[where] == ids
-        ids, scores = ids[found], scores[found] + other.scores[where[found]]
+        ids, scores, where = _found_in(ids, scores, other.ids)
+        scores = scores + other.scores[where]
     return TextHits(ids=ids, scores=scores)
+
+
+# Up to this many slots of the ids' span per id looked up, a table of positions is made to find them in.
+DENSE_SPAN_PER_ID = 32
+
+
+def _found_in(
+    ids: npt.NDArray[np.int64], scores: npt.NDArray[np.float64], sorted_ids: npt.NDArray[np.int64]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], npt.NDArray[np.intp]]:
+    """The ids (and their scores) also in `sorted_ids`, and where each is there. Within the span both share, a
+    table of positions indexed by id is filled and read (ids are dense: a million works, a table of 4 MB): two
+    common words' hits are matched in a third of the time a binary search per id takes."""
+    low, high = max(ids[0], sorted_ids[0]), min(ids[-1], sorted_ids[-1])
+    if high < low:
+        return ids[:0], scores[:0], np.zeros(0, np.intp)
+    if high - low > DENSE_SPAN_PER_ID * (len(ids) + len(sorted_ids)):  # sparse ids: a binary search each
+        where = np.minimum(np.searchsorted(sorted_ids, ids), len(sorted_ids) - 1)
+        found = sorted_ids[where] == ids
+        return ids[found], scores[found], where[found]
+    begin, end = np.searchsorted(sorted_ids, [low, high + 1])
+    positions = np.full(int(high - low) + 1, -1, np.int32)
+    positions[sorted_ids[begin:end] - low] = np.arange(begin, end, dtype=np.int32)
+    first, last = np.searchsorted(ids, [low, high + 1])
+    ids, scores = ids[first:last], scores[first:last]
+    where = positions[ids - low]
+    found = where >= 0
+    return ids[found], scores[found], where[found].astype(np.intp)
 
 
 def catch_up() -> int:

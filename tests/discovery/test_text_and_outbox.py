@@ -126,11 +126,8 @@ def test_the_same_words_in_another_order_or_twice_read_the_hits_kept_for_them(
     monkeypatch.setattr(text_search, "search_terms", counted)
     assert found("Harbour Lantern") == found("Lantern Harbour") == found("Lantern Harbour Lantern") == [both.pk]
     assert len(found("Harbour")) == 2
-    if text_search.scores_add_up():
-        # SQLite: each word read once on its own, kept, and every search of them made from the kept hits.
-        assert asked == [["harbour"], ["lantern"]]
-    else:
-        assert asked == [["harbour", "lantern"], ["harbour"]], "read once for all three; one word is other terms"
+    # Each word read once on its own, kept, and every search of them made from the kept hits.
+    assert asked == [["harbour"], ["lantern"]]
     assert found("Gull") == []
     assert asked[-1] == ["gull"], "a new term is read"
 
@@ -171,8 +168,6 @@ def test_kept_hits_follow_posts_edits_and_deletions_by_reading_only_the_works_ch
 
 
 def test_hits_made_from_each_terms_own_equal_the_search_of_them_all(author: User) -> None:
-    if not text_search.scores_add_up():
-        pytest.skip("PostgreSQL's ts_rank does not add up by term: its searches read all their terms at once")
     texts = [
         "The harbour lantern swung; the harbour slept.",
         "A lantern, a harbour, a gull over the harbour wall and the lantern again.",
@@ -224,3 +219,25 @@ def test_dates_and_counts_in_the_index_equal_the_database(author: User) -> None:
         assert index.columns["revised"][work.pk] == micros(work.revised_at)
         assert index.columns["published"][work.pk] == day_number(work.published_on)
         assert index.columns["words"][work.pk] == work.word_count
+
+
+@pytest.mark.parametrize("span", [60, 2_000, 10**9], ids=["dense", "dense-wide", "sparse"])
+def test_combining_terms_hits_keeps_exactly_the_works_in_all_with_their_scores_added(span: int) -> None:
+    rng = np.random.default_rng(span)
+
+    def hits(count: int) -> text_search.TextHits:
+        ids = np.sort(rng.choice(span, size=min(count, span), replace=False)).astype(np.int64) + 7
+        return text_search.TextHits(ids=ids, scores=rng.random(len(ids)))
+
+    def expected(parts: list[text_search.TextHits]) -> dict[int, float]:
+        common = set.intersection(*(set(part.ids.tolist()) for part in parts))
+        return {i: sum(float(p.scores[p.ids.tolist().index(i)]) for p in parts) for i in common}
+
+    cases = [[hits(40), hits(25)], [hits(30), hits(30), hits(12)], [hits(1), hits(50)]]
+    apart = text_search.TextHits(ids=np.array([1, 2], np.int64), scores=np.array([0.5, 0.25]))
+    cases.append([apart, text_search.TextHits(ids=apart.ids + span + 10, scores=apart.scores)])
+    for parts in cases:
+        made = text_search.all_of(parts)
+        want = expected(parts)
+        assert made.ids.tolist() == sorted(want)
+        assert np.allclose(made.scores, [want[i] for i in sorted(want)], rtol=1e-12, atol=0)
