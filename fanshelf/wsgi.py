@@ -8,6 +8,7 @@ from django.core.wsgi import get_wsgi_application
 from django.db import DatabaseError, connections
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fanshelf.settings")
+FULL_COLLECTION_EVERY = 100  # collections of the middle generation before a full one (Python's default: 10)
 application = get_wsgi_application()
 
 
@@ -36,9 +37,17 @@ def _freeze_startup_objects() -> None:
     object it tracks: ~0.18 s each in one process holding a listing's caches, charged to whichever request was
     running, and writing to each object walked copied the pages the workers share into each worker. Under
     gunicorn at a million works, runs alternated (bench/RESULTS.md, 2026-12-04 19:00): new visitors' pages 1.2x
-    and first-view listings 1.1x more per server CPU second, each worker ~8 MB less of its own memory."""
+    and first-view listings 1.1x more per server CPU second, each worker ~8 MB less of its own memory.
+
+    A worker still makes memos that live as long (blurbs, links, compiled statements, kept hits): each full
+    collection walked them again, 30 to 90 ms with every thread of the worker stopped, about every two seconds
+    under load, and found little to free there. They are made ten times rarer (the third threshold, 10 by default,
+    is how many collections of the middle generation come before a full one): the young generations, where a
+    request's cyclic garbage is found, are collected as often as before."""
     gc.collect()
     gc.freeze()
+    young, middle, _ = gc.get_threshold()
+    gc.set_threshold(young, middle, FULL_COLLECTION_EVERY)
 
 
 _preload_discovery()
