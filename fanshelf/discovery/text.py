@@ -393,7 +393,8 @@ def all_of(parts: Sequence[TextHits]) -> TextHits:
     return TextHits(ids=ids, scores=scores)
 
 
-# Up to this many slots of the ids' span per id looked up, a table of positions is made to find them in.
+# Up to this many slots of the shared span per id looked up, a table of positions is made to find them in; past it
+# (a rare word's few ids against a common word's many, or sparse ids), a binary search each costs less.
 DENSE_SPAN_PER_ID = 32
 
 
@@ -406,7 +407,7 @@ def _found_in(
     low, high = max(ids[0], sorted_ids[0]), min(ids[-1], sorted_ids[-1])
     if high < low:
         return ids[:0], scores[:0], np.zeros(0, np.intp)
-    if high - low > DENSE_SPAN_PER_ID * (len(ids) + len(sorted_ids)):  # sparse ids: a binary search each
+    if high - low > DENSE_SPAN_PER_ID * len(ids):
         where = np.minimum(np.searchsorted(sorted_ids, ids), len(sorted_ids) - 1)
         found = sorted_ids[where] == ids
         return ids[found], scores[found], where[found]
