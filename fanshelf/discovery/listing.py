@@ -27,7 +27,7 @@ from fanshelf.core.memo import Memo
 from fanshelf.core.numbers import grouped
 from fanshelf.core.prepared import MAX_VALUES, Prepared, loaded
 from fanshelf.discovery import exclusions
-from fanshelf.discovery.index import COUNT_FIELDS
+from fanshelf.discovery.index import COUNT_FIELDS, DiscoveryIndex
 from fanshelf.discovery.live import ensure_fresh, fresh_state, fresh_stats_of, fresh_versions
 from fanshelf.discovery.query import Range, WorkQuery
 from fanshelf.discovery.reader_sets import shelf_version
@@ -93,12 +93,15 @@ def reader_params(query: WorkQuery) -> list[tuple[str, str]]:
     return [(key, value) for key, value in query.to_params() if key != "page"]
 
 
-def run(scope: ListingScope, query: WorkQuery, viewer: Viewer, *, facets: bool = True) -> SearchResult:
+def run(
+    scope: ListingScope, query: WorkQuery, viewer: Viewer, *, facets: bool = True, index: DiscoveryIndex | None = None
+) -> SearchResult:
     """The query within the page's scope, against an index with every committed change applied (two indexed
-    queries when nothing changed), so a reader always sees their own last write. A guest's facet counts come from
-    the memo when the same filters were counted at this state of the index (`facet_key`)."""
+    queries when nothing changed; `index`: what the caller's `ensure_fresh` gave earlier in the same request), so a
+    reader always sees their own last write. A guest's facet counts come from the memo when the same filters were
+    counted at this state of the index (`facet_key`)."""
     scoped = scope.applied_to(query)
-    index = ensure_fresh()
+    index = ensure_fresh() if index is None else index
     key = facet_key(scoped, viewer) if facets else None
     known = _facet_counts.get(key) if key is not None else None
     result = execute(scoped, viewer, index, facets=facets and known is None)

@@ -26,6 +26,7 @@ from fanshelf.discovery import listing
 from fanshelf.discovery.actions import save_exclusion_profile
 from fanshelf.discovery.exclusion_forms import ExclusionForm
 from fanshelf.discovery.exclusions import profile_values
+from fanshelf.discovery.index import DiscoveryIndex
 from fanshelf.discovery.listing import ListingScope
 from fanshelf.discovery.listing_body import listing_body
 from fanshelf.discovery.live import ensure_fresh, fresh_state, fresh_stats, fresh_stats_of, fresh_waiting
@@ -80,12 +81,11 @@ _bodies: Memo[MemoisedBody] = Memo(128)
 def body_key(request: HttpRequest, page: ListingPage) -> tuple[object, ...] | None:
     """What a listing's body depends on, counts aside: its URL, the reader's variant (`listing.reader_variant`)
     and the state of this process's index, which moves on with every applied outbox row and wrangling change but
-    counts (every write that changes a listing writes one; `ensure_fresh` applies them first). Counts are checked
-    against the memoised body itself (`_still_true`). None for a body that also shows things from outside the index
-    (a creator's profile and anonymous works)."""
+    counts (every write that changes a listing writes one; call after `ensure_fresh`, which applies them). Counts
+    are checked against the memoised body itself (`_still_true`). None for a body that also shows things from
+    outside the index (a creator's profile and anonymous works)."""
     if not page.memoisable or request.method != "GET":
         return None
-    ensure_fresh()
     return (fresh_state(), request.get_full_path(), listing.reader_variant(request))
 
 
@@ -93,13 +93,14 @@ def render_listing(request: HttpRequest, page: ListingPage) -> HttpResponse:
     """The one listing view: parse the reader's filters, run them in the page's scope, render blurbs, pages,
     the filter form and facet counts. A query that cannot run shows its message beside the form (400). The frame
     (header, messages, the reader's own links) is rendered for every request; the body is memoised."""
+    index = ensure_fresh()  # once a request: the body is made from the index as it is now
     key = body_key(request, page)
     stats, waiting = fresh_stats(), fresh_waiting()  # taken before rendering: the body is at least as new
     memo = _bodies.get(key) if key is not None else None
     if memo is not None and _still_true(memo, request.user.is_authenticated, waiting):
         body, status = memo.html, 200
     else:
-        made = _listing_body(request, page)
+        made = _listing_body(request, page, index)
         body, status, shown = made.html, made.status, made.work_ids
         if key is not None and status == 200 and fresh_stats() == stats:  # no stats batch landed meanwhile
             deciding = made.deciding
@@ -139,7 +140,7 @@ def _waiting_on(work_ids: tuple[int, ...], waiting: Mapping[int, int]) -> tuple[
     return tuple(waiting.get(work_id, 0) for work_id in work_ids)
 
 
-def _listing_body(request: HttpRequest, page: ListingPage) -> MadeBody:
+def _listing_body(request: HttpRequest, page: ListingPage, index: DiscoveryIndex) -> MadeBody:
     context: dict[str, Any] = {"heading": page.heading, **page.context, "form_data": request.GET}
     shown: tuple[int, ...] = ()
     deciding: tuple[str, ...] = ()
@@ -152,7 +153,7 @@ def _listing_body(request: HttpRequest, page: ListingPage) -> MadeBody:
 
     try:
         query = WorkQuery.from_params(request.GET)
-        result = listing.run(page.scope, query, request.user)
+        result = listing.run(page.scope, query, request.user, index=index)
     except QueryError as error:
         raw = {name: split_names(request.GET.getlist(name)) for name in ("include", "exclude")}
         return body(400, **raw, error=str(error))

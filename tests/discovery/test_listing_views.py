@@ -369,3 +369,20 @@ def test_facet_names_with_quotes_ampersands_and_right_to_left_text_read_as_typed
     hebrew = shown["דנה הכורמת (1)"].select_one("bdi")  # isolated, so the count stays on its side
     assert hebrew is not None
     assert hebrew.get_text() == "דנה הכורמת"
+
+
+def test_a_listing_reads_the_outbox_once_per_view_memoised_or_not(author: User, guest: Client) -> None:
+    make_work(author, title="Ferry at dusk")
+    guest.get("/works/")
+
+    def outbox_reads(**params: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            response = guest.get("/works/", params)
+        assert response.status_code == 200
+        return sum('MAX(id) FROM "works_workchange"' in query["sql"] for query in queries.captured_queries)
+
+    assert outbox_reads(sort="title") == 1  # a body made now
+    assert outbox_reads(sort="title") == 1  # the body memoised
+    make_work(author, title="Gull at dawn")
+    assert outbox_reads(sort="title") == 1  # made again, with the new work
+    assert "Gull at dawn" in titles(guest.get("/works/", {"sort": "title"}))
