@@ -55,9 +55,9 @@ def bodies_rendered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     made: list[str] = []
     make = views._listing_body
 
-    def counted(request: Any, page: Any) -> views.MadeBody:
+    def counted(request: Any, page: Any, index: Any) -> views.MadeBody:
         made.append(request.get_full_path())
-        return make(request, page)
+        return make(request, page, index)
 
     monkeypatch.setattr(views, "_listing_body", counted)
     return made
