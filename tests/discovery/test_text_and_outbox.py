@@ -241,3 +241,18 @@ def test_combining_terms_hits_keeps_exactly_the_works_in_all_with_their_scores_a
         want = expected(parts)
         assert made.ids.tolist() == sorted(want)
         assert np.allclose(made.scores, [want[i] for i in sorted(want)], rtol=1e-12, atol=0)
+
+
+def test_a_search_of_two_words_puts_the_work_that_says_both_most_first_in_either_order(author: User) -> None:
+    filler = " ".join(["The quay was quiet and the boats lay still in the grey morning."] * 6)
+    once = make_work(author, title="Notes from the quay", chapters=[f"A harbour, a lantern. {filler}"])
+    both = make_work(
+        author,
+        title="Harbour lantern",
+        chapters=["The harbour lantern swung; the harbour slept under the lantern, “harbour” and lantern again."],
+    )
+    one_word = make_work(author, title="Harbour harbour", chapters=["Harbour walls, harbour bells, harbour gulls."])
+    ensure_fresh()
+    for words in ("harbour lantern", "Lantern HARBOUR"):
+        assert found(words) == [both.pk, once.pk], words  # best match first; a work without "lantern" is not found
+    assert one_word.pk in found("harbour")
