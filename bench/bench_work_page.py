@@ -4,8 +4,7 @@ Run with `.venv/bin/python -m bench.bench_work_page [--size N] [--pool P] [--vie
 (bench/data/bench-N.sqlite3, made by `python -m bench.run --size N`). The corpus is copied to a temporary folder
 first (hits are written, and the corpus is never written to). In one process, through Django's test Client:
 P random readable works are chosen, and V views of random pages among them (the work's page, or its entire-work
-page), each by a new guest (a new browser: every view is a hit), are timed with FANSHELF_WORK_PAGE_MEMO=0 (the
-work's tags, credits and gifts read by compiled SQL, works/blurb_data.py, then by the ORM's prefetch as before) and
+page), each by a new guest (a new browser: every view is a hit), are timed with FANSHELF_WORK_PAGE_MEMO=0 and
 then with the memo on, after one view of each page filled it. Hits are buffered as the site does by default; the buffer
 is flushed (outside the timing) after each pass, which writes their outbox rows, as a busy archive does between
 views: count changes leave the memoised bodies in use.
@@ -29,7 +28,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
 BENCH_DIR = Path(__file__).resolve().parent
 # Works no adult gate stands before (a new guest would get the gate, not the page).
@@ -109,11 +107,6 @@ def main(size: int, pool: int, views: int, listings: int = 0) -> None:
     settings.FANSHELF_WORK_PAGE_MEMO = 0
     off = _views(paths, 1_000_000)
     hits.flush()
-    compiled = getattr(page_memo, "attach_blurb_data")  # noqa: B009 - swapped for one pass, then put back
-    setattr(page_memo, "attach_blurb_data", _prefetched_by_the_orm)  # noqa: B010 - as before 2026-12-03
-    off_orm = _views(paths, 4_000_000)
-    setattr(page_memo, "attach_blurb_data", compiled)  # noqa: B010
-    hits.flush()
     settings.FANSHELF_WORK_PAGE_MEMO = 4 * pool
     _views(pages, 2_000_000)  # fill the memo
     hits.flush()
@@ -134,24 +127,14 @@ def main(size: int, pool: int, views: int, listings: int = 0) -> None:
     )
     print("| guest work page, new visitor each view | median CPU ms | p95 CPU ms | views per CPU second |")
     print("|---|---:|---:|---:|")
-    passes = (("memo off, tags and credits by the ORM's prefetch", off_orm), ("memo off", off), ("memo on", on))
+    passes = (("memo off", off), ("memo on", on))
     for label, times in passes:
         p95 = statistics.quantiles(times, n=20)[-1]
         print(f"| {label} | {statistics.median(times):.2f} | {p95:.2f} | {len(times) / (sum(times) / 1000):.1f} |")
     print(f"memo on / memo off, views per second: {sum(off) / sum(on):.2f}x")
-    print(f"memo off, compiled / by the ORM's prefetch, views per second: {sum(off_orm) / sum(off):.2f}x")
     if listings:
         _first_views(listings, rng)
     shutil.rmtree(corpus.parent, ignore_errors=True)
-
-
-def _prefetched_by_the_orm(works: Any) -> None:
-    """A work's tags, credits and gifts as `for_blurbs` prefetches them (works/blurb_data.py reads the same)."""
-    from django.db.models import prefetch_related_objects
-
-    from fanshelf.works.models import blurb_prefetches
-
-    prefetch_related_objects(works, *blurb_prefetches())
 
 
 def _first_views(count: int, rng: random.Random) -> None:

@@ -33,7 +33,7 @@ from fanshelf.discovery.query import Range, WorkQuery
 from fanshelf.discovery.reader_sets import shelf_version
 from fanshelf.discovery.search import FacetCount, SearchResult, execute
 from fanshelf.tags.models import TagType
-from fanshelf.works.blurb_data import attach_blurb_data
+from fanshelf.works.blurb_data import BLURB_COLUMNS, attach_read, blurb_columns
 from fanshelf.works.blurbs import html_text, render_blurb, setting, with_updated_marker
 from fanshelf.works.models import BLURB_FIELDS, Work
 
@@ -177,8 +177,9 @@ def blurbs_in_order(work_ids: list[int], request: HttpRequest) -> list[SafeStrin
         found = {pk: html for pk, html in found.items() if pk in listed}
     missing = [pk for pk in work_ids if pk not in found]
     if missing:  # read and checked in one query: a page seen for the first time reads its works once
-        works = [loaded(Work, BLURB_FIELDS, row) for row in _listed(viewer, "rows", missing)]
-        attach_blurb_data(works)
+        rows = _listed(viewer, "rows", missing)
+        works = [loaded(Work, BLURB_FIELDS, row[: len(BLURB_FIELDS)]) for row in rows]
+        attach_read(works, [row[len(BLURB_FIELDS) :] for row in rows])
         where = setting()
         for work in works:
             found[work.pk] = _blurbs.put(keys[work.pk], render_blurb(work, viewer, where))
@@ -188,8 +189,7 @@ def blurbs_in_order(work_ids: list[int], request: HttpRequest) -> list[SafeStrin
 
 
 def _guests_listed(shape: tuple[str, int], *work_ids: int) -> QuerySet[Any]:
-    listed = Work.objects.filter(pk__in=work_ids).listed_for(AnonymousUser())
-    return listed.values_list(*BLURB_FIELDS) if shape[0] == "rows" else listed.values_list("pk")
+    return _rows_or_ids(Work.objects.filter(pk__in=work_ids).listed_for(AnonymousUser()), shape[0])
 
 
 # A guest's check of which works are still listed, and their rows: compiled once per size of the list (rows_in).
@@ -200,8 +200,14 @@ def _listed(viewer: Viewer, what: str, work_ids: list[int]) -> list[tuple[Any, .
     """Of these works, those listed for the viewer: as their ids ("ids") or the fields their blurbs read ("rows")."""
     if not viewer.is_authenticated and len(work_ids) <= MAX_VALUES:
         return _guests_listing.rows_in(what, work_ids)
-    listed = Work.objects.filter(pk__in=work_ids).listed_for(viewer)
-    return list(listed.values_list(*BLURB_FIELDS) if what == "rows" else listed.values_list("pk"))
+    return list(_rows_or_ids(Work.objects.filter(pk__in=work_ids).listed_for(viewer), what))
+
+
+def _rows_or_ids(listed: QuerySet[Work], what: str) -> QuerySet[Any]:
+    """The works' ids, or ("rows") the fields their blurbs read and what they show besides (works/blurb_data.py)."""
+    if what != "rows":
+        return listed.values_list("pk")
+    return listed.annotate(**blurb_columns()).values_list(*BLURB_FIELDS, *BLURB_COLUMNS)
 
 
 def updated_since_read(viewer: Viewer, work_ids: list[int]) -> set[int]:

@@ -13,27 +13,27 @@ from fanshelf.accounts.models import User, is_moderator
 from fanshelf.core.middleware import LoginNeeded
 from fanshelf.core.prepared import Prepared, all_fields, fits_a_column, instances
 from fanshelf.works import page_memo
-from fanshelf.works.blurb_data import attach_blurb_data
+from fanshelf.works.blurb_data import BLURB_COLUMNS, attach_read, blurb_columns
 from fanshelf.works.models import Chapter, Work
 
 
 def _lookup(shape: tuple[str, bool], work_id: int, *reader_id: int) -> QuerySet[Any]:
     """The work's row if this reader may open it, by `visible_to`: a guest's (no reader id), a signed-in
-    reader's or a moderator's (the reader's id: their own works, drafts too); with the work's probe
-    (works/page_memo.py) after its fields when the shape asks for it."""
+    reader's or a moderator's (the reader's id: their own works, drafts too); with what its page shows besides
+    (works/blurb_data.py) after its fields, then the work's probe (works/page_memo.py) when the shape asks for it."""
     who, probed = shape
     reader: User | AnonymousUser = AnonymousUser()
     if reader_id:
         reader = User(pk=reader_id[0], is_active=True, is_staff=who == "moderator")
-    readable = Work.objects.visible_to(reader).filter(pk=work_id)
+    readable = Work.objects.visible_to(reader).filter(pk=work_id).annotate(**blurb_columns())
     if not probed:
-        return readable.values_list(*all_fields(Work))
+        return readable.values_list(*all_fields(Work), *BLURB_COLUMNS)
     probe = {
         # The probe's own text: the code's table names and words, the id bound.
         f"probe_{number}": RawSQL(sql, [work_id] * sql.count("%s"), output_field=IntegerField())  # noqa: S611
         for number, sql in enumerate(page_memo.PROBE_COLUMNS)
     }
-    return readable.annotate(**probe).values_list(*all_fields(Work), *probe)
+    return readable.annotate(**probe).values_list(*all_fields(Work), *BLURB_COLUMNS, *probe)
 
 
 def _listed_lookup(shape: str, work_id: int) -> QuerySet[Any]:
@@ -55,18 +55,21 @@ def is_listed_for(user: User | AnonymousUser, work_id: int) -> bool:
 def get_work_for_reading(request: HttpRequest, work_id: int) -> Work:
     """The work if this reader may see it, with its tags, credits and gifts; guests asking for a restricted work
     are sent to log in and back."""
-    work = instances(Work, [_readable_row(request, work_id, probed=False)])[0]
-    attach_blurb_data([work])
-    return work
+    return _work_of(_readable_row(request, work_id, probed=False))
 
 
 def read_with_probe(request: HttpRequest, work_id: int) -> tuple[Work, page_memo.Probe]:
-    """The work's row, as `get_work_for_reading` allows it, and its probe, in one statement (one round trip on
-    PostgreSQL): read together, the version is never older than the row. The caller reads its tags and credits
-    (page_memo.with_blurb_data)."""
+    """The work as `get_work_for_reading` gives it and its probe, in one statement (one round trip on
+    PostgreSQL): read together, the version is never older than the row, its tags or its credits."""
     row = _readable_row(request, work_id, probed=True)
+    return _work_of(row), page_memo.probe_of(row[len(all_fields(Work)) + len(BLURB_COLUMNS) :])
+
+
+def _work_of(row: tuple[Any, ...]) -> Work:
     fields = len(all_fields(Work))
-    return instances(Work, [row[:fields]])[0], page_memo.probe_of(row[fields:])
+    work = instances(Work, [row[:fields]])[0]
+    attach_read([work], [row[fields : fields + len(BLURB_COLUMNS)]])
+    return work
 
 
 def _readable_row(request: HttpRequest, work_id: int, *, probed: bool) -> tuple[Any, ...]:

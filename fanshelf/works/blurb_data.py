@@ -1,22 +1,26 @@
-"""What a blurb and a work page show of works besides their rows, read by SQL compiled once (core/prepared.py).
+"""What a blurb and a work page show of works besides their rows, read with the rows themselves.
 
 `for_blurbs` prefetches the same: tags in the order typed, credits with their pseuds and accounts, gifts not
-refused. Django builds and compiles those three queries for every page (about 1 ms of CPU for one work), so the
-pages every visitor opens (a work page seen for the first time, a listing's blurbs) read them here instead, by the
-same filters, and leave them where the prefetch would have: `work.tags.all()`, `work.creatorships.all()` and
-`work.gifts.all()` give them without a query, and a queryset made from one still filters in the database.
+refused. That is three more statements (and on PostgreSQL three more round trips) for every page that shows works,
+and Django builds and compiles them for each page. The pages every visitor opens (a work page seen for the first
+time, a listing's blurbs) instead add `blurb_columns()` to the statement that reads the works' rows: each work's
+tag ids and credits as JSON text, the wrangling outbox's top, and whether it has gifts, which are then read (rarely)
+by a statement of their own. `attach_read` leaves them where the prefetch would have: `work.tags.all()`,
+`work.creatorships.all()` and `work.gifts.all()` give them without a query, and a queryset made from one still
+filters in the database.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from django.db import connection
-from django.db.models import QuerySet, Subquery, prefetch_related_objects
-from django.db.models.functions import Coalesce
+from django.db.models import BooleanField, Field, IntegerField, QuerySet, TextField, prefetch_related_objects
+from django.db.models.expressions import RawSQL
 
 from fanshelf.accounts.models import Pseud, User
 from fanshelf.core.prepared import MAX_VALUES, Prepared, all_fields, attach, instances, loaded
@@ -26,32 +30,52 @@ from fanshelf.works.models import SHOWN_TAG_FIELDS, Creatorship, Gift, Work, Wor
 _CREDIT_FIELDS = ("id", "work_id", "pseud_id", "position")
 _PSEUD_FIELDS = ("id", "name", "user_id")
 _USER_FIELDS = ("id", "username")
+# The names `blurb_columns` annotates, in the order `attach_read` takes their values.
+BLURB_COLUMNS = ("blurb_tags", "blurb_credits", "blurb_tags_top", "blurb_gifts")
 
 
-def _tags_of(shape: object, *work_ids: int) -> QuerySet[Any]:
-    """The works' tag ids in typed order, each row with the wrangling outbox's top (`_known_tags`)."""
-    tagged = WorkTag.objects.filter(work_id__in=work_ids).order_by("work_id", "position", "tag_id")
-    top = TagChange.objects.order_by("-pk").values("pk")[:1]
-    return tagged.annotate(tags_changed=Coalesce(Subquery(top), 0)).values_list("work_id", "tag_id", "tags_changed")
+def blurb_columns() -> dict[str, RawSQL]:
+    """Subqueries of the works' own rows (`works_work`, unaliased as Django leaves a queryset's own table): the tag
+    ids with their places, as a JSON list of [position, tag id]; the credits, as a JSON list of [credit id, pseud
+    id, position, pseud name, account id, username]; the wrangling outbox's top (`_known_tags`); whether a gift
+    not refused is there. JSON is built by each database's own functions, which escape every name."""
+    postgresql = connection.vendor == "postgresql"
+    listed = "json_agg(json_build_array({}))::text" if postgresql else "json_group_array(json_array({}))"
+    work = f'"{Work._meta.db_table}"."id"'
+    credits, pseuds, users = (model._meta.db_table for model in (Creatorship, Pseud, User))
+    tags, changes, gifts = (model._meta.db_table for model in (WorkTag, TagChange, Gift))
+    credited = (
+        f"FROM {credits} c JOIN {pseuds} p ON p.id = c.pseud_id JOIN {users} u ON u.id = p.user_id "
+        f"WHERE c.work_id = {work}"
+    )
+    # Nothing but the models' own table and column names goes into them.
+    sql = (
+        f"(SELECT {listed.format('position, tag_id')} FROM {tags} WHERE work_id = {work})",  # noqa: S608
+        f"(SELECT {listed.format('c.id, c.pseud_id, c.position, p.name, p.user_id, u.username')} {credited})",
+        f"COALESCE((SELECT MAX(id) FROM {changes}), 0)",  # noqa: S608
+        f"EXISTS (SELECT 1 FROM {gifts} WHERE work_id = {work} AND NOT refused)",  # noqa: S608
+    )
+    kinds: tuple[Field[Any, Any], ...] = (TextField(), TextField(), IntegerField(), BooleanField())
+    return {
+        name: RawSQL(text, (), output_field=kind)  # noqa: S611
+        for name, text, kind in zip(BLURB_COLUMNS, sql, kinds, strict=True)
+    }
 
 
-def _tags_named(shape: object, *tag_ids: int) -> QuerySet[Any]:
-    return Tag.objects.filter(pk__in=tag_ids).order_by().values_list(*SHOWN_TAG_FIELDS)
-
-
-def _credits_of(shape: object, *work_ids: int) -> QuerySet[Any]:
-    pseud = (f"pseud__{name}" for name in _PSEUD_FIELDS[1:])
-    credits = Creatorship.objects.filter(work_id__in=work_ids)
-    return credits.values_list(*_CREDIT_FIELDS, *pseud, "pseud__user__username")
+def _with_columns(shape: object, *work_ids: int) -> QuerySet[Any]:
+    return Work.objects.filter(pk__in=work_ids).annotate(**blurb_columns()).values_list("pk", *BLURB_COLUMNS)
 
 
 def _gifts_of(shape: object, *work_ids: int) -> QuerySet[Any]:
     return Gift.objects.filter(work_id__in=work_ids, refused=False).values_list(*all_fields(Gift))
 
 
+def _tags_named(shape: object, *tag_ids: int) -> QuerySet[Any]:
+    return Tag.objects.filter(pk__in=tag_ids).order_by().values_list(*SHOWN_TAG_FIELDS)
+
+
 # Each compiled once per size of its list of ids (Prepared.rows_in).
-_tags, _named = Prepared(_tags_of), Prepared(_tags_named)
-_credits, _gifts = Prepared(_credits_of), Prepared(_gifts_of)
+_columns, _gifts, _named = Prepared(_with_columns), Prepared(_gifts_of), Prepared(_tags_named)
 
 
 class _KnownTags(NamedTuple):
@@ -98,34 +122,50 @@ def _credited(row: tuple[Any, ...]) -> Pseud:
     return pseud
 
 
-def attach_blurb_data(works: Sequence[Work], gifts: bool = True) -> None:
-    """Read the tags, credits and gifts of these works (three statements per MAX_VALUES works) and attach them.
-    `gifts=False`: the caller knows there are none (works/page_memo.py's probe), and none is read."""
+def attach_blurb_data(works: Sequence[Work]) -> None:
+    """Read the tags, credits and gifts of these works (one statement per MAX_VALUES works, and one for their gifts
+    when any has some) and attach them: for works whose rows were read without `blurb_columns`."""
     for start in range(0, len(works), MAX_VALUES):
-        _attach_some(works[start : start + MAX_VALUES], gifts)
+        some = works[start : start + MAX_VALUES]
+        read = {row[0]: row[1:] for row in _columns.rows_in("columns", [work.pk for work in some])}
+        present = [work for work in some if work.pk in read]  # a work deleted meanwhile shows none
+        attach_read(present, [read[work.pk] for work in present])
 
 
-def _attach_some(works: Sequence[Work], read_gifts: bool) -> None:
-    ids = [work.pk for work in works]
-    tagged = _tags.rows_in("tags", ids)
-    known = _known_tags(tagged[0][2], {row[1] for row in tagged}) if tagged else {}
-    tags: dict[int, list[Tag]] = defaultdict(list)
-    for work_id, tag_id, _ in tagged:
-        if tag_id in known:  # a tag deleted since the ids were read is no longer shown
-            tags[work_id].append(known[tag_id])
-    credits: dict[int, list[Creatorship]] = defaultdict(list)
-    for row in _credits.rows_in("credits", ids):
-        credit = loaded(Creatorship, _CREDIT_FIELDS, row[:4])
-        credited = (row[2], *row[4:])  # the pseud's id, its name, its account's id and username
-        Creatorship.pseud.field.set_cached_value(credit, _credited(credited))
-        credits[credit.work_id].append(credit)
-    gifts = instances(Gift, _gifts.rows_in("gifts", ids)) if read_gifts else []
+def attach_read(works: Sequence[Work], columns: Sequence[Sequence[Any]]) -> None:
+    """Attach to each work its tags, credits and gifts from the values of `blurb_columns` read with it (in
+    BLURB_COLUMNS' order, one tuple per work, all from one statement). Tags are shown in the order typed, credits by
+    their position; the gifts of works that have any are read now."""
+    if not works:
+        return
+    typed = [sorted(json.loads(values[0] or "[]")) for values in columns]
+    known = _known_tags(int(columns[0][2]), {tag_id for pairs in typed for _, tag_id in pairs})
+    given = _gifts_by_work([work.pk for work, values in zip(works, columns, strict=True) if values[3]])
+    for work, pairs, values in zip(works, typed, columns, strict=True):
+        # A tag deleted since the ids were read is no longer shown.
+        attach(work, "tags", [known[tag_id] for _, tag_id in pairs if tag_id in known])
+        attach(work, "creatorships", _credits(work.pk, values[1]))
+        attach(work, "gifts", given.get(work.pk, []))
+
+
+def _credits(work_id: int, listed: str | None) -> list[Creatorship]:
+    made = []
+    for credit_id, pseud_id, position, name, user_id, username in json.loads(listed or "[]"):
+        credit = loaded(Creatorship, _CREDIT_FIELDS, (credit_id, work_id, pseud_id, position))
+        Creatorship.pseud.field.set_cached_value(credit, _credited((pseud_id, name, user_id, username)))
+        made.append(credit)
+    return sorted(made, key=lambda credit: (credit.position, credit.pk))
+
+
+def _gifts_by_work(work_ids: list[int]) -> dict[int, list[Gift]]:
+    gifts = [
+        gift
+        for start in range(0, len(work_ids), MAX_VALUES)
+        for gift in instances(Gift, _gifts.rows_in("gifts", work_ids[start : start + MAX_VALUES]))
+    ]
     if any(gift.pseud_id for gift in gifts):  # rare: their pseuds read by the ORM, only then
         prefetch_related_objects(gifts, "pseud__user")
     given: dict[int, list[Gift]] = defaultdict(list)
     for gift in gifts:
         given[gift.work_id].append(gift)
-    for work in works:
-        attach(work, "tags", tags[work.pk])
-        attach(work, "creatorships", credits[work.pk])
-        attach(work, "gifts", given[work.pk])
+    return given

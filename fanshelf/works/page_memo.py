@@ -44,7 +44,6 @@ from django.utils.safestring import SafeString, mark_safe
 from fanshelf.accounts.models import is_moderator
 from fanshelf.core.memo import Memo
 from fanshelf.core.prepared import fetch_all, fits_a_column
-from fanshelf.works.blurb_data import attach_blurb_data
 from fanshelf.works.models import (
     COUNT_ONLY_KINDS,
     Chapter,
@@ -79,16 +78,12 @@ class SharedBody:
 
 
 _bodies: Memo[SharedBody] = Memo(512, name="works.page_memo")
-# A work's tags, credits and gifts as `for_blurbs` prefetches them, by (work, version): every change to them writes
-# an outbox row that moves the version on. What the guest frame needs of them (the adult gate's rating, the
-# creators) comes from here on a memoised page, so the page reads only the work's row.
-_blurb_data: Memo[dict[str, Any]] = Memo(512, name="works.page_memo.blurb_data")
 
 
 def _memo_size() -> int:
-    """FANSHELF_WORK_PAGE_MEMO, read for each request (tests and benchmarks switch it), applied to both memos."""
+    """FANSHELF_WORK_PAGE_MEMO, read for each request (tests and benchmarks switch it)."""
     size = int(getattr(settings, "FANSHELF_WORK_PAGE_MEMO", 512))
-    _bodies.size = _blurb_data.size = size
+    _bodies.size = size
     return size
 
 
@@ -178,19 +173,6 @@ def probe_of(row: Sequence[Any]) -> Probe:
     return Probe((int(top or 0), int(number)), *flags, (int(users), int(guests)), bool(comments))
 
 
-def with_blurb_data(work: Work, known_by: Probe) -> Work:
-    """The work with its tags, credits and gifts as of the probe's version: from the memo, else read now (after
-    the version was, so never older than the key; its gifts only when the probe found any)."""
-    key = (work.pk, known_by.version)
-    known = _blurb_data.get(key) if _memo_size() else None
-    if known is None:
-        attach_blurb_data([work], gifts=known_by.gifts)
-        known = _blurb_data.put(key, dict(work._prefetched_objects_cache))  # type: ignore[attr-defined]
-    else:
-        work._prefetched_objects_cache = dict(known)  # type: ignore[attr-defined]
-    return work
-
-
 def shared_body(
     request: HttpRequest,
     work: Work,
@@ -267,4 +249,3 @@ def _light(chapter: Chapter) -> Chapter:
 
 def clear() -> None:
     _bodies.clear()
-    _blurb_data.clear()

@@ -11,9 +11,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from fanshelf.core.pagination import paginate
-from fanshelf.works import actions, page_memo
+from fanshelf.works import actions
 from fanshelf.works.access import get_chapter_for_reading, get_work_for_editing, get_work_for_reading, read_with_probe
-from fanshelf.works.blurb_data import attach_blurb_data
 from fanshelf.works.forms import ChapterForm, ChapterOrderForm, ChapterWithCocreatorsForm, WorkForm, add_action_errors
 from fanshelf.works.models import Chapter, Work
 from fanshelf.works.reading import ADULT_SESSION_KEY, render_work_page
@@ -30,30 +29,19 @@ def my_drafts(request: HttpRequest) -> HttpResponse:
     return render(request, "works/listing.html", {"heading": "My Drafts", "page_obj": page})
 
 
-def _probe_then_work(request: HttpRequest, work_id: int) -> tuple[page_memo.Probe, Work]:
-    """The work and its version (works/page_memo.py) in one statement: a body rendered from this read of the work
-    is then at least as new as the version it is memoised under. A posted work's tags and credits, which only a
-    new version changes, come from the memo when this version's are there."""
-    work, probe = read_with_probe(request, work_id)
-    if work.posted:
-        return probe, page_memo.with_blurb_data(work, probe)
-    attach_blurb_data([work])  # a draft's, read as they are: drafts are not keyed by versions
-    return probe, work
-
-
 def work_detail(request: HttpRequest, work_id: int) -> HttpResponse:
-    probe, work = _probe_then_work(request, work_id)
+    work, probe = read_with_probe(request, work_id)
     entire = work.posted_chapter_count <= 1
     return with_ai_reservation(render_work_page(request, work, None, entire, probe=probe), work)
 
 
 def work_entire(request: HttpRequest, work_id: int) -> HttpResponse:
-    probe, work = _probe_then_work(request, work_id)
+    work, probe = read_with_probe(request, work_id)
     return with_ai_reservation(render_work_page(request, work, None, entire=True, probe=probe), work)
 
 
 def chapter_detail(request: HttpRequest, work_id: int, chapter_id: int) -> HttpResponse:
-    probe, work = _probe_then_work(request, work_id)
+    work, probe = read_with_probe(request, work_id)
     chapter = get_chapter_for_reading(request, work, chapter_id)
     return with_ai_reservation(render_work_page(request, work, chapter, entire=False, probe=probe), work)
 
