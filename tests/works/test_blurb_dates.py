@@ -57,3 +57,15 @@ def test_every_browser_language_gets_the_archives_own_words_and_shares_its_blurb
     assert page.html is not None
     assert page.html["lang"] == "en"
     assert page.find("a", string="Log in") is not None
+
+
+def test_a_blurb_writes_every_day_as_djangos_date_filter_does() -> None:
+    """The blurb's own formatter (works/blurbs.py) against Django's `d M Y`, for every day of a leap year and a few
+    years far apart: the day with its zero, the month's short name, the year in four digits."""
+    from django.utils.dateformat import format as format_date
+
+    from fanshelf.works.blurbs import day_text
+
+    days = [datetime.date(2024, 1, 1) + datetime.timedelta(days=n) for n in range(366)]
+    days += [datetime.date(year, 7, 4) for year in (5, 999, 1970, 2038, 9999)]
+    assert [day_text(day) for day in days] == [format_date(day, "d M Y") for day in days]
