@@ -258,6 +258,17 @@ def _rewrite(batch: dict[int, int]) -> int:
     return len(batch)
 
 
+def drop_rows_of_missing_works() -> int:
+    """Delete the text rows of works that no longer exist, which only the outbox would otherwise have removed (a
+    work deleted where its outbox row was lost: rows deleted by hand, a backup restored); `reindex` runs it, so its
+    common words (kept_hits.store_common_terms) never hold a missing work's id. Returns how many were deleted."""
+    key = "work_id" if is_postgres() else "rowid"
+    with connection.cursor() as cursor:
+        # Nothing but the code's own table and column names goes into it.
+        cursor.execute(f"DELETE FROM {TABLE} WHERE {key} NOT IN (SELECT id FROM {Work._meta.db_table})")  # noqa: S608
+        return max(int(cursor.rowcount), 0)
+
+
 def clear() -> None:
     """Empty the text table (before a full rebuild)."""
     with connection.cursor() as cursor:

@@ -34,3 +34,19 @@ def test_reindex_recounts_hits_rebuilds_text_and_running_indexes_pick_it_up(auth
     assert fresh is not index, "the reindexed outbox row makes this process rebuild"
     assert execute(WorkQuery(hits=WorkQuery().hits.narrowed(1, 1)), AnonymousUser(), fresh).work_ids == [work.pk]
     assert execute(with_text(WorkQuery(), "driftwood"), AnonymousUser(), fresh).work_ids == [work.pk]
+
+
+def test_reindex_drops_the_text_rows_of_works_that_no_longer_exist(author: User) -> None:
+    """A work deleted where its outbox row was lost (rows deleted by hand, a backup restored) left its text row:
+    its id came back in every search of its words, and in the common words a reindex stores for every process."""
+    from fanshelf.works.models import WorkChange
+
+    kept = make_work(author, title="Lantern on the “quay” 灯台")
+    gone = make_work(author, title="Lantern adrift")
+    text.catch_up()
+    gone_id = gone.pk
+    gone.delete()
+    WorkChange.objects.filter(work_id=gone_id).delete()
+    assert sorted(text.search_terms(["lantern"]).ids.tolist()) == sorted([kept.pk, gone_id])
+    call_command("reindex", stdout=io.StringIO())
+    assert text.search_terms(["lantern"]).ids.tolist() == [kept.pk]

@@ -63,6 +63,8 @@ class Command(BaseCommand):
         updates = {} if options["skip_counts"] else _count_updates()
         change, _ = outbox_tops()
         columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn()]
+        if not options["skip_text"]:
+            text.drop_rows_of_missing_works()
         with Progress(*columns) as progress:
             task = progress.add_task("Counts and text", total=len(ids))
             for begin in range(0, len(ids), BATCH):
