@@ -47,7 +47,6 @@ from fanshelf.core.prepared import fetch_all, fits_a_column
 from fanshelf.works.models import (
     COUNT_ONLY_KINDS,
     Chapter,
-    Gift,
     RelatedWork,
     SeriesEntry,
     Work,
@@ -98,14 +97,13 @@ def serves(request: HttpRequest, work: Work, preview: bool) -> bool:
 
 class Probe(NamedTuple):
     """What one query tells of a work before its page is served: its version, whether it is in a series, linked
-    to related works, given as a gift, read aloud or commented on at all (when not, as for most works, those are
-    not read), and its kudos from users and from guests (the kudos line every page shows: a statement of its own
-    before)."""
+    to related works, read aloud or commented on at all (when not, as for most works, those are not read; whether
+    it has gifts comes with its row, works/blurb_data.py), and its kudos from users and from guests (the kudos
+    line every page shows: a statement of its own before)."""
 
     version: tuple[int, int]
     in_series: bool
     related: bool
-    gifts: bool
     audio: bool
     kudos: tuple[int, int]
     comments: bool
@@ -126,9 +124,9 @@ def _probe_columns() -> tuple[str, ...]:
     audio_model = Chapter._meta.get_field("audio_files").related_model  # works may not import audio
     kudos_model = Work._meta.get_field("kudos").related_model  # nor community
     comments_model = Work._meta.get_field("comments").related_model  # nor comments
-    changes, entries, links, gifts, chapters, audio, kudos, comments = (
+    changes, entries, links, chapters, audio, kudos, comments = (
         model._meta.db_table
-        for model in (WorkChange, SeriesEntry, RelatedWork, Gift, Chapter, audio_model, kudos_model, comments_model)
+        for model in (WorkChange, SeriesEntry, RelatedWork, Chapter, audio_model, kudos_model, comments_model)
     )
     giver = cast("Field[Any, Any]", kudos_model._meta.get_field("user")).column
     shown = f"FROM {changes} WHERE work_id = %s AND NOT (kind IN ({kinds}))"
@@ -138,7 +136,6 @@ def _probe_columns() -> tuple[str, ...]:
         f"(SELECT COUNT(*) {shown})",
         f"EXISTS (SELECT 1 FROM {entries} WHERE work_id = %s)",  # noqa: S608
         f"EXISTS (SELECT 1 FROM {links} WHERE child_id = %s OR parent_id = %s)",  # noqa: S608
-        f"EXISTS (SELECT 1 FROM {gifts} WHERE work_id = %s)",  # noqa: S608
         f"EXISTS (SELECT 1 FROM {audio} WHERE chapter_id IN (SELECT id FROM {chapters} WHERE work_id = %s))",  # noqa: S608
         f"(SELECT COUNT(*) FROM {kudos} WHERE work_id = %s AND {giver} IS NOT NULL)",  # noqa: S608
         f"(SELECT COUNT(*) FROM {kudos} WHERE work_id = %s AND {giver} IS NULL)",  # noqa: S608
@@ -149,13 +146,13 @@ def _probe_columns() -> tuple[str, ...]:
 # Read with the work's row on its pages (works/access.py read_with_probe), alone elsewhere (`probe`).
 PROBE_COLUMNS = _probe_columns()
 PROBE_SQL = f"SELECT {', '.join(PROBE_COLUMNS)}"
-_NO_WORK = Probe((0, 0), in_series=False, related=False, gifts=False, audio=False, kudos=(0, 0), comments=False)
+_NO_WORK = Probe((0, 0), in_series=False, related=False, audio=False, kudos=(0, 0), comments=False)
 
 
 def probe(work_id: int) -> Probe:
     """The work's version (the highest id and the number of its outbox rows that may change its body: every
-    change but a count's) and whether it has series, related works, gifts or audio, in one query. What it finds
-    none of is not read (a gift or audio added since moves the version on, so a body without it is kept under the
+    change but a count's) and whether it has series, related works or audio, in one query. What it finds
+    none of is not read (audio added since moves the version on, so a body without it is kept under the
     version it belongs to). Read before the work itself, or in the statement that reads the work's row
     (works/access.py), so that a body rendered from that read is at least as new as the version it is kept under.
     A statement of its own, not a queryset: building that queryset cost more CPU than the rest of a memo hit.
@@ -168,8 +165,8 @@ def probe(work_id: int) -> Probe:
 
 def probe_of(row: Sequence[Any]) -> Probe:
     """The probe from the values of PROBE_COLUMNS, in their order."""
-    top, number, in_series, related, gifts, audio, users, guests, comments = row
-    flags = (bool(in_series), bool(related), bool(gifts), bool(audio))
+    top, number, in_series, related, audio, users, guests, comments = row
+    flags = (bool(in_series), bool(related), bool(audio))
     return Probe((int(top or 0), int(number)), *flags, (int(users), int(guests)), bool(comments))
 
 

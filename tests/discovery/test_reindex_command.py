@@ -47,6 +47,8 @@ def test_reindex_drops_the_text_rows_of_works_that_no_longer_exist(author: User)
     gone_id = gone.pk
     gone.delete()
     WorkChange.objects.filter(work_id=gone_id).delete()
-    assert sorted(text.search_terms(["lantern"]).ids.tolist()) == sorted([kept.pk, gone_id])
+    # Superset: on PostgreSQL a flush between transactional tests leaves earlier tests' text rows behind, the
+    # very rows this command is for.
+    assert {kept.pk, gone_id} <= set(text.search_terms(["lantern"]).ids.tolist())
     call_command("reindex", stdout=io.StringIO())
     assert text.search_terms(["lantern"]).ids.tolist() == [kept.pk]
