@@ -112,6 +112,7 @@ class Result:
     hits: str = ""  # "written / pages served" for the rows that count hits
     requests: int = 0
     per_cpu_second: float = 0.0  # requests per second of the server's own CPU time: per core, whatever the load
+    database_ms: float | None = None  # PostgreSQL's own CPU milliseconds per request (None: SQLite, in the server)
 
 
 def _prepare_copy(fill_text: bool = True) -> float:
@@ -263,6 +264,7 @@ class Runner:
     def __init__(self, base: str, directory: Path, seconds: int, config: dict[str, object], server: int) -> None:
         self.base, self.directory, self.seconds, self.config = base, directory, seconds, config
         self.server = server
+        self.postgres = os.environ.get("DATABASE_URL", "").startswith("postgres")
         self.settle = int(os.environ.get("FANSHELF_HIT_FLUSH_SECONDS", "2") or 2) + 2
 
     def _script_for(self, name: str, mode: str, number: int) -> Path:
@@ -280,9 +282,9 @@ class Runner:
             argv_beside = _wrk_argv(self.base + "/", self.seconds + 2, script_beside, BESIDE, threads=1)
             beside = subprocess.Popen(argv_beside, stdout=subprocess.PIPE, text=True)
             time.sleep(1)
-        cpu = _server_cpu(self.server)
+        cpu, database_cpu = _server_cpu(self.server), _database_cpu()
         output = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
-        cpu = _server_cpu(self.server) - cpu
+        cpu, database_cpu = _server_cpu(self.server) - cpu, _database_cpu() - database_cpu
         result = _parse(output)
         served = float(result.requests)
         answered, requested = result.statuses["200"], result.kinds["work_page_new_visitor"]
@@ -292,6 +294,8 @@ class Runner:
             if row.beside == "new_visitor":
                 answered, requested = other.statuses["200"], other.kinds["work_page_new_visitor"]
         result.per_cpu_second = served / max(cpu, 0.01)
+        if self.postgres:
+            result.database_ms = 1000 * database_cpu / max(served, 1)
         time.sleep(self.settle)  # the buffered hits are written before the next row starts
         if row.mode == "mixed":  # wrk cannot tell which answers were work pages: only what was sent is known
             requested += result.kinds["signed_in_read"]
@@ -411,7 +415,9 @@ def _checks(var_dir: Path, text_seconds: float, results: dict[str, Result]) -> l
     notes = [f"Text index of the copy filled and its common words stored in {text_seconds:.1f} s before serving. "
              f"Code: {_code_version()}.",
              "Requests per server CPU second: requests over the CPU time gunicorn's processes used (/proc): the "
-             "rate one core would serve whatever else the machine runs (wrk's own CPU not included)."]  # fmt: skip
+             "rate one core would serve whatever else the machine runs (wrk's own CPU not included). Database CPU "
+             "per request (PostgreSQL): the CPU time of the database server's processes over the requests served, "
+             "on the same cores."]  # fmt: skip
     failed: Counter[str] = Counter()
     for line in (var_dir / "access.log").read_text(errors="replace").splitlines():
         match = re.search(r'"(\w+) (\S+?)(?:\?\S*)? HTTP/[\d.]+" (\d{3}) ', line)
@@ -449,6 +455,20 @@ def _server_cpu(master: int) -> float:
         with suppress(OSError):
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
             total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _database_cpu() -> float:
+    """CPU seconds (user + system) used so far by the PostgreSQL server's processes on this machine (its backends,
+    writer, WAL writer and autovacuum: the database's whole share of the cores), with those of its processes that
+    ended (a closed connection's backend), which the server's main process holds as its children's."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with suppress(OSError, ValueError, IndexError):  # a process that ended while we looked
+            name, fields = stat.read_text().split(" (", 1)[1].rsplit(")", 1)
+            if name == "postgres":
+                values = fields.split()  # from the state on: utime, stime, cutime, cstime are the 12th to 15th
+                total += sum(int(value) for value in values[11:15])
     return total / os.sysconf("SC_CLK_TCK")
 
 
@@ -512,8 +532,8 @@ def _targets(results: dict[str, Result]) -> list[tuple[str, str, bool]]:
 def _row_lines(rows: list[Row], results: dict[str, Result], ceiling: float) -> list[str]:
     lines = [
         "| traffic | connections | requests/s | p50 ms | p95 ms | p99 ms | errors | share of ceiling | requests per "
-        "server CPU second |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "server CPU second | database CPU ms per request |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in rows:
         result = results[row.key]
@@ -521,9 +541,13 @@ def _row_lines(rows: list[Row], results: dict[str, Result], ceiling: float) -> l
         lines.append(
             f"| {row.label} | {connections} | {result.rate:,.1f} | {result.p50:.1f} | {result.p95:.1f} | "
             f"{result.p99:.1f} | {result.error_kinds} | {result.rate / ceiling:.3f} | {result.per_cpu_second:,.0f}"
-            f"{' (both traffics)' if row.beside else ''} |"
+            f"{' (both traffics)' if row.beside else ''} | {_database_ms(result)} |"
         )
     return lines
+
+
+def _database_ms(result: Result) -> str:
+    return "in the server (SQLite)" if result.database_ms is None else f"{result.database_ms:.2f}"
 
 
 def _report(
