@@ -28,7 +28,7 @@ end
 function init(args)
   statuses = {}
   kinds = {}
-  visitors = 0
+  visitors = CONFIG.first_visitor or 0  -- a row run again counts from its own million
   ids = read_ids(CONFIG.ids_file)
   -- wrk does not seed Lua's generator: without this every thread would send the same sequence.
   math.randomseed(CONFIG.seed * 100 + thread_number)
