@@ -15,7 +15,7 @@ are not rate-limited as a new account's would be (FANSHELF_NEW_ACCOUNT_DAYS=0: t
 
 What a hit costs is the new visitors' random pages against the same pages for one reader counted on every sampled
 work before the server starts (through works.hits.apply_hits; that row must write no hit). Two 15 s rows on these
-machines differ by up to a quarter from one minute to the next, so after the rows the two run again, alternated,
+machines differ by up to a fifth from one minute to the next, so after the rows the two run again, alternated,
 `--pairs` times (3 unless told), and the target's ratio is the median over the pairs. Likewise what hits cost a
 listing is the listing beside 4 connections of new visitors against it beside 4 connections of that counted reader
 on the same random pages. (The row beside a reader of 50 works, whose bodies are memoised, differs by the pages'
@@ -315,9 +315,10 @@ class Runner:
         return result
 
     def pairs(self, count: int) -> list[tuple[Result, Result]]:
-        """The counted reader's row, then the new visitors', `count` times: one pair of 15 s rows differed by up to
-        a quarter on these machines (2026-12-05: new against counted 0.81 in one pair, 1.08 in the next). Each new
-        visitors' row counts its visitors from its own million, so none was seen by an earlier row."""
+        """The counted reader's row, then the new visitors', `count` times: two 15 s rows of the very same work
+        differed by up to a fifth on these machines (2026-12-05, a reused copy whose "new" visitors were all counted
+        already: 0.81 in one pair, 1.08 in the next). Each new visitors' row counts its visitors from its own
+        million, so none was seen by an earlier row of the run."""
         config, found = self.config, []
         rows = {row.key: (number, row) for number, row in enumerate(ROWS, start=1)}
         for pair in range(1, count + 1):
