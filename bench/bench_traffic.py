@@ -18,8 +18,9 @@ work before the server starts (through works.hits.apply_hits; that row must writ
 machines differ by up to a fifth from one minute to the next, so after the rows the two run again, alternated,
 `--pairs` times (3 unless told), and the target's ratio is the median over the pairs. Likewise what hits cost a
 listing is the listing beside 4 connections of new visitors against it beside 4 connections of that counted reader
-on the same random pages. (The row beside a reader of 50 works, whose bodies are memoised, differs by the pages'
-first renders too: it was the target's comparison until 2026-12-04 16:55 and is kept for the record.)
+on the same random pages, run again in pairs the same way. (The row beside a reader of 50 works, whose bodies are
+memoised, differs by the pages' first renders too: it was the target's comparison until 2026-12-04 16:55 and is kept
+for the record.)
 
 Each row: requests/s, p50/p95/p99, errors (non-2xx/3xx, socket errors, wrk's timeouts), share of the higher of the
 stylesheet's two rates in the same run, and for rows that count hits, hits written against pages served. Printed
@@ -62,6 +63,11 @@ SEARCH_WORDS = ["Salt", "Lantern", "Harbor", "Ember", "Tide", "Quiet", "Hollow",
 COMMENT_TEXT = "“Lovely” 灯台の章 ✦ אהבתי"
 THREADS, CONNECTIONS, BESIDE = 2, 8, 4
 MIXED_CONNECTIONS = 30
+# What hits cost, row with hits against row without: run again in pairs (`Runner.pairs`), the ratio their median.
+COMPARISONS = {
+    "new": ("counted", "New visitors' random pages against the counted reader's"),
+    "beside_hits": ("beside_counted", "The listing beside new visitors against it beside the counted reader"),
+}
 HIT_ROWS = {
     "new": "Random work pages",
     "counted": "The same pages, a counted reader",
@@ -314,8 +320,8 @@ class Runner:
             result.hits = f"{written:,} hits written; pages {answered:,} answered, {requested:,} requested: {verdict}"
         return result
 
-    def pairs(self, count: int) -> list[tuple[Result, Result]]:
-        """The counted reader's row, then the new visitors', `count` times: two 15 s rows of the very same work
+    def pairs(self, count: int, with_hits: str, without: str) -> list[tuple[Result, Result]]:
+        """The row `without` new hits, then the row `with_hits`, `count` times: two 15 s rows of the very same work
         differed by up to a fifth on these machines (2026-12-05, a reused copy whose "new" visitors were all counted
         already: 0.81 in one pair, 1.08 in the next). Each new visitors' row counts its visitors from its own
         million, so none was seen by an earlier row of the run."""
@@ -323,9 +329,9 @@ class Runner:
         rows = {row.key: (number, row) for number, row in enumerate(ROWS, start=1)}
         for pair in range(1, count + 1):
             self.config = {**config, "first_visitor": pair * 1_000_000}
-            print(f"pair {pair + 1} of the counted reader's and the new visitors' rows ...", flush=True)
-            counted = self.run(*rows["counted"])
-            found.append((self.run(*rows["new"]), counted))
+            print(f"pair {pair + 1} of the rows {without} and {with_hits} ...", flush=True)
+            baseline = self.run(*rows[without])
+            found.append((self.run(*rows[with_hits]), baseline))
         self.config = config
         return found
 
@@ -393,7 +399,7 @@ def main(argv: list[str] | None = None) -> int:
     log = (var_dir / "access.log").open("w"), (var_dir / "server.log").open("w")
     server = subprocess.Popen([*serve, "--threads", str(args.threads)], env=env, cwd=ROOT, stdout=log[0], stderr=log[1])
     results: dict[str, Result] = {}
-    pairs: list[tuple[Result, Result]] = []  # (new visitors, counted reader), the rows' own pair first
+    pairs: dict[str, list[tuple[Result, Result]]] = {}  # per comparison: (with hits, without), the rows' own first
     try:
         wait_until_serving(base, server, seconds=300)
         _add_csrf_tokens(base, sessions, ids)
@@ -415,7 +421,11 @@ def main(argv: list[str] | None = None) -> int:
             results[row.key] = runner.run(number, row)
             runner.config = config
         if {"new", "counted"} <= results.keys():
-            pairs = [(results["new"], results["counted"]), *runner.pairs(args.pairs)]
+            pairs = {
+                with_hits: [(results[with_hits], results[without]), *runner.pairs(args.pairs, with_hits, without)]
+                for with_hits, (without, _) in COMPARISONS.items()
+                if {with_hits, without} <= results.keys()
+            }
         memory = _server_memory(server.pid)
     finally:
         server.terminate()
@@ -539,38 +549,38 @@ def _ceiling(results: dict[str, Result]) -> float:
     return max((results[key].rate for key in ("ceiling", "ceiling_end") if key in results), default=float("nan"))
 
 
-def _pair_lines(pairs: list[tuple[Result, Result]]) -> list[str]:
-    """Each pair's rates and ratio, and whether every new visitors' row wrote exactly its hits."""
-    if not pairs:
-        return []
-    shown = "; ".join(
-        f"{new.rate:,.1f} against {counted.rate:,.1f} ({new.rate / counted.rate:.2f})" for new, counted in pairs
-    )
-    rows = [(number, row) for number, pair in enumerate(pairs, 1) for row in pair]
-    wrong = [f"pair {number}: {row.hits}" for number, row in rows if not row.hits.endswith(": exact")]
-    exact = "exact in every row" if not wrong else f"**not exact**: {'; '.join(wrong)}"
-    return [f"New visitors' random pages against the counted reader's, pair by pair (requests/s): {shown}; hits "
-            f"{exact}."]  # fmt: skip
+def _pair_lines(pairs: dict[str, list[tuple[Result, Result]]]) -> list[str]:
+    """Each comparison's pairs: their rates and ratio, and whether every row that counts hits wrote exactly its."""
+    lines = []
+    for with_hits, found in pairs.items():
+        shown = "; ".join(
+            f"{hits.rate:,.1f} against {none.rate:,.1f} ({hits.rate / none.rate:.2f})" for hits, none in found
+        )
+        rows = [(number, row) for number, pair in enumerate(found, 1) for row in pair if row.hits]
+        wrong = [f"pair {number}: {row.hits}" for number, row in rows if not row.hits.endswith(": exact")]
+        exact = "exact in every row" if not wrong else f"**not exact**: {'; '.join(wrong)}"
+        lines.append(f"{COMPARISONS[with_hits][1]}, pair by pair (requests/s): {shown}; hits {exact}.")
+    return lines
 
 
 def _median_ratio(pairs: list[tuple[Result, Result]]) -> tuple[float, str]:
-    ratios = sorted(new.rate / counted.rate for new, counted in pairs)
+    ratios = sorted(hits.rate / none.rate for hits, none in pairs)
     median = statistics.median(ratios)
     if len(ratios) == 1:
         return median, f"{median:.2f}"
     return median, f"{median:.2f} (median of {len(ratios)} pairs, {ratios[0]:.2f}–{ratios[-1]:.2f})"
 
 
-def _targets(results: dict[str, Result], pairs: list[tuple[Result, Result]]) -> list[tuple[str, str, bool]]:
+def _targets(results: dict[str, Result], pairs: dict[str, list[tuple[Result, Result]]]) -> list[tuple[str, str, bool]]:
     ceiling = _ceiling(results)
     new, mixed = results["new"].rate, results["mixed"]
-    ratio, ratio_text = _median_ratio(pairs)
-    beside = results["beside_hits"].rate / results["beside_counted"].rate
+    ratio, ratio_text = _median_ratio(pairs["new"])
+    beside, beside_text = _median_ratio(pairs["beside_hits"])
     return [
         ("random work pages, new visitor each time: ≥ 0.20 of the ceiling", f"{new / ceiling:.3f}",
          new / ceiling >= 0.20),
         ("... and ≥ 0.9 of the same pages for a counted reader", ratio_text, ratio >= 0.9),
-        ("a listing beside new-visitor traffic: ≥ 0.9 of it beside the same pages read without hits", f"{beside:.2f}",
+        ("a listing beside new-visitor traffic: ≥ 0.9 of it beside the same pages read without hits", beside_text,
          beside >= 0.9),
         ("800 different listings, first views: ≥ 0.10 of the ceiling", f"{results['listings'].rate / ceiling:.3f}",
          results["listings"].rate / ceiling >= 0.10),
@@ -605,7 +615,7 @@ def _report(
     args: argparse.Namespace,
     database: str,
     results: dict[str, Result],
-    pairs: list[tuple[Result, Result]],
+    pairs: dict[str, list[tuple[Result, Result]]],
     notes: list[str],
     load: tuple[str, str],
 ) -> None:
