@@ -57,6 +57,13 @@ def test_an_archive_moves_from_sqlite_to_postgresql_whole(archive: tuple[dict[st
         "c.execute(\"SELECT reltuples FROM pg_class WHERE relname = 'works_work'\"); print(c.fetchone()[0])",
     )
     assert float(analyzed.strip().splitlines()[-1]) > 0
+    # And vacuumed: the copied pages are marked all-visible, so a lookup by index alone need not visit the table.
+    visible = python(
+        postgres,
+        "import django; django.setup(); from django.db import connection; c = connection.cursor(); "
+        "c.execute(\"SELECT relallvisible FROM pg_class WHERE relname = 'works_work_tags'\"); print(c.fetchone()[0])",
+    )
+    assert int(visible.strip().splitlines()[-1]) > 0
     again = fanshelf(sqlite, "move_to_postgres", url)
     assert again.returncode != 0
     assert "already holds an archive" in again.stderr

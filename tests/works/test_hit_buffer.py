@@ -86,13 +86,19 @@ def test_a_batch_that_fails_half_way_counts_nothing_and_is_counted_once_later(
         raise RuntimeError("the database went away mid-batch")
 
     with monkeypatch.context() as patch:
-        patch.setattr(WorkChange.objects, "bulk_create", crash)  # after the rows and counts were written
+        patch.setattr(hits, "_note_changes", crash)  # after the rows and counts were written
         with pytest.raises(RuntimeError):
             hits.flush()
     assert (count(first), count(second)) == (0, 0)
     assert not Hit.objects.exists()
+    assert not WorkChange.objects.filter(kind="hit").exists()
+    started = timezone.now()
     assert hits.flush() == 2  # the batch went back to the buffer
     assert (count(first), count(second)) == (1, 1)
+    # Listings hear of both counts: one outbox row each, stamped now (written by the flush's own statement).
+    noted = WorkChange.objects.filter(kind="hit").order_by("work_id")
+    assert [change.work_id for change in noted] == [first.pk, second.pk]
+    assert all(started <= change.created_at <= timezone.now() for change in noted)
 
 
 @pytest.mark.django_db
