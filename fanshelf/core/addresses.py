@@ -27,6 +27,8 @@ _TEXT_STAND_IN, _NUMBER_STAND_IN = "zqxstandin{}zqx", "73400327710{}"
 def _pieces(prefix: str, name: str, numbers: tuple[bool, ...]) -> tuple[str, ...]:
     """The address of `name` cut around its arguments (`numbers`: which are ints): one piece more than them."""
     stand_ins = [(_NUMBER_STAND_IN if number else _TEXT_STAND_IN).format(n) for n, number in enumerate(numbers)]
+    if not stand_ins:  # an address without arguments is one piece (an empty pattern would split every character)
+        return (reverse(name),)
     pieces = re.split("|".join(stand_ins), reverse(name, args=stand_ins))
     if len(pieces) != len(numbers) + 1:
         raise ValueError(f"{name}: each argument must appear once in its address")
