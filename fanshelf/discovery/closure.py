@@ -170,14 +170,15 @@ def _first_top(base: int, broader: dict[int, list[int]]) -> int:
     return current
 
 
-def tag_changes_since(watermark: int) -> tuple[int, list[int]]:
-    """(new watermark, changed tag ids) from the wrangling outbox.
+def tag_changes(above: int, among: Iterable[int] = ()) -> list[tuple[int, int]]:
+    """(outbox id, tag id) of the wrangling outbox's rows past `above`, and of those among the ids given (the gaps
+    a cursor still waits on, see discovery/live.py).
 
     The tags app may not import works, so wrangling cannot write `WorkChange` itself; every wrangling action sends
     `tags_rewired`, and the tags app's own receiver writes one `TagChange` per affected tag in the same transaction
     (fanshelf/tags/signals.py). The index then reloads the graph and re-reads the works carrying those tags.
     """
-    rows = list(TagChange.objects.filter(pk__gt=watermark).order_by("pk").values_list("pk", "tag_id"))
-    if not rows:
-        return watermark, []
-    return int(rows[-1][0]), sorted({int(tag_id) for _, tag_id in rows})
+    rows = list(TagChange.objects.filter(pk__gt=above).values_list("pk", "tag_id"))
+    if waited := list(among):
+        rows += TagChange.objects.filter(pk__in=waited).values_list("pk", "tag_id")
+    return [(int(pk), int(tag_id)) for pk, tag_id in rows]

@@ -14,7 +14,8 @@ archive's hits do not throw away every memoised listing; every other change is a
 
 Outbox ids are allocated when a transaction inserts, not when it commits, so on PostgreSQL a lower id can become
 visible after a higher one. Ids skipped over are kept as *gaps* and re-checked for GAP_SECONDS; a gap that fills
-is applied then (a rolled-back transaction leaves a gap that never fills and simply expires).
+is applied then (a rolled-back transaction leaves a gap that never fills and simply expires). The wrangling
+outbox is read the same way: two wranglers' changes to different tags commit in either order.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from django.db import DatabaseError, connection
 
 from fanshelf.core.prepared import fetch_all
 from fanshelf.discovery import text
-from fanshelf.discovery.closure import tag_changes_since
+from fanshelf.discovery.closure import tag_changes
 from fanshelf.discovery.index import COUNT_FIELDS, DiscoveryIndex
 from fanshelf.tags.models import TagChange
 from fanshelf.works.models import COUNT_ONLY_KINDS, WorkChange
@@ -55,13 +56,30 @@ class Polled(NamedTuple):
     reindexed: bool
 
 
+def _moved_past(watermark: int, gaps: dict[int, float], seen: Iterable[int]) -> tuple[int, dict[int, float]]:
+    """A cursor's new watermark and gaps once it has seen these outbox ids: the ids skipped below the highest one
+    become gaps, the gaps seen are filled, and gaps older than GAP_SECONDS expire."""
+    now = time.monotonic()
+    ids = set(seen)
+    gaps = {pk: since for pk, since in gaps.items() if pk not in ids}
+    if ids:
+        highest = max(ids)
+        for missing in range(max(watermark + 1, highest - MAX_GAPS), highest):
+            if missing not in ids:
+                gaps[missing] = now
+        watermark = max(watermark, highest)
+    return watermark, {pk: since for pk, since in gaps.items() if now - since < GAP_SECONDS}
+
+
 @dataclass
 class OutboxCursor:
-    """Where this process is in the outbox: a watermark plus recently skipped ids."""
+    """Where this process is in the works outbox and in the wrangling outbox: for each, a watermark plus recently
+    skipped ids."""
 
     watermark: int = 0
     gaps: dict[int, float] = field(default_factory=dict)
     tag_watermark: int = 0
+    tag_gaps: dict[int, float] = field(default_factory=dict)
 
     def start_at_end(self) -> None:
         self.watermark, self.tag_watermark = outbox_tops()
@@ -70,6 +88,9 @@ class OutboxCursor:
         """The outbox id up to which this cursor has seen every row (below its lowest gap)."""
         return min(self.gaps) - 1 if self.gaps else self.watermark
 
+    def copy(self) -> OutboxCursor:
+        return replace(self, gaps=dict(self.gaps), tag_gaps=dict(self.tag_gaps))
+
     def poll(self, top: int) -> Polled:
         """New outbox rows, given the outbox's current top id."""
         rows: list[tuple[int, int, str]] = []
@@ -77,17 +98,7 @@ class OutboxCursor:
             rows = list(WorkChange.objects.filter(pk__gt=self.watermark).values_list("pk", "work_id", "kind"))
         if self.gaps:
             rows += WorkChange.objects.filter(pk__in=list(self.gaps)).values_list("pk", "work_id", "kind")
-        now = time.monotonic()
-        seen = {pk for pk, _, _ in rows}
-        for pk in seen:
-            self.gaps.pop(pk, None)
-        if rows:
-            highest = max(pk for pk, _, _ in rows)
-            for missing in range(max(self.watermark + 1, highest - MAX_GAPS), highest):
-                if missing not in seen:
-                    self.gaps[missing] = now
-            self.watermark = max(self.watermark, highest)
-        self.gaps = {pk: since for pk, since in self.gaps.items() if now - since < GAP_SECONDS}
+        self.watermark, self.gaps = _moved_past(self.watermark, self.gaps, (pk for pk, _, _ in rows))
         changes: dict[int, int] = {}
         stats: dict[int, int] = {}
         for pk, work_id, kind in rows:
@@ -95,6 +106,14 @@ class OutboxCursor:
                 found = stats if kind in COUNT_ONLY_KINDS else changes
                 found[work_id] = max(pk, found.get(work_id, 0))
         return Polled(changes, stats, any(kind == REINDEXED for _, _, kind in rows))
+
+    def poll_tags(self, tag_top: int) -> list[int]:
+        """The tags of new wrangling outbox rows (and of gaps filled since), given the wrangling outbox's top id."""
+        if tag_top <= self.tag_watermark and not self.tag_gaps:
+            return []
+        rows = tag_changes(self.tag_watermark, self.tag_gaps)
+        self.tag_watermark, self.tag_gaps = _moved_past(self.tag_watermark, self.tag_gaps, (pk for pk, _ in rows))
+        return sorted({tag_id for _, tag_id in rows})
 
 
 def outbox_tops() -> tuple[int, int]:
@@ -174,7 +193,7 @@ class LiveIndex:
                 logger.warning("discovery: the outbox went backwards (a restored database?); rebuilding the index")
                 self._load()
                 return len(self.index)
-            saved = replace(self.cursor, gaps=dict(self.cursor.gaps))
+            saved = self.cursor.copy()
             try:
                 applied = self._apply(top, tag_top)
             except Exception:
@@ -192,9 +211,7 @@ class LiveIndex:
         if reindexed:
             self._load()
             return len(self.index)
-        changed_tags: list[int] = []
-        if tag_top > self.cursor.tag_watermark:
-            self.cursor.tag_watermark, changed_tags = tag_changes_since(self.cursor.tag_watermark)
+        changed_tags = self.cursor.poll_tags(tag_top)
         work_ids = set(changes)
         text_changes = dict(changes)
         if changed_tags:

@@ -68,6 +68,32 @@ def test_making_a_tag_a_synonym_moves_its_works_under_the_canonical(
     assert ensure_fresh() is index, "applied through the outbox, not by rebuilding the index"
 
 
+def test_a_wrangling_change_committed_after_a_later_one_still_reaches_listings(
+    author: User, moderator: User, guest: Client
+) -> None:
+    """On PostgreSQL an outbox id is taken when a transaction inserts, not when it commits: two wranglers' changes
+    to different tags become visible in either order. The index must not skip the one that commits second."""
+    canonical = canonical_tag("Mira Vance", TagType.CHARACTER, moderator)
+    nickname = canonical_tag("Captain Mira", TagType.CHARACTER, moderator)
+    other = canonical_tag("Harbourmaster", TagType.CHARACTER, moderator)
+    make_work(author, title="Named", characters=["Mira Vance"])
+    make_work(author, title="Nicknamed", characters=["Captain Mira"])
+    works = reverse("discovery:works")
+    ensure_fresh()
+    top = top_id(TagChange)
+    TagChange.objects.create(pk=top + 50, tag_id=other.pk)  # another wrangler's change, committed first
+    ensure_fresh()
+
+    make_synonym(nickname, canonical, by=moderator)
+    late = TagChange.objects.filter(pk__gt=top).exclude(pk=top + 50).order_by("pk").values_list("pk", flat=True)
+    for number, pk in enumerate(list(late), start=1):
+        TagChange.objects.filter(pk=pk).update(id=top + number)  # its ids were taken before the other's
+
+    assert count_heading(guest.get(works, {"include": "Captain Mira"})) == "2 Works"
+    assert "Captain Mira" not in facet_counts(guest, works)
+    assert facet_counts(guest, works)["Mira Vance"] == 2
+
+
 def test_adding_and_removing_a_metatag_changes_its_listing_and_counts(
     author: User, moderator: User, guest: Client
 ) -> None:
