@@ -5,8 +5,8 @@ Run with `.venv/bin/python -m bench.bench_traffic [--size N] [--seconds S] [--db
 (SQLite: the file, through SQLite's backup so a live WAL is included; PostgreSQL: `CREATE DATABASE ... TEMPLATE`,
 the corpus being the database DATABASE_URL names), migrates the copy, fills the copy's text index (the corpus loader
 leaves it empty, and text searches would then cost nothing), stores its commonest words' hits as `fanshelf reindex`
-does after filling it, and serves the copy with `fanshelf serve` (2 workers x 4 threads, FANSHELF_REQUEST_RATE=off,
-as bench_listing does). wrk runs each row with bench/traffic/traffic.lua.
+does after filling it, and serves the copy with `fanshelf serve` (2 workers x 4 threads unless `--workers` and
+`--threads` say, FANSHELF_REQUEST_RATE=off, as bench_listing does). wrk runs each row with bench/traffic/traffic.lua.
 
 A new visitor is what works/hits.py counts as one: no session cookie and a client address no other request of the
 run uses (FANSHELF_TRUSTED_PROXY_COUNT=1 and a distinct X-Forwarded-For each). Signed-in sessions are corpus
@@ -312,7 +312,8 @@ def main(argv: list[str] | None = None) -> int:
     )  # fmt: skip
     parser.add_argument("--print-only", action="store_true", help="print the table without adding it to RESULTS.md")
     parser.add_argument("--rows", default="", help="only these rows, by key (ceiling,mixed), printed without targets")
-    parser.add_argument("--threads", type=int, default=4, help="threads per worker of `fanshelf serve` (2 workers)")
+    parser.add_argument("--threads", type=int, default=4, help="threads per worker of `fanshelf serve`")
+    parser.add_argument("--workers", type=int, default=2, help="worker processes of `fanshelf serve`")
     parser.add_argument(
         "--pairs", type=int, default=3,
         help="after the rows, the counted reader's and the new visitors' rows again this many times, alternated: "
@@ -351,7 +352,8 @@ def main(argv: list[str] | None = None) -> int:
     base = f"http://127.0.0.1:{args.port}"
     serve = [str(Path(sys.executable).with_name("fanshelf")), "serve", "--bind", f"127.0.0.1:{args.port}"]
     log = (var_dir / "access.log").open("w"), (var_dir / "server.log").open("w")
-    server = subprocess.Popen([*serve, "--threads", str(args.threads)], env=env, cwd=ROOT, stdout=log[0], stderr=log[1])
+    serve += ["--workers", str(args.workers), "--threads", str(args.threads)]
+    server = subprocess.Popen(serve, env=env, cwd=ROOT, stdout=log[0], stderr=log[1])
     results: dict[str, Result] = {}
     pairs: dict[str, list[tuple[Result, Result]]] = {}  # per comparison: (with hits, without), the rows' own first
     try:

@@ -165,8 +165,9 @@ def report(
         f"({time.strftime('%Y-%m-%d %H:%M')})",
         "",
         f"Command: `{prefix}.venv/bin/python -m bench.bench_traffic --size {args.size} --seconds {args.seconds} "
-        f"--pairs {args.pairs}` "
-        f"(a copy of the corpus; `fanshelf serve --threads 4`: 2 workers; wrk -t2 on loopback, {args.seconds} s a "
+        f"--pairs {args.pairs} --workers {args.workers} --threads {args.threads}` "
+        f"(a copy of the corpus; `fanshelf serve --workers {args.workers} --threads {args.threads}`; wrk -t2 on "
+        f"loopback, {args.seconds} s a "
         f"row; hits buffered in {buffer}, flushed every {os.environ.get('FANSHELF_HIT_FLUSH_SECONDS') or 2} s). "
         f"{os.cpu_count()} cores; /proc/loadavg before: `{load[0]}`, after: `{load[1]}`.",
         "",
